@@ -1,0 +1,11 @@
+//! `handbook`: a static site generator for sales handbooks.
+//!
+//! The pipeline, one module per stage: [`load`] -> [`resolve`] -> [`check`] -> [`render`] ->
+//! [`write`]. [`site`] runs it for `build` and `check`; `serve` runs the same stages on what
+//! changed.
+
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod suggest;

@@ -1,0 +1,349 @@
+//! Load: walk `content/`, split and parse front matter, parse Markdown. Each file is loaded on
+//! its own ([`page`]), with no knowledge of the others, so `serve` can reload just one.
+
+pub mod front_matter;
+pub mod markdown;
+pub mod slug;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role};
+
+/// Every page and asset under `content/`, and what went wrong reading them.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    /// Files that are not Markdown, relative to `content/` (images next to their page).
+    pub assets: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("no content folder at {0}")]
+    NoContent(PathBuf),
+    #[error("cannot read {path}: {source}")]
+    Walk {
+        path: PathBuf,
+        #[source]
+        source: walkdir::Error,
+    },
+}
+
+/// Files an editor leaves beside the real one while saving: never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// Lists the Markdown files and assets under `content_dir`, sorted, relative and `/`-separated.
+pub fn walk(content_dir: &Path) -> Result<(Vec<String>, Vec<String>), LoadError> {
+    if !content_dir.is_dir() {
+        return Err(LoadError::NoContent(content_dir.to_path_buf()));
+    }
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let entries = walkdir::WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in entries {
+        let entry = entry.map_err(|source| LoadError::Walk {
+            path: content_dir.to_path_buf(),
+            source,
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(content_dir) else {
+            continue;
+        };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if relative.ends_with(".md") {
+            markdown.push(relative);
+        } else {
+            assets.push(relative);
+        }
+    }
+    Ok((markdown, assets))
+}
+
+/// Loads the whole content folder, reading and parsing files in parallel.
+pub fn content(root: &Path) -> Result<Content, LoadError> {
+    let content_dir = root.join("content");
+    let (markdown, assets) = walk(&content_dir)?;
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
+        markdown.par_iter().map(|path| read_page(&content_dir, path)).collect();
+    let mut content = Content {
+        assets,
+        ..Content::default()
+    };
+    for (page, diagnostics) in results {
+        content.pages.extend(page);
+        content.diagnostics.extend(diagnostics);
+    }
+    Ok(content)
+}
+
+/// Reads and loads one Markdown file; a file that cannot be read is a diagnostic, not a panic.
+pub fn read_page(content_dir: &Path, path: &str) -> (Option<Page>, Vec<Diagnostic>) {
+    let file = format!("content/{path}");
+    match std::fs::read(content_dir.join(path)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(source) => page(path, source),
+            Err(_) => (None, vec![io_error(&file, "is not valid UTF-8")]),
+        },
+        Err(e) => (None, vec![io_error(&file, &format!("cannot be read: {e}"))]),
+    }
+}
+
+fn io_error(file: &str, what: &str) -> Diagnostic {
+    let pos = Pos {
+        line: 1,
+        column: 1,
+        bytes: 0..0,
+    };
+    Diagnostic::error(Code::Io, file, pos, format!("{file} {what}"))
+}
+
+/// Where a page sits decides its role and, without `kind:`, its kind.
+pub fn place(path: &str, has_front_matter: bool) -> (Role, Kind) {
+    let parts: Vec<&str> = path.split('/').collect();
+    let kind = |k: Kind| if has_front_matter { k } else { Kind::Page };
+    match parts.as_slice() {
+        ["index.md"] => (Role::Home, Kind::Page),
+        ["departments", "index.md"] => (Role::List(Kind::Department), Kind::Page),
+        ["processes", "index.md"] => (Role::List(Kind::Process), Kind::Page),
+        ["playbooks", .., "index.md"] => (Role::List(Kind::Playbook), Kind::Page),
+        ["departments", _, "index.md"] | ["departments", _] => (Role::Single, kind(Kind::Department)),
+        ["processes", _, "index.md"] | ["processes", _] => (Role::Single, kind(Kind::Process)),
+        ["playbooks", ..] => (Role::Single, kind(Kind::Playbook)),
+        _ => (Role::Single, Kind::Page),
+    }
+}
+
+/// `a/b.md` -> `a/b/`, `a/index.md` -> `a/`, `index.md` -> ``.
+pub fn url_of(path: &str) -> String {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    match stem.strip_suffix("index") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
+        _ => format!("{stem}/"),
+    }
+}
+
+/// The folder name for `index.md`, else the file stem.
+fn default_id(path: &str) -> String {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    let mut parts = stem.rsplit('/');
+    let last = parts.next().unwrap_or(stem);
+    if last == "index" {
+        parts.next().unwrap_or("home").to_string()
+    } else {
+        last.to_string()
+    }
+}
+
+/// Loads one page from its source. Pure: the same input always gives the same page.
+pub fn page(path: &str, source: String) -> (Option<Page>, Vec<Diagnostic>) {
+    let file = format!("content/{path}");
+    let lines = LineIndex::new(&source);
+    let mut diagnostics = Vec::new();
+
+    let split = match front_matter::split(&source) {
+        Ok(split) => split,
+        Err(offset) => {
+            diagnostics.push(Diagnostic::error(
+                Code::FrontMatterSyntax,
+                &file,
+                lines.pos(offset, 3),
+                "front matter is not closed: no `---` line after the opening one",
+            )
+            .with_help("end the front matter with a line holding only `---`"));
+            None
+        }
+    };
+    let (role, inferred) = place(path, split.is_some());
+    let mut fm = front_matter::FrontMatter::default();
+    if let Some(split) = split {
+        let cx = front_matter::Context {
+            file: &file,
+            lines: &lines,
+            yaml_offset: split.yaml_offset,
+        };
+        match front_matter::parse(&cx, split.yaml, inferred) {
+            Ok(parsed) => fm = parsed,
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    let body_offset = split.map_or_else(|| if source.starts_with('\u{feff}') { 3 } else { 0 }, |s| s.body_offset);
+    let parsed = markdown::parse(&source[body_offset..]);
+
+    let mut links: Vec<Link> = parsed
+        .links
+        .into_iter()
+        .map(|(dest, form, offset)| {
+            let offset = body_offset + offset;
+            let len = dest.len().min(source.len() - offset);
+            Link {
+                pos: lines.pos(offset, len),
+                dest,
+                form,
+            }
+        })
+        .collect();
+    let mut meta = fm.meta.unwrap_or_else(|| front_matter::empty_meta(fm.kind.unwrap_or(inferred)));
+    if let Meta::Process(process) = &mut meta {
+        for (stage, resources) in process.stages.iter_mut().zip(fm.resources) {
+            for (title, url) in resources {
+                stage.resources.push(Resource {
+                    title,
+                    link: links.len(),
+                });
+                links.push(resource_link(url));
+            }
+        }
+    }
+
+    let title = fm
+        .title
+        .or_else(|| parsed.headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()))
+        .unwrap_or_else(|| default_id(path));
+    let page = Page {
+        path: path.to_string(),
+        file,
+        id: fm.id.unwrap_or_else(|| default_id(path)),
+        title,
+        role,
+        common: fm.common,
+        meta,
+        headings: parsed.headings,
+        html_anchors: parsed.html_anchors,
+        links,
+        body_html: parsed.html,
+        url: url_of(path),
+        source,
+    };
+    (Some(page), diagnostics)
+}
+
+fn resource_link(url: Located<String>) -> Link {
+    Link {
+        dest: url.value,
+        form: LinkForm::Resource,
+        pos: url.pos,
+    }
+}
+
+/// Byte offsets to 1-based lines and character columns, for one file.
+#[derive(Debug)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// The 1-based line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// Line and character column of `offset`, with a `len`-byte range.
+    pub fn pos(&self, offset: usize, len: usize) -> Pos {
+        let line = self.line_of(offset);
+        let start = self.starts[line - 1];
+        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        Pos {
+            line,
+            column,
+            bytes: offset..offset + len,
+        }
+    }
+
+    /// The byte offset of a 1-based line and character column.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let rest = &self.text[start..];
+        start + rest.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_ids() {
+        assert_eq!(url_of("index.md"), "");
+        assert_eq!(url_of("processes/edge/index.md"), "processes/edge/");
+        assert_eq!(url_of("playbooks/discovery-call.md"), "playbooks/discovery-call/");
+        assert_eq!(url_of("reindex.md"), "reindex/");
+        assert_eq!(default_id("processes/edge/index.md"), "edge");
+        assert_eq!(default_id("playbooks/discovery-call.md"), "discovery-call");
+    }
+
+    #[test]
+    fn kinds_by_place() {
+        assert_eq!(place("departments/sales/index.md", true), (Role::Single, Kind::Department));
+        assert_eq!(place("departments/sales.md", true), (Role::Single, Kind::Department));
+        assert_eq!(place("departments/sales/team.md", true), (Role::Single, Kind::Page));
+        assert_eq!(place("processes/edge/index.md", true), (Role::Single, Kind::Process));
+        assert_eq!(place("playbooks/a/b.md", true), (Role::Single, Kind::Playbook));
+        assert_eq!(place("playbooks/a/index.md", true), (Role::List(Kind::Playbook), Kind::Page));
+        assert_eq!(place("processes/edge/index.md", false), (Role::Single, Kind::Page));
+    }
+
+    #[test]
+    fn positions_count_characters_after_front_matter_and_crlf() {
+        let src = "---\r\ntitle: Ünï\r\n---\r\nÄ é [x](gone.md)\r\n".to_string();
+        let (page, diags) = page("a.md", src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let page = page.unwrap();
+        assert_eq!(page.title, "Ünï");
+        assert_eq!((page.links[0].pos.line, page.links[0].pos.column), (4, 9));
+    }
+
+    #[test]
+    fn front_matter_errors_point_at_the_value() {
+        let src = "---\ntitle: A\nowner: a\n  bad: : x\n---\nbody\n".to_string();
+        let (page, diags) = page("processes/x.md", src);
+        assert!(page.is_some());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::FrontMatterSyntax);
+        assert_eq!((diags[0].line, diags[0].column), (4, 6), "{diags:?}");
+        assert_eq!(diags[0].message, "mapping values are not allowed in this context");
+    }
+
+    #[test]
+    fn unknown_field_is_a_schema_error_with_a_suggestion() {
+        let src = "---\ntitle: A\nownr: sales\n---\n".to_string();
+        let (_, diags) = page("departments/x.md", src);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::FrontMatterSchema);
+        assert_eq!((diags[0].line, diags[0].column), (3, 1));
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `owner`?"));
+    }
+
+    #[test]
+    fn reference_values_keep_their_position() {
+        let src = "---\nprocess: edge\nstage:  demo\n---\n".to_string();
+        let (page, diags) = page("playbooks/x.md", src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let Meta::Playbook(p) = page.unwrap().meta else { panic!("not a playbook") };
+        let stage = p.stage.unwrap();
+        assert_eq!((stage.pos.line, stage.pos.column), (3, 9));
+    }
+}

@@ -1,0 +1,77 @@
+//! Heading ids exactly as GitHub gives them (github-slugger 2.0), so `#anchor` links written
+//! against GitHub's preview resolve here too.
+
+use std::collections::HashMap;
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
+
+/// The slug of one heading's text, before de-duplication.
+pub fn slug(text: &str) -> String {
+    text.chars()
+        .filter(|&c| keep(c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// github-slugger keeps letters, marks, decimal digits, connector punctuation, space and `-`.
+fn keep(c: char) -> bool {
+    if c == ' ' || c == '-' {
+        return true;
+    }
+    match c.general_category_group() {
+        GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark => true,
+        _ => matches!(
+            c.general_category(),
+            GeneralCategory::DecimalNumber | GeneralCategory::ConnectorPunctuation
+        ),
+    }
+}
+
+/// Gives each heading of one page a unique id, in document order: repeats get `-1`, `-2`, ...
+#[derive(Debug, Default)]
+pub struct Slugger {
+    occurrences: HashMap<String, usize>,
+}
+
+impl Slugger {
+    pub fn slug(&mut self, text: &str) -> String {
+        let original = slug(text);
+        let mut result = original.clone();
+        while self.occurrences.contains_key(&result) {
+            let n = self.occurrences.entry(original.clone()).or_insert(0);
+            *n += 1;
+            result = format!("{original}-{n}");
+        }
+        self.occurrences.insert(result.clone(), 0);
+        result
+    }
+
+    /// Records an id given explicitly (`{#id}`), so a later generated slug does not reuse it.
+    pub fn reserve(&mut self, id: &str) {
+        self.occurrences.entry(id.to_string()).or_insert(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Case {
+        heading: String,
+        id: String,
+    }
+
+    /// The oracle was produced by github-slugger itself; all headings go to one page, in order.
+    #[test]
+    fn matches_github_slugger_oracle() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/heading-ids.json");
+        let text = std::fs::read_to_string(path).unwrap();
+        let cases: Vec<Case> = serde_json::from_str(&text).unwrap();
+        assert!(cases.len() > 50);
+        let mut slugger = Slugger::default();
+        for case in cases {
+            assert_eq!(slugger.slug(&case.heading), case.id, "heading {:?}", case.heading);
+        }
+    }
+}

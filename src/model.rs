@@ -1,0 +1,222 @@
+//! Plain data that flows through the pipeline: pages, their front matter, links and stages.
+//!
+//! Nothing here does I/O or knows about HTML; the stages in `load`, `resolve`, `check` and
+//! `render` fill and read these types.
+
+use serde::Serialize;
+
+/// Index of a page in [`crate::resolve::Site::pages`].
+pub type PageIdx = usize;
+
+/// What a page is, in the handbook's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Department,
+    Process,
+    Playbook,
+    Page,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Department => "department",
+            Kind::Process => "process",
+            Kind::Playbook => "playbook",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// A page's role in the site, which picks its template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// `content/index.md`.
+    Home,
+    /// The `index.md` of `departments/`, `processes/` or a folder under `playbooks/`.
+    List(Kind),
+    /// Any other page: rendered with the template of its kind.
+    Single,
+}
+
+/// A process is either running or announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Active,
+    Planned,
+}
+
+/// A place in a source file: 1-based line and column (in characters), and the byte range.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+    pub bytes: std::ops::Range<usize>,
+}
+
+/// A value from the front matter together with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// How a link was written; it decides where a problem is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkForm {
+    Inline,
+    /// Reference-style: `pos` is the definition's destination.
+    Reference,
+    Autolink,
+    Image,
+    /// `href`/`src` in raw HTML.
+    Html,
+    /// A stage `resources[].url` in front matter.
+    Resource,
+}
+
+/// A link as written in a page, before resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The destination exactly as the parser gave it (not yet percent-decoded).
+    pub dest: String,
+    pub form: LinkForm,
+    pub pos: Pos,
+}
+
+/// A heading with the id it is given in HTML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+/// One meeting or step of a process.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Stage {
+    pub name: String,
+    /// Explicit `id`, else the slug of the name.
+    pub id: String,
+    pub goal: Option<String>,
+    pub duration: Option<String>,
+    pub sales_stage: Option<String>,
+    pub forecast_category: Option<String>,
+    pub agenda: Vec<String>,
+    pub exit_criteria: Vec<String>,
+    pub next_step: Option<String>,
+    pub collaborators: Vec<Located<String>>,
+    pub playbooks: Vec<Located<String>>,
+    pub resources: Vec<Resource>,
+}
+
+/// A titled link attached to a stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub title: String,
+    /// Index into the page's `links`.
+    pub link: usize,
+}
+
+/// Fields every kind may have.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Common {
+    pub description: Option<String>,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    pub owner: Option<Located<String>>,
+    pub weight: Option<i64>,
+    pub aliases: Vec<Located<String>>,
+    pub last_reviewed: Option<Located<String>>,
+    pub review_every: Option<u32>,
+    pub extra: serde_json::Value,
+}
+
+/// Fields of a department page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Department {
+    pub collaborates_with: Vec<Located<String>>,
+    pub metrics: Vec<String>,
+}
+
+/// Fields of a process page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Process {
+    pub status: Status,
+    pub used_when: Option<String>,
+    pub collaborators: Vec<Located<String>>,
+    pub deal_profile: Option<String>,
+    pub stages: Vec<Stage>,
+}
+
+/// Fields of a playbook page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Playbook {
+    pub process: Option<Located<String>>,
+    pub stage: Option<Located<String>>,
+    pub audience: Option<String>,
+}
+
+/// The kind-specific part of the front matter, typed by kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meta {
+    Department(Department),
+    Process(Process),
+    Playbook(Playbook),
+    Page,
+}
+
+impl Meta {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Meta::Department(_) => Kind::Department,
+            Meta::Process(_) => Kind::Process,
+            Meta::Playbook(_) => Kind::Playbook,
+            Meta::Page => Kind::Page,
+        }
+    }
+}
+
+/// One Markdown file, loaded and parsed, not yet resolved against the others.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to `content/`, with `/` separators (`processes/edge/index.md`).
+    pub path: String,
+    /// Path relative to the site root, as diagnostics name it (`content/processes/edge/index.md`).
+    pub file: String,
+    pub source: String,
+    pub id: String,
+    pub title: String,
+    pub role: Role,
+    pub common: Common,
+    pub meta: Meta,
+    pub headings: Vec<Heading>,
+    /// Ids from raw HTML `id=`/`name=` attributes.
+    pub html_anchors: Vec<String>,
+    pub links: Vec<Link>,
+    /// Rendered body; every link in `links` appears as a marker (see [`crate::load::markdown`]).
+    pub body_html: String,
+    /// URL path below `base_url`, without leading slash: `processes/edge/`, `` for home.
+    pub url: String,
+}
+
+impl Page {
+    pub fn kind(&self) -> Kind {
+        self.meta.kind()
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(self.role, Role::Home | Role::List(_))
+    }
+
+    pub fn process(&self) -> Option<&Process> {
+        match &self.meta {
+            Meta::Process(p) => Some(p),
+            _ => None,
+        }
+    }
+}

@@ -303,10 +303,13 @@ class Generator:
 
     def paragraph(self, budget):
         """A list of sentences (mutable, links get appended) and its word count."""
+        rnd = self.rng.random
+        pool = self.sentences
+        n = len(pool)
         sents = []
         words = 0
-        for i in self.rng.choices(self.sent_idx, k=self.rng.randint(2, 6)):
-            s, k = self.sentences[i]
+        for _ in range(2 + int(rnd() * 5)):
+            s, k = pool[int(rnd() * n)]
             if sents and words + k > budget:
                 break
             sents.append(s)
@@ -389,7 +392,7 @@ class Generator:
         rng = self.rng
         # Words of the whole page (prose, lists, link sentences) land in 400..1500.
         link_words = sum(len(t.split()) + 3 for t, _ in links)
-        target_words = max(400, rng.randint(400, 1500) - link_words)
+        target_words = max(400, rng.randint(400, 1440) - link_words)
         sections = len(page.headings) + 1
         per = max(40, target_words // sections)
         blocks = []          # each: ("p", [sentences]) | ("l", [items]) | ("raw", text)

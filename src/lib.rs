@@ -4,8 +4,13 @@
 //! [`write`]. [`site`] runs it for `build` and `check`; `serve` runs the same stages on what
 //! changed.
 
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod site;
 pub mod suggest;
+pub mod write;

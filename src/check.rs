@@ -1,0 +1,317 @@
+//! Check: the rules that turn a resolved site into diagnostics. `build` and `check` both run
+//! them; nothing here renders or touches the disk.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::model::{Kind, LinkForm, PageIdx, Pos, Role};
+use crate::resolve::links::{self, Target};
+use crate::resolve::{RefProblem, Site};
+use crate::suggest::closest;
+
+/// Every problem of the site, sorted. `today` decides which pages are stale.
+pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for i in 0..site.pages.len() {
+        link_rules(site, i, &mut out);
+        reference_rules(site, i, &mut out);
+        page_rules(site, i, today, &mut out);
+    }
+    duplicate_ids(site, &mut out);
+    url_collisions(site, &mut out);
+    diagnostic::sort(&mut out);
+    out
+}
+
+fn start() -> Pos {
+    Pos {
+        line: 1,
+        column: 1,
+        bytes: 0..0,
+    }
+}
+
+fn link_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
+    let page = &site.pages[i];
+    for (link, target) in page.links.iter().zip(&site.targets[i]) {
+        let at = |code, message: String| Diagnostic::error(code, &page.file, link.pos.clone(), message);
+        let what = if link.form == LinkForm::Image { "image" } else { "link" };
+        match target {
+            Target::External | Target::File { .. } => {}
+            Target::Page { page: to, .. } => {
+                if site.pages[*to].common.draft && !page.common.draft {
+                    out.push(
+                        at(Code::DraftLink, format!("{what} to draft page `{}`", site.pages[*to].file))
+                            .with_help("publish that page (remove `draft: true`) or remove the link"),
+                    );
+                }
+            }
+            Target::Missing { wanted } => {
+                let mut d = at(
+                    Code::BrokenLink,
+                    format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`", link.dest),
+                );
+                if let Some(help) = suggest_path(site, i, &link.dest, wanted) {
+                    d = d.with_help(format!("did you mean `{help}`?"));
+                }
+                out.push(d);
+            }
+            Target::MissingAnchor { page: to, fragment } => {
+                let target = &site.pages[*to];
+                let mut d = at(
+                    Code::BrokenAnchor,
+                    format!("`#{fragment}` is not an anchor of `{}`", target.file),
+                );
+                let anchors: Vec<&str> = links::anchors(site, *to).collect();
+                d = match closest(fragment, anchors.iter().copied()) {
+                    Some(best) => d.with_help(format!("did you mean `#{best}`?")),
+                    None if anchors.is_empty() => d.with_help(format!("`{}` has no headings or anchors", target.file)),
+                    None => d.with_help(format!("anchors there: {}", list(&anchors, 12))),
+                };
+                out.push(d);
+            }
+            Target::OutsideRoot => out.push(
+                at(
+                    Code::LinkOutsideRoot,
+                    format!("{what} to `{}` climbs out of the content folder", link.dest),
+                )
+                .with_help("a file outside content/ is not published; link to a page inside it, or to an https: URL"),
+            ),
+        }
+    }
+}
+
+fn reference_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
+    let page = &site.pages[i];
+    let refs = &site.references[i];
+    for problem in &refs.problems {
+        match problem {
+            RefProblem::Missing {
+                field,
+                id,
+                expected,
+                found,
+                pos,
+            } => {
+                let message = match found {
+                    Some(other) => format!(
+                        "`{field}`: `{id}` is a {}, not a {}",
+                        site.pages[*other].kind().as_str(),
+                        expected.as_str()
+                    ),
+                    None => format!("`{field}`: no {} has the id `{id}`", expected.as_str()),
+                };
+                let ids: Vec<&str> = site.of_kind(*expected).into_iter().map(|p| site.pages[p].id.as_str()).collect();
+                let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message);
+                if let Some(best) = closest(id, ids.iter().copied()) {
+                    d = d.with_help(format!("did you mean `{best}`?"));
+                } else if !ids.is_empty() {
+                    d = d.with_help(format!("{} ids: {}", expected.as_str(), list(&ids, 12)));
+                }
+                out.push(d);
+            }
+            RefProblem::UnknownStage { process, stage, pos } => {
+                let process_page = &site.pages[*process];
+                let stages: Vec<&str> = process_page
+                    .process()
+                    .map(|p| p.stages.iter().map(|s| s.id.as_str()).collect())
+                    .unwrap_or_default();
+                let mut d = Diagnostic::error(
+                    Code::UnknownStage,
+                    &page.file,
+                    pos.clone(),
+                    format!("`stage`: `{stage}` is not a stage of process `{}`", process_page.id),
+                );
+                d = match closest(stage, stages.iter().copied()) {
+                    Some(best) => d.with_help(format!("did you mean `{best}`? stages are: {}", list(&stages, 20))),
+                    None if stages.is_empty() => d.with_help(format!("process `{}` has no stages yet", process_page.id)),
+                    None => d.with_help(format!("stages are: {}", list(&stages, 20))),
+                };
+                out.push(d);
+            }
+        }
+    }
+    if !page.common.draft {
+        for to in refs.pages() {
+            if site.pages[to].common.draft {
+                out.push(
+                    Diagnostic::error(
+                        Code::DraftLink,
+                        &page.file,
+                        start(),
+                        format!("front matter names draft page `{}`", site.pages[to].file),
+                    )
+                    .with_help("publish that page (remove `draft: true`) or remove the reference"),
+                );
+            }
+        }
+    }
+}
+
+fn page_rules(site: &Site, i: PageIdx, today: jiff::civil::Date, out: &mut Vec<Diagnostic>) {
+    let page = &site.pages[i];
+    let exempt = matches!(page.role, Role::Home | Role::List(_)) || page.common.draft;
+    if !exempt && site.backlinks[i].is_empty() {
+        out.push(
+            Diagnostic::warning(
+                Code::OrphanPage,
+                &page.file,
+                start(),
+                format!("no other page links to `{}` or names it in front matter", page.file),
+            )
+            .with_help("link to it from a related page, or delete it if it is no longer needed"),
+        );
+    }
+    let (Some(reviewed), Some(every)) = (&page.common.last_reviewed, page.common.review_every) else {
+        return;
+    };
+    let Ok(date) = reviewed.value.parse::<jiff::civil::Date>() else {
+        return;
+    };
+    let due = date.checked_add(jiff::Span::new().days(i64::from(every)));
+    if let Some(due) = due.ok().filter(|due| *due < today) {
+        out.push(
+            Diagnostic::warning(
+                Code::StalePage,
+                &page.file,
+                reviewed.pos.clone(),
+                format!("last reviewed {date}, review was due {due} (every {every} days)"),
+            )
+            .with_help("review the page and update `last_reviewed`"),
+        );
+    }
+}
+
+fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, PageIdx> = HashMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        if page.kind() == Kind::Page {
+            continue;
+        }
+        if let Some(&other) = first.get(page.id.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    Code::DuplicateId,
+                    &page.file,
+                    start(),
+                    format!("id `{}` is already used by `{}`", page.id, site.pages[other].file),
+                )
+                .with_help("set a unique `id:` in the front matter of one of them"),
+            );
+        } else {
+            first.insert(&page.id, i);
+        }
+    }
+}
+
+fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
+    for (i, page) in site.pages.iter().enumerate() {
+        if site.by_url.get(page.url.as_str()) != Some(&i) {
+            let other = &site.pages[site.by_url[page.url.as_str()]];
+            out.push(
+                Diagnostic::error(
+                    Code::UrlCollision,
+                    &page.file,
+                    start(),
+                    format!("`{}` and `{}` are both published at /{}", other.file, page.file, page.url),
+                )
+                .with_help("rename or move one of them"),
+            );
+        }
+    }
+    let mut aliases: HashMap<String, &str> = HashMap::new();
+    for page in &site.pages {
+        for alias in &page.common.aliases {
+            let url = alias_url(&alias.value);
+            let clash = site
+                .by_url
+                .get(url.as_str())
+                .map(|&p| site.pages[p].file.as_str())
+                .or_else(|| aliases.get(&url).copied());
+            match clash {
+                Some(other) => out.push(
+                    Diagnostic::error(
+                        Code::UrlCollision,
+                        &page.file,
+                        alias.pos.clone(),
+                        format!("alias `{}` is already the URL of `{other}`", alias.value),
+                    )
+                    .with_help("remove the alias, or move the other page"),
+                ),
+                None => {
+                    aliases.insert(url, &page.file);
+                }
+            }
+        }
+    }
+}
+
+/// An alias as a site path: `/old/path` -> `old/path/`.
+pub fn alias_url(alias: &str) -> String {
+    let trimmed = alias.trim_start_matches('/');
+    let trimmed = trimmed.strip_suffix("index.html").unwrap_or(trimmed);
+    if trimmed.is_empty() || trimmed.ends_with('/') || trimmed.ends_with(".html") {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/")
+    }
+}
+
+fn list(items: &[&str], max: usize) -> String {
+    let mut shown: Vec<String> = items.iter().take(max).map(|s| format!("`{s}`")).collect();
+    if items.len() > max {
+        shown.push(format!("and {} more", items.len() - max));
+    }
+    shown.join(", ")
+}
+
+/// The nearest existing path for a broken link, written the way the link was.
+fn suggest_path(site: &Site, from: PageIdx, dest: &str, wanted: &str) -> Option<String> {
+    let fragment = dest.find('#').map(|at| &dest[at..]).unwrap_or("");
+    if dest.starts_with('/') && !dest.split('#').next().unwrap_or("").ends_with(".md") {
+        let urls = site.by_url.keys().map(String::as_str);
+        let wanted = wanted.trim_end_matches('/');
+        let best = closest(wanted, urls.clone().map(|u| u.trim_end_matches('/')))?;
+        return Some(format!("{}{best}/{fragment}", site.config.base_path()));
+    }
+    let best = nearest_content_path(site, wanted)?;
+    if dest.starts_with('/') {
+        return Some(format!("/{best}{fragment}"));
+    }
+    let dir = site.pages[from].path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    Some(format!("{}{fragment}", links::relative(dir, &best)))
+}
+
+fn nearest_content_path(site: &Site, wanted: &str) -> Option<String> {
+    let trimmed = wanted.trim_end_matches('/');
+    // An extensionless link to a page that exists: the most common mistake of all.
+    for guess in [format!("{trimmed}.md"), format!("{trimmed}/index.md")] {
+        if site.by_path.contains_key(&guess) {
+            return Some(guess);
+        }
+    }
+    let paths = || site.by_path.keys().map(String::as_str).chain(site.assets.iter().map(String::as_str));
+    if let Some(same) = paths().find(|p| p.eq_ignore_ascii_case(wanted)) {
+        return Some(same.to_string());
+    }
+    // The same file name elsewhere: the page moved.
+    let name = file_name(wanted);
+    let mut moved: Vec<&str> = paths().filter(|p| file_name(p) == name).collect();
+    moved.sort_by_key(|p| strsim::levenshtein(p, wanted));
+    if let Some(best) = moved.first().filter(|_| name != "index.md" || moved.len() == 1) {
+        return Some(best.to_string());
+    }
+    closest(wanted, paths()).map(str::to_string)
+}
+
+/// `a/b.md` -> `b.md`; `a/b/index.md` -> `b/index.md`, since every folder has an `index.md`.
+fn file_name(path: &str) -> &str {
+    let mut cut = path.rsplitn(3, '/');
+    let last = cut.next().unwrap_or(path);
+    if last == "index.md" {
+        if let Some(folder) = cut.next() {
+            return &path[path.len() - folder.len() - last.len() - 1..];
+        }
+    }
+    last
+}

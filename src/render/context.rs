@@ -1,0 +1,384 @@
+//! Template contexts: what a theme sees. Plain serializable data, documented in the README
+//! ("Template context"); a field renamed here breaks themes, so names are chosen once.
+
+use serde::Serialize;
+
+use super::links::rewrite_body;
+use crate::model::{Heading, Kind, Meta, PageIdx, Role, Status};
+use crate::resolve::{Site, nav};
+
+/// A link to a page: what lists and cross-references are made of.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub title: String,
+    pub url: String,
+    pub kind: Kind,
+    pub description: Option<String>,
+}
+
+impl PageLink {
+    pub fn new(site: &Site, i: PageIdx) -> PageLink {
+        let page = &site.pages[i];
+        PageLink {
+            title: page.title.clone(),
+            url: site.page_url(i),
+            kind: page.kind(),
+            description: page.common.description.clone(),
+        }
+    }
+}
+
+/// `site`: the same for every page.
+#[derive(Debug, Serialize)]
+pub struct SiteContext {
+    pub title: String,
+    pub description: Option<String>,
+    pub base_url: String,
+    pub home_url: String,
+    pub extra: serde_json::Value,
+    pub sections: Vec<SectionContext>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionContext {
+    pub title: &'static str,
+    pub url: Option<String>,
+    pub count: usize,
+    pub items: Vec<PageLink>,
+}
+
+pub fn site_context(site: &Site) -> SiteContext {
+    SiteContext {
+        title: site.config.title.clone(),
+        description: site.config.description.clone(),
+        base_url: site.config.base_url.clone(),
+        home_url: site.config.url(""),
+        extra: site.config.extra.clone(),
+        sections: nav::sections(site)
+            .into_iter()
+            .map(|s| SectionContext {
+                title: s.title,
+                url: s.list.map(|l| site.page_url(l)),
+                count: s.count,
+                items: s.items.iter().map(|&i| PageLink::new(site, i)).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// `page`: everything about the page being rendered.
+#[derive(Debug, Serialize)]
+pub struct PageContext {
+    pub id: String,
+    pub kind: Kind,
+    pub role: &'static str,
+    pub title: String,
+    pub description: Option<String>,
+    pub url: String,
+    /// Path under `content/`.
+    pub path: String,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    /// The body as HTML, links rewritten to their published URLs.
+    pub content: String,
+    /// Whether the body starts with the `#` heading the title came from (themes skip their own `<h1>`).
+    pub title_in_body: bool,
+    pub toc: Vec<Heading>,
+    pub breadcrumbs: Vec<PageLink>,
+    pub backlinks: Vec<PageLink>,
+    pub owner: Option<PageLink>,
+    pub last_reviewed: Option<String>,
+    pub review_every: Option<u32>,
+    pub edit_url: Option<String>,
+    pub extra: serde_json::Value,
+    pub department: Option<DepartmentContext>,
+    pub process: Option<ProcessContext>,
+    pub playbook: Option<PlaybookContext>,
+    pub list: Option<ListContext>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DepartmentContext {
+    pub collaborators: Vec<PageLink>,
+    pub metrics: Vec<String>,
+    pub processes: Vec<ProcessSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProcessSummary {
+    pub title: String,
+    pub url: String,
+    pub status: Status,
+    pub planned: bool,
+    pub used_when: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProcessContext {
+    pub status: Status,
+    pub planned: bool,
+    pub used_when: Option<String>,
+    pub deal_profile: Option<String>,
+    pub collaborators: Vec<PageLink>,
+    pub stages: Vec<StageContext>,
+    /// Every playbook that names this process.
+    pub playbooks: Vec<PlaybookSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StageContext {
+    pub number: usize,
+    pub name: String,
+    pub id: String,
+    pub url: String,
+    pub goal: Option<String>,
+    pub duration: Option<String>,
+    pub sales_stage: Option<String>,
+    pub forecast_category: Option<String>,
+    pub agenda: Vec<String>,
+    pub exit_criteria: Vec<String>,
+    pub next_step: Option<String>,
+    pub collaborators: Vec<PageLink>,
+    pub playbooks: Vec<PageLink>,
+    pub resources: Vec<ResourceContext>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResourceContext {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlaybookSummary {
+    pub title: String,
+    pub url: String,
+    pub stage: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlaybookContext {
+    pub process: Option<PageLink>,
+    pub stage: Option<StageLink>,
+    pub previous: Option<StageLink>,
+    pub next: Option<StageLink>,
+    pub audience: Option<String>,
+}
+
+/// A stage seen from a playbook: its anchor on the process page, and its first playbook.
+#[derive(Debug, Serialize)]
+pub struct StageLink {
+    pub name: String,
+    pub id: String,
+    pub url: String,
+    pub goal: Option<String>,
+    pub playbook: Option<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListContext {
+    pub kind: Kind,
+    pub items: Vec<PageLink>,
+    pub groups: Vec<ListGroup>,
+}
+
+/// Processes under their owning department, or playbooks under their process.
+#[derive(Debug, Serialize)]
+pub struct ListGroup {
+    pub title: String,
+    pub url: Option<String>,
+    pub items: Vec<ProcessSummary>,
+}
+
+pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
+    let page = &site.pages[i];
+    let refs = &site.references[i];
+    let links = |list: &[PageIdx]| -> Vec<PageLink> {
+        list.iter().filter(|&&p| site.is_published(p)).map(|&p| PageLink::new(site, p)).collect()
+    };
+    let first_h1 = page.headings.first().filter(|h| h.level == 1);
+    PageContext {
+        id: page.id.clone(),
+        kind: page.kind(),
+        role: match page.role {
+            Role::Home => "home",
+            Role::List(_) => "list",
+            Role::Single => "single",
+        },
+        title: page.title.clone(),
+        description: page.common.description.clone(),
+        url: site.page_url(i),
+        path: page.path.clone(),
+        draft: page.common.draft,
+        tags: page.common.tags.clone(),
+        content: rewrite_body(site, i),
+        title_in_body: first_h1.is_some_and(|h| h.text == page.title) && page.body_html.trim_start().starts_with("<h1"),
+        toc: page.headings.iter().filter(|h| (2..=3).contains(&h.level)).cloned().collect(),
+        breadcrumbs: links(&nav::breadcrumbs(site, i)),
+        backlinks: links(&site.backlinks[i]),
+        owner: refs.owner.map(|o| PageLink::new(site, o)),
+        last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
+        review_every: page.common.review_every,
+        edit_url: site.config.edit_url.as_ref().map(|e| format!("{e}{}", page.path)),
+        extra: page.common.extra.clone(),
+        department: match &page.meta {
+            Meta::Department(d) => Some(DepartmentContext {
+                collaborators: links(&refs.collaborators),
+                metrics: d.metrics.clone(),
+                processes: nav::published(site, &site.children[i]).into_iter().map(|p| process_summary(site, p)).collect(),
+            }),
+            _ => None,
+        },
+        process: process_context(site, i),
+        playbook: playbook_context(site, i),
+        list: list_context(site, i),
+    }
+}
+
+fn process_summary(site: &Site, p: PageIdx) -> ProcessSummary {
+    let process = site.pages[p].process();
+    let status = process.map(|p| p.status).unwrap_or_default();
+    ProcessSummary {
+        title: site.pages[p].title.clone(),
+        url: site.page_url(p),
+        status,
+        planned: status == Status::Planned,
+        used_when: process.and_then(|p| p.used_when.clone()),
+    }
+}
+
+fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
+    let process = site.pages[i].process()?;
+    let refs = &site.references[i];
+    let links = |list: &[PageIdx]| -> Vec<PageLink> {
+        list.iter().filter(|&&p| site.is_published(p)).map(|&p| PageLink::new(site, p)).collect()
+    };
+    let url = site.page_url(i);
+    let stages = process
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(n, stage)| StageContext {
+            number: n + 1,
+            name: stage.name.clone(),
+            id: stage.id.clone(),
+            url: format!("{url}#{}", stage.id),
+            goal: stage.goal.clone(),
+            duration: stage.duration.clone(),
+            sales_stage: stage.sales_stage.clone(),
+            forecast_category: stage.forecast_category.clone(),
+            agenda: stage.agenda.clone(),
+            exit_criteria: stage.exit_criteria.clone(),
+            next_step: stage.next_step.clone(),
+            collaborators: links(refs.stage_collaborators.get(n).map_or(&[], Vec::as_slice)),
+            playbooks: links(refs.stage_playbooks.get(n).map_or(&[], Vec::as_slice)),
+            resources: stage
+                .resources
+                .iter()
+                .map(|r| ResourceContext {
+                    title: r.title.clone(),
+                    url: super::links::link_url(site, i, r.link),
+                })
+                .collect(),
+        })
+        .collect();
+    Some(ProcessContext {
+        status: process.status,
+        planned: process.status == Status::Planned,
+        used_when: process.used_when.clone(),
+        deal_profile: process.deal_profile.clone(),
+        collaborators: links(&refs.collaborators),
+        stages,
+        playbooks: nav::published(site, &site.children[i])
+            .into_iter()
+            .map(|p| PlaybookSummary {
+                title: site.pages[p].title.clone(),
+                url: site.page_url(p),
+                stage: site.references[p].stage.map(|s| process.stages[s].name.clone()),
+            })
+            .collect(),
+    })
+}
+
+fn playbook_context(site: &Site, i: PageIdx) -> Option<PlaybookContext> {
+    let Meta::Playbook(playbook) = &site.pages[i].meta else {
+        return None;
+    };
+    let refs = &site.references[i];
+    let stage_link = |process: PageIdx, n: usize| -> Option<StageLink> {
+        let stage = site.pages[process].process()?.stages.get(n)?;
+        let playbook = site.references[process]
+            .stage_playbooks
+            .get(n)
+            .and_then(|p| p.iter().copied().find(|&p| site.is_published(p)))
+            .map(|p| PageLink::new(site, p));
+        Some(StageLink {
+            name: stage.name.clone(),
+            id: stage.id.clone(),
+            url: format!("{}#{}", site.page_url(process), stage.id),
+            goal: stage.goal.clone(),
+            playbook,
+        })
+    };
+    let (stage, previous, next) = match (refs.process, refs.stage) {
+        (Some(p), Some(n)) => (
+            stage_link(p, n),
+            n.checked_sub(1).and_then(|m| stage_link(p, m)),
+            stage_link(p, n + 1),
+        ),
+        _ => (None, None, None),
+    };
+    Some(PlaybookContext {
+        process: refs.process.map(|p| PageLink::new(site, p)),
+        stage,
+        previous,
+        next,
+        audience: playbook.audience.clone(),
+    })
+}
+
+fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
+    let Role::List(kind) = site.pages[i].role else {
+        return None;
+    };
+    let page = &site.pages[i];
+    let folder = page.path.strip_suffix("index.md").unwrap_or_default();
+    let items: Vec<PageIdx> = nav::published(site, &site.of_kind(kind))
+        .into_iter()
+        .filter(|&p| site.pages[p].path.starts_with(folder))
+        .collect();
+    let groups = match kind {
+        Kind::Process => nav::process_groups(site)
+            .into_iter()
+            .map(|(department, processes)| ListGroup {
+                title: department.map_or_else(|| "Other".to_string(), |d| site.pages[d].title.clone()),
+                url: department.map(|d| site.page_url(d)),
+                items: processes.into_iter().map(|p| process_summary(site, p)).collect(),
+            })
+            .collect(),
+        Kind::Playbook => {
+            let in_folder: std::collections::HashSet<PageIdx> = items.iter().copied().collect();
+            site.of_kind(Kind::Process)
+                .into_iter()
+                .filter_map(|p| {
+                    let playbooks: Vec<ProcessSummary> = nav::published(site, &site.children[p])
+                        .into_iter()
+                        .filter(|b| in_folder.contains(b))
+                        .map(|b| process_summary(site, b))
+                        .collect();
+                    (!playbooks.is_empty()).then(|| ListGroup {
+                        title: site.pages[p].title.clone(),
+                        url: Some(site.page_url(p)),
+                        items: playbooks,
+                    })
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    Some(ListContext {
+        kind,
+        items: items.iter().map(|&p| PageLink::new(site, p)).collect(),
+        groups,
+    })
+}

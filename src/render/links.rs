@@ -1,0 +1,44 @@
+//! Links in the output: every resolved link becomes its target's published URL, with
+//! `base_url` applied and the fragment kept.
+
+use pulldown_cmark_escape::escape_href;
+
+use crate::load::markdown::replace_markers;
+use crate::model::PageIdx;
+use crate::resolve::{Site, Target};
+
+/// The URL that link `n` of page `i` is published as. A link that does not resolve (only
+/// rendered at all by `serve`, which shows the last good output and an error overlay) keeps
+/// what was written.
+pub fn link_url(site: &Site, i: PageIdx, n: usize) -> String {
+    let page = &site.pages[i];
+    let Some(link) = page.links.get(n) else {
+        return String::new();
+    };
+    match site.targets[i].get(n) {
+        Some(Target::Page { page: to, fragment }) => {
+            let mut url = if *to == i && fragment.is_some() {
+                String::new()
+            } else {
+                site.page_url(*to)
+            };
+            if let Some(fragment) = fragment {
+                url.push('#');
+                url.push_str(fragment);
+            }
+            url
+        }
+        Some(Target::File { path }) => site.config.url(path),
+        _ => link.dest.clone(),
+    }
+}
+
+/// The page's body with link markers replaced by escaped URLs.
+pub fn rewrite_body(site: &Site, i: PageIdx) -> String {
+    replace_markers(&site.pages[i].body_html, |n| {
+        let mut escaped = String::new();
+        // Writing to a String cannot fail.
+        let _ = escape_href(&mut escaped, &link_url(site, i, n));
+        escaped
+    })
+}

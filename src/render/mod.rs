@@ -1,0 +1,240 @@
+//! Render: pages to HTML through the theme's Tera templates, in parallel.
+//!
+//! The theme is the compiled-in `default` (its source is `themes/default/` in this repo), or
+//! the site's own `themes/NAME/`; a file in the site's `templates/` replaces one template.
+
+pub mod context;
+pub mod links;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use rayon::prelude::*;
+use tera::{Context, Tera};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{PageIdx, Pos, Role};
+use crate::resolve::Site;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The templates every theme provides.
+pub const TEMPLATES: &[&str] = &[
+    "home.html",
+    "list.html",
+    "department.html",
+    "process.html",
+    "playbook.html",
+    "page.html",
+    "404.html",
+];
+
+/// A compiled theme: templates, where each came from (for errors), and its static files.
+pub struct Theme {
+    tera: Tera,
+    /// Template name -> the file it came from, as diagnostics name it.
+    origins: HashMap<String, String>,
+    /// Theme static files by output path.
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+/// A file on disk or in the binary, with the name diagnostics give it.
+struct Source {
+    name: String,
+    origin: String,
+    text: String,
+}
+
+impl Theme {
+    /// Loads the site's theme and template overrides. A template that does not compile is a
+    /// diagnostic naming its file and line.
+    pub fn load(root: &Path, theme: &str) -> Result<Theme, Diagnostic> {
+        let theme_dir = root.join("themes").join(theme);
+        let mut templates: Vec<Source> = Vec::new();
+        let mut static_files = Vec::new();
+        if theme_dir.is_dir() {
+            let origin = format!("themes/{theme}");
+            read_dir_files(&theme_dir.join("templates"), &mut |rel, bytes| {
+                templates.push(source(&format!("{origin}/templates/{rel}"), rel, bytes)?);
+                Ok(())
+            })?;
+            read_dir_files(&theme_dir.join("static"), &mut |rel, bytes| {
+                static_files.push((rel.to_string(), bytes));
+                Ok(())
+            })?;
+        } else if theme == "default" {
+            for file in files(&DEFAULT_THEME) {
+                let path = file.path().to_string_lossy().replace('\\', "/");
+                if let Some(rel) = path.strip_prefix("templates/") {
+                    let text = String::from_utf8_lossy(file.contents()).into_owned();
+                    templates.push(Source {
+                        name: rel.to_string(),
+                        origin: format!("themes/default/{path} (built in)"),
+                        text,
+                    });
+                } else if let Some(rel) = path.strip_prefix("static/") {
+                    static_files.push((rel.to_string(), file.contents().to_vec()));
+                }
+            }
+        } else {
+            return Err(Diagnostic::error(
+                Code::Template,
+                "handbook.yaml",
+                start(),
+                format!("theme `{theme}` not found: no folder themes/{theme}/"),
+            )
+            .with_help("set `theme: default`, or add the theme folder"));
+        }
+        read_dir_files(&root.join("templates"), &mut |rel, bytes| {
+            let overriding = source(&format!("templates/{rel}"), rel, bytes)?;
+            templates.retain(|t| t.name != overriding.name);
+            templates.push(overriding);
+            Ok(())
+        })?;
+
+        let mut tera = Tera::new();
+        let origins: HashMap<String, String> = templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
+        tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+            .map_err(|e| template_error(&e, &origins))?;
+        for name in TEMPLATES {
+            if !tera.contains_template(name) {
+                return Err(Diagnostic::error(
+                    Code::Template,
+                    &format!("themes/{theme}/templates/{name}"),
+                    start(),
+                    format!("the theme has no `{name}` template"),
+                ));
+            }
+        }
+        Ok(Theme {
+            tera,
+            origins,
+            static_files,
+        })
+    }
+
+    /// Renders every published page in parallel; the first template error stops the build.
+    pub fn render_all(&mut self, site: &Site) -> Result<Vec<(PageIdx, String)>, Diagnostic> {
+        self.set_site(site);
+        let theme = &*self;
+        (0..site.pages.len())
+            .into_par_iter()
+            .filter(|&i| site.is_published(i))
+            .map(|i| theme.render_page(site, i).map(|html| (i, html)))
+            .collect()
+    }
+
+    /// Puts `site` (the same for every page) into the global context once.
+    pub fn set_site(&mut self, site: &Site) {
+        self.tera.global_context().insert("site", &context::site_context(site));
+    }
+
+    pub fn render_page(&self, site: &Site, i: PageIdx) -> Result<String, Diagnostic> {
+        let page = &site.pages[i];
+        let template = match page.role {
+            Role::Home => "home.html",
+            Role::List(_) => "list.html",
+            Role::Single => match page.kind() {
+                crate::model::Kind::Department => "department.html",
+                crate::model::Kind::Process => "process.html",
+                crate::model::Kind::Playbook => "playbook.html",
+                crate::model::Kind::Page => "page.html",
+            },
+        };
+        let mut cx = Context::new();
+        cx.insert("page", &context::page_context(site, i));
+        self.tera.render(template, &cx).map_err(|e| template_error(&e, &self.origins))
+    }
+
+    /// The theme's 404 page.
+    pub fn render_not_found(&self) -> Result<String, Diagnostic> {
+        self.tera.render("404.html", &Context::new()).map_err(|e| template_error(&e, &self.origins))
+    }
+}
+
+fn start() -> Pos {
+    Pos {
+        line: 1,
+        column: 1,
+        bytes: 0..0,
+    }
+}
+
+fn source(origin: &str, name: &str, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(Code::Template, origin, start(), format!("{origin} is not valid UTF-8"))
+    })?;
+    Ok(Source {
+        name: name.to_string(),
+        origin: origin.to_string(),
+        text,
+    })
+}
+
+fn files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
+    let mut out: Vec<&include_dir::File> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(files(sub));
+    }
+    out
+}
+
+/// Calls `f(relative path, bytes)` for each file under `dir` (none if it does not exist).
+fn read_dir_files(
+    dir: &Path,
+    f: &mut dyn FnMut(&str, Vec<u8>) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| io_diagnostic(dir, &e.to_string()))?;
+        if !entry.file_type().is_file() || crate::load::is_ignored(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).map(PathBuf::from).unwrap_or_default();
+        let bytes = std::fs::read(entry.path()).map_err(|e| io_diagnostic(entry.path(), &e.to_string()))?;
+        f(&rel.to_string_lossy().replace('\\', "/"), bytes)?;
+    }
+    Ok(())
+}
+
+fn io_diagnostic(path: &Path, message: &str) -> Diagnostic {
+    let file = path.to_string_lossy();
+    Diagnostic::error(Code::Io, &file, start(), format!("cannot read {file}: {message}"))
+}
+
+/// A Tera error as a diagnostic on the template's own file and line.
+fn template_error(error: &tera::Error, origins: &HashMap<String, String>) -> Diagnostic {
+    use std::error::Error as _;
+    let (name, line, column, message) = match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => (
+            report.filename().to_string(),
+            report.span().start_line,
+            report.span().start_col + 1,
+            report.message().to_string(),
+        ),
+        _ => {
+            let mut message = error.to_string();
+            let mut source = error.source();
+            while let Some(inner) = source {
+                message.push_str(": ");
+                message.push_str(&inner.to_string());
+                source = inner.source();
+            }
+            (String::new(), 1, 1, message)
+        }
+    };
+    let file = origins.get(&name).cloned().unwrap_or_else(|| if name.is_empty() { "templates".into() } else { name.clone() });
+    Diagnostic::error(
+        Code::Template,
+        &file,
+        Pos {
+            line,
+            column,
+            bytes: 0..0,
+        },
+        format!("template error: {message}"),
+    )
+}

@@ -1,0 +1,162 @@
+//! Resolve: the one resolver shared by `build`, `check` and `serve`. It gives every page its
+//! place among the others: ids, URLs, where each link and front-matter reference points,
+//! backlinks, and the lists the site derives (a department's processes, a process's playbooks).
+//!
+//! Resolution never fails: what does not resolve is recorded as data ([`Target`],
+//! [`RefProblem`]) for [`crate::check`] to turn into diagnostics.
+
+pub mod links;
+pub mod nav;
+pub mod references;
+
+use std::collections::{BTreeSet, HashMap};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::model::{Kind, Page, PageIdx};
+
+pub use links::Target;
+pub use references::{RefProblem, References};
+
+/// Everything the site is made of, resolved.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Sorted by path.
+    pub pages: Vec<Page>,
+    /// Non-Markdown files under `content/`, by content-relative path.
+    pub assets: BTreeSet<String>,
+    /// Files under `static/` and the theme's `static/`, by output path.
+    pub static_files: BTreeSet<String>,
+    pub by_path: HashMap<String, PageIdx>,
+    pub by_url: HashMap<String, PageIdx>,
+    /// Department, process and playbook pages by id (the first, by path, when an id repeats).
+    pub by_id: HashMap<String, PageIdx>,
+    /// Per page, per link (same index as `Page::links`).
+    pub targets: Vec<Vec<Target>>,
+    pub references: Vec<References>,
+    /// Per page: the pages that link to it or name it in front matter, sorted, no repeats.
+    pub backlinks: Vec<Vec<PageIdx>>,
+    /// Per department: the processes it owns. Per process: its playbooks.
+    pub children: Vec<Vec<PageIdx>>,
+    /// Whether draft pages are published (`build --drafts`).
+    pub drafts: bool,
+}
+
+/// Builds the resolved site from loaded pages. Linear in pages plus links.
+pub fn resolve(
+    config: Config,
+    mut pages: Vec<Page>,
+    assets: BTreeSet<String>,
+    static_files: BTreeSet<String>,
+    drafts: bool,
+) -> Site {
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut by_path = HashMap::with_capacity(pages.len());
+    let mut by_url = HashMap::with_capacity(pages.len());
+    let mut by_id = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        by_path.insert(page.path.clone(), i);
+        by_url.entry(page.url.clone()).or_insert(i);
+        if page.kind() != Kind::Page {
+            by_id.entry(page.id.clone()).or_insert(i);
+        }
+    }
+    let mut site = Site {
+        config,
+        pages,
+        assets,
+        static_files,
+        by_path,
+        by_url,
+        by_id,
+        targets: Vec::new(),
+        references: Vec::new(),
+        backlinks: Vec::new(),
+        children: Vec::new(),
+        drafts,
+    };
+    site.targets = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| site.pages[i].links.iter().map(|l| links::resolve(&site, i, &l.dest)).collect())
+        .collect();
+    site.references = (0..site.pages.len()).map(|i| references::resolve(&site, i)).collect();
+    site.backlinks = backlinks(&site);
+    site.children = children(&site);
+    site
+}
+
+fn backlinks(site: &Site) -> Vec<Vec<PageIdx>> {
+    let mut backlinks: Vec<Vec<PageIdx>> = vec![Vec::new(); site.pages.len()];
+    for (from, targets) in site.targets.iter().enumerate() {
+        for target in targets {
+            if let Some(to) = target.page() {
+                backlinks[to].push(from);
+            }
+        }
+        for to in site.references[from].pages() {
+            backlinks[to].push(from);
+        }
+    }
+    for (to, list) in backlinks.iter_mut().enumerate() {
+        list.retain(|&from| from != to);
+        list.sort_unstable();
+        list.dedup();
+    }
+    backlinks
+}
+
+/// A department's processes (by `owner`) and a process's playbooks (by `process`), in order.
+fn children(site: &Site) -> Vec<Vec<PageIdx>> {
+    let mut children: Vec<Vec<PageIdx>> = vec![Vec::new(); site.pages.len()];
+    for (i, page) in site.pages.iter().enumerate() {
+        let refs = &site.references[i];
+        let parent = match page.kind() {
+            Kind::Process => refs.owner,
+            Kind::Playbook => refs.process,
+            _ => None,
+        };
+        if let Some(parent) = parent {
+            children[parent].push(i);
+        }
+    }
+    for list in &mut children {
+        site.sort_pages(list);
+    }
+    children
+}
+
+impl Site {
+    /// Orders pages as menus show them: by `weight`, then title.
+    pub fn sort_pages(&self, list: &mut [PageIdx]) {
+        list.sort_by(|&a, &b| {
+            let (a, b) = (&self.pages[a], &self.pages[b]);
+            (a.common.weight.unwrap_or(i64::MAX), &a.title, &a.path).cmp(&(b.common.weight.unwrap_or(i64::MAX), &b.title, &b.path))
+        });
+    }
+
+    /// Pages of one kind, in menu order.
+    pub fn of_kind(&self, kind: Kind) -> Vec<PageIdx> {
+        let mut list: Vec<PageIdx> = (0..self.pages.len())
+            .filter(|&i| self.pages[i].kind() == kind && self.pages[i].role == crate::model::Role::Single)
+            .collect();
+        self.sort_pages(&mut list);
+        list
+    }
+
+    /// Whether a page goes into the output.
+    pub fn is_published(&self, page: PageIdx) -> bool {
+        self.drafts || !self.pages[page].common.draft
+    }
+
+    /// A page's URL in the output (with `base_url`).
+    pub fn page_url(&self, page: PageIdx) -> String {
+        self.config.url(&self.pages[page].url)
+    }
+
+    /// The id-addressable page named `id`, if it is of `kind`.
+    pub fn page_of_kind(&self, id: &str, kind: Kind) -> Option<PageIdx> {
+        self.by_id.get(id).copied().filter(|&i| self.pages[i].kind() == kind)
+    }
+}

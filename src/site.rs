@@ -1,0 +1,226 @@
+//! The pipeline end to end, as `build` and `check` run it: load -> resolve -> check ->
+//! render -> write. Each function here only calls the stages in order; the stages do the work.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::check::alias_url;
+use crate::config::{Config, ConfigError};
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::{self, LoadError};
+use crate::render::Theme;
+use crate::resolve::{self, Site};
+use crate::write::{self, Contents, OutputFile, WriteError};
+
+/// Why a command could not run at all (exit status 2), as opposed to content with errors.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// What to load and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Publish draft pages.
+    pub drafts: bool,
+    /// Replaces `base_url` from `handbook.yaml`.
+    pub base_url: Option<String>,
+}
+
+/// A loaded, resolved and checked handbook, ready to render.
+pub struct Checked {
+    pub site: Site,
+    /// `None` when the theme failed to load (its diagnostic is in `diagnostics`).
+    pub theme: Option<Theme>,
+    /// Sorted; includes load problems (front matter) and check problems.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The text of a file named in a diagnostic, for code frames.
+    pub fn source(&self, file: &str) -> Option<&str> {
+        let path = file.strip_prefix("content/")?;
+        let &i = self.site.by_path.get(path)?;
+        Some(self.site.pages[i].source.as_str())
+    }
+}
+
+pub fn config(options: &Options) -> Result<Config, ConfigError> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        config = Config::parse(&format!("base_url: {base_url:?}"))
+            .map(|c| Config {
+                base_url: c.base_url,
+                ..config.clone()
+            })
+            .unwrap_or(config);
+    }
+    Ok(config)
+}
+
+/// The date stale pages are judged against: today, or `HANDBOOK_TODAY` (YYYY-MM-DD) so CI runs
+/// and tests are reproducible.
+pub fn today() -> jiff::civil::Date {
+    std::env::var("HANDBOOK_TODAY")
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+}
+
+/// Files under `static/`, by output path.
+pub fn static_files(root: &Path) -> Result<Vec<(String, PathBuf)>, LoadError> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let (markdown, assets) = load::walk(&dir)?;
+    Ok(markdown.into_iter().chain(assets).map(|rel| (rel.clone(), dir.join(rel))).collect())
+}
+
+/// Load, resolve and check. Renders nothing: this is all `check` does.
+pub fn check(options: &Options) -> Result<Checked, RunError> {
+    let config = config(options)?;
+    let content = load::content(&options.root)?;
+    let mut diagnostics = content.diagnostics;
+    let theme = match Theme::load(&options.root, &config.theme) {
+        Ok(theme) => Some(theme),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let mut statics: BTreeSet<String> = static_files(&options.root)?.into_iter().map(|(p, _)| p).collect();
+    if let Some(theme) = &theme {
+        statics.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
+    }
+    let site = resolve::resolve(config, content.pages, content.assets.into_iter().collect(), statics, options.drafts);
+    diagnostics.extend(crate::check::check(&site, today()));
+    diagnostic::sort(&mut diagnostics);
+    Ok(Checked {
+        site,
+        theme,
+        diagnostics,
+    })
+}
+
+/// Renders a checked site into output files. Template errors come back as a diagnostic.
+pub fn render(checked: &mut Checked, root: &Path) -> Result<Vec<OutputFile>, RenderFailure> {
+    let Some(theme) = checked.theme.as_mut() else {
+        return Err(RenderFailure::Content);
+    };
+    let site = &checked.site;
+    let pages = theme.render_all(site).map_err(RenderFailure::Template)?;
+    let mut files: Vec<OutputFile> = pages
+        .into_iter()
+        .map(|(i, html)| OutputFile {
+            path: format!("{}index.html", site.pages[i].url),
+            contents: Contents::Bytes(html.into_bytes()),
+        })
+        .collect();
+    files.push(OutputFile {
+        path: "404.html".into(),
+        contents: Contents::Bytes(theme.render_not_found().map_err(RenderFailure::Template)?.into_bytes()),
+    });
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: Contents::Bytes(sitemap(site).into_bytes()),
+    });
+    for (i, page) in site.pages.iter().enumerate().filter(|(i, _)| site.is_published(*i)) {
+        for alias in &page.common.aliases {
+            let url = alias_url(&alias.value);
+            let path = if url.ends_with(".html") { url } else { format!("{url}index.html") };
+            files.push(OutputFile {
+                path,
+                contents: Contents::Bytes(redirect(&site.page_url(i)).into_bytes()),
+            });
+        }
+    }
+    for (path, bytes) in &theme.static_files {
+        files.push(OutputFile {
+            path: path.clone(),
+            contents: Contents::Bytes(bytes.clone()),
+        });
+    }
+    let content_dir = root.join("content");
+    for asset in &site.assets {
+        files.push(OutputFile {
+            path: asset.clone(),
+            contents: Contents::Copy(content_dir.join(asset)),
+        });
+    }
+    for (path, from) in static_files(root).map_err(|e| RenderFailure::Run(e.into()))? {
+        files.push(OutputFile {
+            path,
+            contents: Contents::Copy(from),
+        });
+    }
+    Ok(files)
+}
+
+#[derive(Debug)]
+pub enum RenderFailure {
+    /// The content has errors already reported (the theme did not load).
+    Content,
+    Template(Diagnostic),
+    Run(RunError),
+}
+
+/// `build`: check, and when there is no error, render and swap the output in.
+/// The previous output is untouched unless every step succeeds.
+pub fn build(options: &Options, output: &Path) -> Result<Checked, RunError> {
+    let mut checked = check(options)?;
+    if checked.has_errors() {
+        return Ok(checked);
+    }
+    match render(&mut checked, &options.root) {
+        Ok(files) => write::write_site(output, &files)?,
+        Err(RenderFailure::Template(d)) => checked.diagnostics.push(d),
+        Err(RenderFailure::Run(e)) => return Err(e),
+        Err(RenderFailure::Content) => {}
+    }
+    Ok(checked)
+}
+
+fn sitemap(site: &Site) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for i in (0..site.pages.len()).filter(|&i| site.is_published(i)) {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape(&site.page_url(i)));
+        xml.push_str("</loc>");
+        if let Some(date) = &site.pages[i].common.last_reviewed {
+            xml.push_str("<lastmod>");
+            xml.push_str(&escape(&date.value));
+            xml.push_str("</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// A page that sends the browser (and search engines, via `canonical`) to where a page moved.
+fn redirect(to: &str) -> String {
+    let to = escape(to);
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
+         <link rel=\"canonical\" href=\"{to}\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\
+         <body><p>This page moved to <a href=\"{to}\">{to}</a>.</p></body></html>\n"
+    )
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    out
+}

@@ -291,7 +291,8 @@ fn attributes(html: &str) -> Vec<Attribute<'_>> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if html[i..].starts_with("<!--") {
+        if bytes[i..].starts_with(b"<!--") {
+            // `<` is ASCII, so `i` is a character boundary here.
             i = html[i..].find("-->").map_or(bytes.len(), |end| i + end + 3);
             continue;
         }
@@ -387,6 +388,12 @@ mod tests {
         let p = parse(body);
         assert!(p.links.is_empty());
         assert!(p.html.contains("https://example.com"));
+    }
+
+    #[test]
+    fn raw_html_with_multibyte_text() {
+        let p = parse("<td>Stands for “working group” <a href=\"x.md\">x</a></td>\n");
+        assert_eq!(dests(&p), ["x.md"]);
     }
 
     #[test]

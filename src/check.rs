@@ -34,8 +34,13 @@ fn start() -> Pos {
 fn link_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     for (link, target) in page.links.iter().zip(&site.targets[i]) {
-        let at = |code, message: String| Diagnostic::error(code, &page.file, link.pos.clone(), message);
-        let what = if link.form == LinkForm::Image { "image" } else { "link" };
+        let at =
+            |code, message: String| Diagnostic::error(code, &page.file, link.pos.clone(), message);
+        let what = if link.form == LinkForm::Image {
+            "image"
+        } else {
+            "link"
+        };
         match target {
             Target::External | Target::File { .. } => {}
             Target::Page { page: to, .. } => {
@@ -101,7 +106,11 @@ fn reference_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
                     ),
                     None => format!("`{field}`: no {} has the id `{id}`", expected.as_str()),
                 };
-                let ids: Vec<&str> = site.of_kind(*expected).into_iter().map(|p| site.pages[p].id.as_str()).collect();
+                let ids: Vec<&str> = site
+                    .of_kind(*expected)
+                    .into_iter()
+                    .map(|p| site.pages[p].id.as_str())
+                    .collect();
                 let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message);
                 if let Some(best) = closest(id, ids.iter().copied()) {
                     d = d.with_help(format!("did you mean `{best}`?"));
@@ -110,7 +119,11 @@ fn reference_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
                 }
                 out.push(d);
             }
-            RefProblem::UnknownStage { process, stage, pos } => {
+            RefProblem::UnknownStage {
+                process,
+                stage,
+                pos,
+            } => {
                 let process_page = &site.pages[*process];
                 let stages: Vec<&str> = process_page
                     .process()
@@ -120,11 +133,19 @@ fn reference_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
                     Code::UnknownStage,
                     &page.file,
                     pos.clone(),
-                    format!("`stage`: `{stage}` is not a stage of process `{}`", process_page.id),
+                    format!(
+                        "`stage`: `{stage}` is not a stage of process `{}`",
+                        process_page.id
+                    ),
                 );
                 d = match closest(stage, stages.iter().copied()) {
-                    Some(best) => d.with_help(format!("did you mean `{best}`? stages are: {}", list(&stages, 20))),
-                    None if stages.is_empty() => d.with_help(format!("process `{}` has no stages yet", process_page.id)),
+                    Some(best) => d.with_help(format!(
+                        "did you mean `{best}`? stages are: {}",
+                        list(&stages, 20)
+                    )),
+                    None if stages.is_empty() => {
+                        d.with_help(format!("process `{}` has no stages yet", process_page.id))
+                    }
                     None => d.with_help(format!("stages are: {}", list(&stages, 20))),
                 };
                 out.push(d);
@@ -157,12 +178,16 @@ fn page_rules(site: &Site, i: PageIdx, today: jiff::civil::Date, out: &mut Vec<D
                 Code::OrphanPage,
                 &page.file,
                 start(),
-                format!("no other page links to `{}` or names it in front matter", page.file),
+                format!(
+                    "no other page links to `{}` or names it in front matter",
+                    page.file
+                ),
             )
             .with_help("link to it from a related page, or delete it if it is no longer needed"),
         );
     }
-    let (Some(reviewed), Some(every)) = (&page.common.last_reviewed, page.common.review_every) else {
+    let (Some(reviewed), Some(every)) = (&page.common.last_reviewed, page.common.review_every)
+    else {
         return;
     };
     let Ok(date) = reviewed.value.parse::<jiff::civil::Date>() else {
@@ -194,7 +219,10 @@ fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
                     Code::DuplicateId,
                     &page.file,
                     start(),
-                    format!("id `{}` is already used by `{}`", page.id, site.pages[other].file),
+                    format!(
+                        "id `{}` is already used by `{}`",
+                        page.id, site.pages[other].file
+                    ),
                 )
                 .with_help("set a unique `id:` in the front matter of one of them"),
             );
@@ -213,7 +241,10 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                     Code::UrlCollision,
                     &page.file,
                     start(),
-                    format!("`{}` and `{}` are both published at /{}", other.file, page.file, page.url),
+                    format!(
+                        "`{}` and `{}` are both published at /{}",
+                        other.file, page.file, page.url
+                    ),
                 )
                 .with_help("rename or move one of them"),
             );
@@ -278,7 +309,10 @@ fn suggest_path(site: &Site, from: PageIdx, dest: &str, wanted: &str) -> Option<
     if dest.starts_with('/') {
         return Some(format!("/{best}{fragment}"));
     }
-    let dir = site.pages[from].path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let dir = site.pages[from]
+        .path
+        .rsplit_once('/')
+        .map_or("", |(dir, _)| dir);
     Some(format!("{}{fragment}", links::relative(dir, &best)))
 }
 
@@ -290,7 +324,12 @@ fn nearest_content_path(site: &Site, wanted: &str) -> Option<String> {
             return Some(guess);
         }
     }
-    let paths = || site.by_path.keys().map(String::as_str).chain(site.assets.iter().map(String::as_str));
+    let paths = || {
+        site.by_path
+            .keys()
+            .map(String::as_str)
+            .chain(site.assets.iter().map(String::as_str))
+    };
     if let Some(same) = paths().find(|p| p.eq_ignore_ascii_case(wanted)) {
         return Some(same.to_string());
     }
@@ -298,7 +337,10 @@ fn nearest_content_path(site: &Site, wanted: &str) -> Option<String> {
     let name = file_name(wanted);
     let mut moved: Vec<&str> = paths().filter(|p| file_name(p) == name).collect();
     moved.sort_by_key(|p| strsim::levenshtein(p, wanted));
-    if let Some(best) = moved.first().filter(|_| name != "index.md" || moved.len() == 1) {
+    if let Some(best) = moved
+        .first()
+        .filter(|_| name != "index.md" || moved.len() == 1)
+    {
         return Some(best.to_string());
     }
     closest(wanted, paths()).map(str::to_string)

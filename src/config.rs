@@ -78,7 +78,11 @@ impl Config {
         .map_err(|e| {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             let message = e.without_snippet().to_string();
-            let message = message.split(" at line ").next().unwrap_or_default().to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string();
             ConfigError::Invalid {
                 file: "handbook.yaml".into(),
                 line,
@@ -130,7 +134,12 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line() {
-        let e = Config::parse("title: A\nbase_ulr: /x/\n").unwrap_err().to_string();
-        assert!(e.starts_with("handbook.yaml:2:1: unknown field `base_ulr`"), "{e}");
+        let e = Config::parse("title: A\nbase_ulr: /x/\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("handbook.yaml:2:1: unknown field `base_ulr`"),
+            "{e}"
+        );
     }
 }

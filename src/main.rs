@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use handbook::diagnostic::Format;
 
 #[derive(Parser)]
-#[command(name = "handbook", version, about = "Compile a sales handbook into a cross-linked static site")]
+#[command(
+    name = "handbook",
+    version,
+    about = "Compile a sales handbook into a cross-linked static site"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,6 +48,23 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Preview the handbook: build into memory, serve it, rebuild and reload on every save.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; 127.0.0.1 keeps the preview on this machine.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port; when taken, the next free one of the following ten is used.
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Open the preview in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of relying on file-system events (network drives, some VMs).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Write a new department, process, playbook or page with its front matter to fill in.
     New {
         #[arg(value_enum)]
@@ -70,7 +91,26 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => cmd::check::run(root, format, deny_warnings),
-        Command::New { kind, id, title, root } => cmd::new::run(&root, kind, &id, title.as_deref()),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+        } => handbook::serve::run(handbook::serve::Options {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+        })
+        .map(|()| ExitCode::SUCCESS),
+        Command::New {
+            kind,
+            id,
+            title,
+            root,
+        } => cmd::new::run(&root, kind, &id, title.as_deref()),
     };
     match result {
         Ok(code) => code,

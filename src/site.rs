@@ -84,7 +84,11 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, PathBuf)>, LoadError> {
         return Ok(Vec::new());
     }
     let (markdown, assets) = load::walk(&dir)?;
-    Ok(markdown.into_iter().chain(assets).map(|rel| (rel.clone(), dir.join(rel))).collect())
+    Ok(markdown
+        .into_iter()
+        .chain(assets)
+        .map(|rel| (rel.clone(), dir.join(rel)))
+        .collect())
 }
 
 /// Load, resolve and check. Renders nothing: this is all `check` does.
@@ -99,11 +103,20 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
             None
         }
     };
-    let mut statics: BTreeSet<String> = static_files(&options.root)?.into_iter().map(|(p, _)| p).collect();
+    let mut statics: BTreeSet<String> = static_files(&options.root)?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
     if let Some(theme) = &theme {
         statics.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
     }
-    let site = resolve::resolve(config, content.pages, content.assets.into_iter().collect(), statics, options.drafts);
+    let site = resolve::resolve(
+        config,
+        content.pages,
+        content.assets.into_iter().collect(),
+        statics,
+        options.drafts,
+    );
     diagnostics.extend(crate::check::check(&site, today()));
     diagnostic::sort(&mut diagnostics);
     Ok(Checked {
@@ -115,6 +128,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
 
 /// Renders a checked site into output files. Template errors come back as a diagnostic.
 pub fn render(checked: &mut Checked, root: &Path) -> Result<Vec<OutputFile>, RenderFailure> {
+    let statics = static_files(root).map_err(|e| RenderFailure::Run(e.into()))?;
     let Some(theme) = checked.theme.as_mut() else {
         return Err(RenderFailure::Content);
     };
@@ -123,22 +137,50 @@ pub fn render(checked: &mut Checked, root: &Path) -> Result<Vec<OutputFile>, Ren
     let mut files: Vec<OutputFile> = pages
         .into_iter()
         .map(|(i, html)| OutputFile {
-            path: format!("{}index.html", site.pages[i].url),
+            path: page_file(site, i),
             contents: Contents::Bytes(html.into_bytes()),
         })
         .collect();
-    files.push(OutputFile {
-        path: "404.html".into(),
-        contents: Contents::Bytes(theme.render_not_found().map_err(RenderFailure::Template)?.into_bytes()),
-    });
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        contents: Contents::Bytes(sitemap(site).into_bytes()),
-    });
-    for (i, page) in site.pages.iter().enumerate().filter(|(i, _)| site.is_published(*i)) {
+    files.extend(site_files(site, theme, root, &statics).map_err(RenderFailure::Template)?);
+    Ok(files)
+}
+
+/// Where page `i` is written: `processes/x/index.html`.
+pub fn page_file(site: &Site, i: usize) -> String {
+    format!("{}index.html", site.pages[i].url)
+}
+
+/// Every output file that is not a page: 404, sitemap, alias redirects, the theme's static
+/// files, assets next to pages and `static/` (copied, not read).
+pub fn site_files(
+    site: &Site,
+    theme: &Theme,
+    root: &Path,
+    statics: &[(String, PathBuf)],
+) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files = vec![
+        OutputFile {
+            path: "404.html".into(),
+            contents: Contents::Bytes(theme.render_not_found()?.into_bytes()),
+        },
+        OutputFile {
+            path: "sitemap.xml".into(),
+            contents: Contents::Bytes(sitemap(site).into_bytes()),
+        },
+    ];
+    for (i, page) in site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| site.is_published(*i))
+    {
         for alias in &page.common.aliases {
             let url = alias_url(&alias.value);
-            let path = if url.ends_with(".html") { url } else { format!("{url}index.html") };
+            let path = if url.ends_with(".html") {
+                url
+            } else {
+                format!("{url}index.html")
+            };
             files.push(OutputFile {
                 path,
                 contents: Contents::Bytes(redirect(&site.page_url(i)).into_bytes()),
@@ -158,10 +200,10 @@ pub fn render(checked: &mut Checked, root: &Path) -> Result<Vec<OutputFile>, Ren
             contents: Contents::Copy(content_dir.join(asset)),
         });
     }
-    for (path, from) in static_files(root).map_err(|e| RenderFailure::Run(e.into()))? {
+    for (path, from) in statics {
         files.push(OutputFile {
-            path,
-            contents: Contents::Copy(from),
+            path: path.clone(),
+            contents: Contents::Copy(from.clone()),
         });
     }
     Ok(files)
@@ -192,7 +234,9 @@ pub fn build(options: &Options, output: &Path) -> Result<Checked, RunError> {
 }
 
 fn sitemap(site: &Site) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for i in (0..site.pages.len()).filter(|&i| site.is_published(i)) {
         xml.push_str("  <url><loc>");
         xml.push_str(&escape(&site.page_url(i)));

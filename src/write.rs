@@ -30,7 +30,9 @@ pub enum WriteError {
         #[source]
         source: std::io::Error,
     },
-    #[error("refusing to replace {0}: it holds a handbook (handbook.yaml or content/), not a built site")]
+    #[error(
+        "refusing to replace {0}: it holds a handbook (handbook.yaml or content/), not a built site"
+    )]
     NotAnOutput(PathBuf),
 }
 
@@ -46,7 +48,9 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError>
     if output.join("handbook.yaml").exists() || output.join("content").is_dir() {
         return Err(WriteError::NotAnOutput(output.to_path_buf()));
     }
-    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -81,7 +85,10 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError>
 }
 
 fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let folders: BTreeSet<&str> = files.iter().filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d)).collect();
+    let folders: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     for folder in folders {
         let path = dir.join(folder);
@@ -110,12 +117,18 @@ mod tests {
         };
         write_site(&out, &[file("a/index.html", "1"), file("old.html", "x")]).unwrap();
         write_site(&out, &[file("a/index.html", "2")]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "2");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "2"
+        );
         assert!(!out.join("old.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders must be cleaned up");
 
         std::fs::write(tmp.path().join("handbook.yaml"), "").unwrap();
-        assert!(matches!(write_site(tmp.path(), &[]), Err(WriteError::NotAnOutput(_))));
+        assert!(matches!(
+            write_site(tmp.path(), &[]),
+            Err(WriteError::NotAnOutput(_))
+        ));
     }
 }

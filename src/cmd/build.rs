@@ -4,20 +4,34 @@ use std::time::Instant;
 
 use handbook::site::{self, Options};
 
-pub fn run(root: PathBuf, output: Option<PathBuf>, base_url: Option<String>, drafts: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    root: PathBuf,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+    drafts: bool,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let output = output.unwrap_or_else(|| root.join("public"));
-    let options = Options { root, drafts, base_url };
+    let options = Options {
+        root,
+        drafts,
+        base_url,
+    };
     let checked = site::build(&options, &output)?;
     if checked.has_errors() {
         super::print_human(&checked, &checked.diagnostics);
-        eprintln!("error: build failed; {} was left as it was", output.display());
+        eprintln!(
+            "error: build failed; {} was left as it was",
+            output.display()
+        );
         return Ok(ExitCode::from(1));
     }
     if !checked.diagnostics.is_empty() {
         super::print_human(&checked, &checked.diagnostics);
     }
-    let published = (0..checked.site.pages.len()).filter(|&i| checked.site.is_published(i)).count();
+    let published = (0..checked.site.pages.len())
+        .filter(|&i| checked.site.is_published(i))
+        .count();
     eprintln!(
         "built {published} pages into {} in {} ms",
         output.display(),

@@ -17,5 +17,9 @@ pub fn run(root: PathBuf, format: Format, deny_warnings: bool) -> anyhow::Result
         Format::Github => print!("{}", github::render(diagnostics)),
     }
     let fails = checked.has_errors() || (deny_warnings && !diagnostics.is_empty());
-    Ok(if fails { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

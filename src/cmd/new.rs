@@ -29,7 +29,11 @@ pub fn run(root: &Path, kind: NewKind, id: &str, title: Option<&str>) -> anyhow:
     if let Some(&existing) = site.by_id.get(id) {
         bail!("id `{id}` is already used by {}", site.pages[existing].file);
     }
-    let first = |kind: Kind| site.of_kind(kind).first().map(|&i| site.pages[i].id.clone());
+    let first = |kind: Kind| {
+        site.of_kind(kind)
+            .first()
+            .map(|&i| site.pages[i].id.clone())
+    };
     let title = title.map_or_else(|| id.replace('-', " "), str::to_string);
     let (path, fields) = match kind {
         NewKind::Department => (
@@ -65,9 +69,12 @@ pub fn run(root: &Path, kind: NewKind, id: &str, title: Option<&str>) -> anyhow:
     if file.exists() {
         bail!("{} already exists; not overwriting it", file.display());
     }
-    let text = format!("---\ntitle: {title:?}\ndescription: \"\"\n{fields}---\n\n# {title}\n\nWrite the page here.\n");
+    let text = format!(
+        "---\ntitle: {title:?}\ndescription: \"\"\n{fields}---\n\n# {title}\n\nWrite the page here.\n"
+    );
     if let Some(parent) = file.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     // `create_new` so a file appearing between the check and the write is not overwritten.
     std::fs::OpenOptions::new()

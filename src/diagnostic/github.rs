@@ -29,7 +29,9 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
 
 /// Escapes a message as GitHub's toolkit does (`escapeData`).
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value (`escapeProperty`): also `:` and `,`, which delimit properties.
@@ -48,7 +50,11 @@ mod tests {
         let d = Diagnostic::error(
             Code::BrokenLink,
             "content/a,b:c.md",
-            Pos { line: 3, column: 7, bytes: 0..0 },
+            Pos {
+                line: 3,
+                column: 7,
+                bytes: 0..0,
+            },
             "100% broken\nreally",
         )
         .with_help("did you mean `x`?");

@@ -6,8 +6,16 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use super::{Diagnostic, Severity, counts};
 
 /// Renders every diagnostic; `source` gives a file's text (by its diagnostic name) for the frame.
-pub fn render<'s>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'s str>, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+pub fn render<'s>(
+    diagnostics: &[Diagnostic],
+    source: impl Fn(&str) -> Option<&'s str>,
+    color: bool,
+) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -23,7 +31,11 @@ pub fn render<'s>(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<&'
                     .path(d.file.as_str())
                     .annotation(AnnotationKind::Primary.span(span)),
             ),
-            None => title.element(annotate_snippets::Origin::path(d.file.as_str()).line(d.line).char_column(d.column)),
+            None => title.element(
+                annotate_snippets::Origin::path(d.file.as_str())
+                    .line(d.line)
+                    .char_column(d.column),
+            ),
         };
         let group = match &d.help {
             Some(help) => group.element(Level::HELP.message(help.as_str())),
@@ -44,18 +56,30 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     if errors + warnings == 0 {
         return "no problems found\n".into();
     }
-    format!("{}, {}\n", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}\n",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// The source line of the diagnostic and the span to underline within it.
 fn frame<'t>(text: &'t str, d: &Diagnostic) -> Option<(&'t str, std::ops::Range<usize>)> {
-    let line_start = text.split_inclusive('\n').take(d.line - 1).map(str::len).sum::<usize>();
+    let line_start = text
+        .split_inclusive('\n')
+        .take(d.line - 1)
+        .map(str::len)
+        .sum::<usize>();
     let rest = text.get(line_start..)?;
     let line = rest.split('\n').next()?.trim_end_matches('\r');
     let col_byte: usize = line.chars().take(d.column - 1).map(char::len_utf8).sum();
     let wanted = d.bytes.end.saturating_sub(d.bytes.start);
     let max = line.len().saturating_sub(col_byte);
-    let len = if wanted == 0 { token_len(&line[col_byte..]) } else { wanted.min(max) };
+    let len = if wanted == 0 {
+        token_len(&line[col_byte..])
+    } else {
+        wanted.min(max)
+    };
     Some((line, col_byte..col_byte + len.max(usize::from(max > 0))))
 }
 
@@ -77,12 +101,19 @@ mod tests {
         let d = Diagnostic::error(
             Code::BrokenLink,
             "content/a.md",
-            Pos { line: 4, column: 9, bytes: 25..32 },
+            Pos {
+                line: 4,
+                column: 9,
+                bytes: 25..32,
+            },
             "link to `gone.md` does not resolve",
         )
         .with_help("did you mean `here.md`?");
         let out = render(&[d], |_| Some(text), false);
-        assert!(out.contains("error[broken-link]: link to `gone.md` does not resolve"), "{out}");
+        assert!(
+            out.contains("error[broken-link]: link to `gone.md` does not resolve"),
+            "{out}"
+        );
         assert!(out.contains("--> content/a.md:4:9"), "{out}");
         assert!(out.contains("4 | See [a](gone.md) now"), "{out}");
         assert!(out.contains("^^^^^^^"), "{out}");

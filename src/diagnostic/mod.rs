@@ -32,9 +32,11 @@ pub enum Code {
     LinkOutsideRoot,
     OrphanPage,
     StalePage,
-    /// A file that could not be read, or a template that does not compile or render.
+    /// A file that could not be read, a template that does not compile or render, a bad
+    /// `handbook.yaml` (only `serve` reports that as a diagnostic; the other commands stop).
     Io,
     Template,
+    Config,
 }
 
 impl Code {
@@ -54,6 +56,7 @@ impl Code {
             Code::StalePage => "stale-page",
             Code::Io => "io",
             Code::Template => "template",
+            Code::Config => "config",
         }
     }
 }
@@ -80,7 +83,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: Code, file: &str, pos: Pos, message: impl Into<String>) -> Self {
+    pub fn new(
+        severity: Severity,
+        code: Code,
+        file: &str,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity,
             code,
@@ -114,7 +123,8 @@ impl Diagnostic {
 /// Sorts by file, line, column, code, so output is the same run to run.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+        (&a.file, a.line, a.column, a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
     });
 }
 

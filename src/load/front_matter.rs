@@ -8,7 +8,9 @@ use serde_saphyr::{Location, Spanned};
 
 use super::LineIndex;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Common, Department, Kind, Located, Meta, Playbook, Pos, Process, Stage, Status};
+use crate::model::{
+    Common, Department, Kind, Located, Meta, Playbook, Pos, Process, Stage, Status,
+};
 
 /// The front matter block of a file, if it has one.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +31,10 @@ pub fn split(source: &str) -> Result<Option<Split<'_>>, usize> {
         Some((_, line)) if line.trim_end() == "---" => {}
         _ => return Ok(None),
     }
-    let yaml_offset = start + source[start..].find('\n').map_or(source.len() - start, |n| n + 1);
+    let yaml_offset = start
+        + source[start..]
+            .find('\n')
+            .map_or(source.len() - start, |n| n + 1);
     for (offset, line) in lines {
         if line.trim_end() == "---" {
             let body_offset = (offset + line.len() + 1).min(source.len());
@@ -119,13 +124,42 @@ struct RawResource {
 
 /// Every field name, for "did you mean" on a typo.
 pub const FIELDS: &[&str] = &[
-    "id", "kind", "title", "description", "draft", "tags", "owner", "weight", "aliases",
-    "last_reviewed", "review_every", "extra", "collaborates_with", "metrics", "status",
-    "used_when", "collaborators", "deal_profile", "stages", "process", "stage", "audience",
+    "id",
+    "kind",
+    "title",
+    "description",
+    "draft",
+    "tags",
+    "owner",
+    "weight",
+    "aliases",
+    "last_reviewed",
+    "review_every",
+    "extra",
+    "collaborates_with",
+    "metrics",
+    "status",
+    "used_when",
+    "collaborators",
+    "deal_profile",
+    "stages",
+    "process",
+    "stage",
+    "audience",
 ];
 pub const STAGE_FIELDS: &[&str] = &[
-    "name", "id", "goal", "duration", "sales_stage", "forecast_category", "agenda",
-    "exit_criteria", "next_step", "collaborators", "playbooks", "resources",
+    "name",
+    "id",
+    "goal",
+    "duration",
+    "sales_stage",
+    "forecast_category",
+    "agenda",
+    "exit_criteria",
+    "next_step",
+    "collaborators",
+    "playbooks",
+    "resources",
 ];
 
 /// Front matter parsed and typed for its page's kind.
@@ -199,22 +233,69 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
                 cx.diagnostic(
                     Code::FrontMatterSchema,
                     loc,
-                    format!("`{field}` is a {} field, but this page is a {}", allowed.as_str(), kind.as_str()),
+                    format!(
+                        "`{field}` is a {} field, but this page is a {}",
+                        allowed.as_str(),
+                        kind.as_str()
+                    ),
                 )
-                .with_help(format!("remove `{field}`, or set `kind: {}`", allowed.as_str())),
+                .with_help(format!(
+                    "remove `{field}`, or set `kind: {}`",
+                    allowed.as_str()
+                )),
             );
         }
     };
-    misplaced("collaborates_with", raw.collaborates_with.as_ref().map(|s| &s.referenced), Kind::Department);
-    misplaced("metrics", raw.metrics.as_ref().map(|s| &s.referenced), Kind::Department);
-    misplaced("status", raw.status.as_ref().map(|s| &s.referenced), Kind::Process);
-    misplaced("used_when", raw.used_when.as_ref().map(|s| &s.referenced), Kind::Process);
-    misplaced("collaborators", raw.collaborators.as_ref().map(|s| &s.referenced), Kind::Process);
-    misplaced("deal_profile", raw.deal_profile.as_ref().map(|s| &s.referenced), Kind::Process);
-    misplaced("stages", raw.stages.as_ref().map(|s| &s.referenced), Kind::Process);
-    misplaced("process", raw.process.as_ref().map(|s| &s.referenced), Kind::Playbook);
-    misplaced("stage", raw.stage.as_ref().map(|s| &s.referenced), Kind::Playbook);
-    misplaced("audience", raw.audience.as_ref().map(|s| &s.referenced), Kind::Playbook);
+    misplaced(
+        "collaborates_with",
+        raw.collaborates_with.as_ref().map(|s| &s.referenced),
+        Kind::Department,
+    );
+    misplaced(
+        "metrics",
+        raw.metrics.as_ref().map(|s| &s.referenced),
+        Kind::Department,
+    );
+    misplaced(
+        "status",
+        raw.status.as_ref().map(|s| &s.referenced),
+        Kind::Process,
+    );
+    misplaced(
+        "used_when",
+        raw.used_when.as_ref().map(|s| &s.referenced),
+        Kind::Process,
+    );
+    misplaced(
+        "collaborators",
+        raw.collaborators.as_ref().map(|s| &s.referenced),
+        Kind::Process,
+    );
+    misplaced(
+        "deal_profile",
+        raw.deal_profile.as_ref().map(|s| &s.referenced),
+        Kind::Process,
+    );
+    misplaced(
+        "stages",
+        raw.stages.as_ref().map(|s| &s.referenced),
+        Kind::Process,
+    );
+    misplaced(
+        "process",
+        raw.process.as_ref().map(|s| &s.referenced),
+        Kind::Playbook,
+    );
+    misplaced(
+        "stage",
+        raw.stage.as_ref().map(|s| &s.referenced),
+        Kind::Playbook,
+    );
+    misplaced(
+        "audience",
+        raw.audience.as_ref().map(|s| &s.referenced),
+        Kind::Playbook,
+    );
 
     if kind == Kind::Process && raw.owner.is_none() {
         problems.push(
@@ -245,7 +326,8 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
     }
 
     let list = |v: Option<Spanned<Vec<Spanned<String>>>>| -> Vec<Located<String>> {
-        v.map(|s| s.value.into_iter().map(|x| cx.located(x)).collect()).unwrap_or_default()
+        v.map(|s| s.value.into_iter().map(|x| cx.located(x)).collect())
+            .unwrap_or_default()
     };
     let mut resources = Vec::new();
     let meta = match kind {
@@ -354,11 +436,16 @@ fn yaml_error(cx: &Context, error: &serde_saphyr::Error) -> Diagnostic {
         None => cx.at_start(code, &message),
     };
     if let Some(field) = between(&message, "unknown field `", "`") {
-        let candidates = if message.contains("`goal`") { STAGE_FIELDS } else { FIELDS };
+        let candidates = if message.contains("`goal`") {
+            STAGE_FIELDS
+        } else {
+            FIELDS
+        };
         if let Some(best) = crate::suggest::closest(field, candidates.iter().copied()) {
             diagnostic = diagnostic.with_help(format!("did you mean `{best}`?"));
         } else {
-            diagnostic = diagnostic.with_help("unknown fields are errors; put free-form data under `extra:`");
+            diagnostic = diagnostic
+                .with_help("unknown fields are errors; put free-form data under `extra:`");
         }
     }
     diagnostic

@@ -35,7 +35,10 @@ pub fn replace_markers(html: &str, mut url: impl FnMut(usize) -> String) -> Stri
         out.push_str(&rest[..at]);
         let after = &rest[at + MARKER.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match (after[..digits].parse::<usize>(), after.as_bytes().get(digits)) {
+        match (
+            after[..digits].parse::<usize>(),
+            after.as_bytes().get(digits),
+        ) {
             (Ok(i), Some(b'@')) => {
                 out.push_str(&url(i));
                 rest = &after[digits + 1..];
@@ -59,7 +62,10 @@ pub fn is_external(dest: &str) -> bool {
         Some(colon) => {
             let scheme = &dest[..colon];
             !scheme.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
                 && scheme
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -103,7 +109,15 @@ pub fn parse(body: &str) -> Parsed {
                         _ => LinkForm::Inline,
                     };
                     let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
-                    let index = record(&mut parsed, &mut definitions, body, &dest_url, form, range, def);
+                    let index = record(
+                        &mut parsed,
+                        &mut definitions,
+                        body,
+                        &dest_url,
+                        form,
+                        range,
+                        def,
+                    );
                     marker(index).into()
                 };
                 Event::Start(Tag::Link {
@@ -128,7 +142,15 @@ pub fn parse(body: &str) -> Parsed {
                     } else {
                         LinkForm::Image
                     };
-                    let index = record(&mut parsed, &mut definitions, body, &dest_url, form, range, def);
+                    let index = record(
+                        &mut parsed,
+                        &mut definitions,
+                        body,
+                        &dest_url,
+                        form,
+                        range,
+                        def,
+                    );
                     marker(index).into()
                 };
                 Event::Start(Tag::Image {
@@ -144,7 +166,9 @@ pub fn parse(body: &str) -> Parsed {
         };
 
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some((events.len(), Vec::new(), String::new())),
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((events.len(), Vec::new(), String::new()))
+            }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, _, text)) = heading.take() {
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
@@ -212,7 +236,8 @@ fn record(
         _ => destination_after_last(body, range.clone()).unwrap_or(range.start),
     };
     let index = parsed.links.len();
-    if let Some(def) = definition.filter(|_| form == LinkForm::Reference || form == LinkForm::Image) {
+    if let Some(def) = definition.filter(|_| form == LinkForm::Reference || form == LinkForm::Image)
+    {
         definitions.push((def, index));
     }
     parsed.links.push((dest.to_string(), form, offset));
@@ -248,9 +273,11 @@ fn raw_html<'a>(parsed: &mut Parsed, html: CowStr<'a>, offset: usize) -> CowStr<
             "id" | "name" => parsed.html_anchors.push(attr.value.to_string()),
             "href" | "src" if !attr.value.is_empty() && !is_external(attr.value) => {
                 let index = parsed.links.len();
-                parsed
-                    .links
-                    .push((decode_entities(attr.value), LinkForm::Html, offset + attr.start));
+                parsed.links.push((
+                    decode_entities(attr.value),
+                    LinkForm::Html,
+                    offset + attr.start,
+                ));
                 out.push_str(&html[last..attr.start]);
                 out.push_str(&marker(index));
                 last = attr.start + attr.value.len();
@@ -311,7 +338,10 @@ fn attributes(html: &str) -> Vec<Attribute<'_>> {
                 i += 1;
             }
             let name_start = i;
-            while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/') && !bytes[i].is_ascii_whitespace() {
+            while i < bytes.len()
+                && !matches!(bytes[i], b'=' | b'>' | b'/')
+                && !bytes[i].is_ascii_whitespace()
+            {
                 i += 1;
             }
             let name = &html[name_start..i];
@@ -331,7 +361,9 @@ fn attributes(html: &str) -> Vec<Attribute<'_>> {
             let (start, end) = match bytes.get(i) {
                 Some(&q @ (b'"' | b'\'')) => {
                     let start = i + 1;
-                    let end = html[start..].find(q as char).map_or(bytes.len(), |e| start + e);
+                    let end = html[start..]
+                        .find(q as char)
+                        .map_or(bytes.len(), |e| start + e);
                     i = (end + 1).min(bytes.len());
                     (start, end)
                 }
@@ -384,7 +416,8 @@ mod tests {
 
     #[test]
     fn code_is_not_a_link_and_external_links_are_kept() {
-        let body = "`[x](a.md)`\n\n```\n[y](b.md)\n```\n\n[web](https://example.com) <mailto:a@b.c>";
+        let body =
+            "`[x](a.md)`\n\n```\n[y](b.md)\n```\n\n[web](https://example.com) <mailto:a@b.c>";
         let p = parse(body);
         assert!(p.links.is_empty());
         assert!(p.html.contains("https://example.com"));
@@ -398,7 +431,8 @@ mod tests {
 
     #[test]
     fn raw_html_href_src_and_anchors() {
-        let body = "<a id=\"top\" href='x.md#y'>x</a> <img src=pic.png> <!-- <a href=\"gone.md\"> -->\n";
+        let body =
+            "<a id=\"top\" href='x.md#y'>x</a> <img src=pic.png> <!-- <a href=\"gone.md\"> -->\n";
         let p = parse(body);
         assert_eq!(dests(&p), ["x.md#y", "pic.png"]);
         assert_eq!(p.html_anchors, ["top"]);
@@ -408,9 +442,20 @@ mod tests {
 
     #[test]
     fn headings_get_github_ids_and_explicit_ids() {
-        let p = parse("# Title\n\n## Exit criteria\n\n## Exit criteria\n\n## Custom {#mine}\n\n## `code` here\n");
+        let p = parse(
+            "# Title\n\n## Exit criteria\n\n## Exit criteria\n\n## Custom {#mine}\n\n## `code` here\n",
+        );
         let ids: Vec<&str> = p.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["title", "exit-criteria", "exit-criteria-1", "mine", "code-here"]);
+        assert_eq!(
+            ids,
+            [
+                "title",
+                "exit-criteria",
+                "exit-criteria-1",
+                "mine",
+                "code-here"
+            ]
+        );
         assert!(p.html.contains("<h2 id=\"exit-criteria-1\">"));
     }
 
@@ -418,7 +463,10 @@ mod tests {
     fn markers_round_trip() {
         let html = "<a href=\"@hb@0@\">a</a><a href=\"@hb@12@\">b</a> @hb@ text @hb@x@";
         let out = replace_markers(html, |i| format!("/u{i}/"));
-        assert_eq!(out, "<a href=\"/u0/\">a</a><a href=\"/u12/\">b</a> @hb@ text @hb@x@");
+        assert_eq!(
+            out,
+            "<a href=\"/u0/\">a</a><a href=\"/u12/\">b</a> @hb@ text @hb@x@"
+        );
     }
 
     #[test]

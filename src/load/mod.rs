@@ -80,8 +80,10 @@ pub fn walk(content_dir: &Path) -> Result<(Vec<String>, Vec<String>), LoadError>
 pub fn content(root: &Path) -> Result<Content, LoadError> {
     let content_dir = root.join("content");
     let (markdown, assets) = walk(&content_dir)?;
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
-        markdown.par_iter().map(|path| read_page(&content_dir, path)).collect();
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = markdown
+        .par_iter()
+        .map(|path| read_page(&content_dir, path))
+        .collect();
     let mut content = Content {
         assets,
         ..Content::default()
@@ -123,7 +125,9 @@ pub fn place(path: &str, has_front_matter: bool) -> (Role, Kind) {
         ["departments", "index.md"] => (Role::List(Kind::Department), Kind::Page),
         ["processes", "index.md"] => (Role::List(Kind::Process), Kind::Page),
         ["playbooks", .., "index.md"] => (Role::List(Kind::Playbook), Kind::Page),
-        ["departments", _, "index.md"] | ["departments", _] => (Role::Single, kind(Kind::Department)),
+        ["departments", _, "index.md"] | ["departments", _] => {
+            (Role::Single, kind(Kind::Department))
+        }
         ["processes", _, "index.md"] | ["processes", _] => (Role::Single, kind(Kind::Process)),
         ["playbooks", ..] => (Role::Single, kind(Kind::Playbook)),
         _ => (Role::Single, Kind::Page),
@@ -160,13 +164,15 @@ pub fn page(path: &str, source: String) -> (Option<Page>, Vec<Diagnostic>) {
     let split = match front_matter::split(&source) {
         Ok(split) => split,
         Err(offset) => {
-            diagnostics.push(Diagnostic::error(
-                Code::FrontMatterSyntax,
-                &file,
-                lines.pos(offset, 3),
-                "front matter is not closed: no `---` line after the opening one",
-            )
-            .with_help("end the front matter with a line holding only `---`"));
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::FrontMatterSyntax,
+                    &file,
+                    lines.pos(offset, 3),
+                    "front matter is not closed: no `---` line after the opening one",
+                )
+                .with_help("end the front matter with a line holding only `---`"),
+            );
             None
         }
     };
@@ -183,7 +189,10 @@ pub fn page(path: &str, source: String) -> (Option<Page>, Vec<Diagnostic>) {
             Err(problems) => diagnostics.extend(problems),
         }
     }
-    let body_offset = split.map_or_else(|| if source.starts_with('\u{feff}') { 3 } else { 0 }, |s| s.body_offset);
+    let body_offset = split.map_or_else(
+        || if source.starts_with('\u{feff}') { 3 } else { 0 },
+        |s| s.body_offset,
+    );
     let parsed = markdown::parse(&source[body_offset..]);
 
     let mut links: Vec<Link> = parsed
@@ -199,7 +208,9 @@ pub fn page(path: &str, source: String) -> (Option<Page>, Vec<Diagnostic>) {
             }
         })
         .collect();
-    let mut meta = fm.meta.unwrap_or_else(|| front_matter::empty_meta(fm.kind.unwrap_or(inferred)));
+    let mut meta = fm
+        .meta
+        .unwrap_or_else(|| front_matter::empty_meta(fm.kind.unwrap_or(inferred)));
     if let Meta::Process(process) = &mut meta {
         for (stage, resources) in process.stages.iter_mut().zip(fm.resources) {
             for (title, url) in resources {
@@ -214,7 +225,13 @@ pub fn page(path: &str, source: String) -> (Option<Page>, Vec<Diagnostic>) {
 
     let title = fm
         .title
-        .or_else(|| parsed.headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()))
+        .or_else(|| {
+            parsed
+                .headings
+                .iter()
+                .find(|h| h.level == 1)
+                .map(|h| h.text.clone())
+        })
         .unwrap_or_else(|| default_id(path));
     let page = Page {
         path: path.to_string(),
@@ -265,7 +282,10 @@ impl<'a> LineIndex<'a> {
     pub fn pos(&self, offset: usize, len: usize) -> Pos {
         let line = self.line_of(offset);
         let start = self.starts[line - 1];
-        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         Pos {
             line,
             column,
@@ -275,9 +295,18 @@ impl<'a> LineIndex<'a> {
 
     /// The byte offset of a 1-based line and character column.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let start = self.starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len());
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
         let rest = &self.text[start..];
-        start + rest.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum::<usize>()
+        start
+            + rest
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum::<usize>()
     }
 }
 
@@ -289,7 +318,10 @@ mod tests {
     fn urls_and_ids() {
         assert_eq!(url_of("index.md"), "");
         assert_eq!(url_of("processes/edge/index.md"), "processes/edge/");
-        assert_eq!(url_of("playbooks/discovery-call.md"), "playbooks/discovery-call/");
+        assert_eq!(
+            url_of("playbooks/discovery-call.md"),
+            "playbooks/discovery-call/"
+        );
         assert_eq!(url_of("reindex.md"), "reindex/");
         assert_eq!(default_id("processes/edge/index.md"), "edge");
         assert_eq!(default_id("playbooks/discovery-call.md"), "discovery-call");
@@ -297,13 +329,34 @@ mod tests {
 
     #[test]
     fn kinds_by_place() {
-        assert_eq!(place("departments/sales/index.md", true), (Role::Single, Kind::Department));
-        assert_eq!(place("departments/sales.md", true), (Role::Single, Kind::Department));
-        assert_eq!(place("departments/sales/team.md", true), (Role::Single, Kind::Page));
-        assert_eq!(place("processes/edge/index.md", true), (Role::Single, Kind::Process));
-        assert_eq!(place("playbooks/a/b.md", true), (Role::Single, Kind::Playbook));
-        assert_eq!(place("playbooks/a/index.md", true), (Role::List(Kind::Playbook), Kind::Page));
-        assert_eq!(place("processes/edge/index.md", false), (Role::Single, Kind::Page));
+        assert_eq!(
+            place("departments/sales/index.md", true),
+            (Role::Single, Kind::Department)
+        );
+        assert_eq!(
+            place("departments/sales.md", true),
+            (Role::Single, Kind::Department)
+        );
+        assert_eq!(
+            place("departments/sales/team.md", true),
+            (Role::Single, Kind::Page)
+        );
+        assert_eq!(
+            place("processes/edge/index.md", true),
+            (Role::Single, Kind::Process)
+        );
+        assert_eq!(
+            place("playbooks/a/b.md", true),
+            (Role::Single, Kind::Playbook)
+        );
+        assert_eq!(
+            place("playbooks/a/index.md", true),
+            (Role::List(Kind::Playbook), Kind::Page)
+        );
+        assert_eq!(
+            place("processes/edge/index.md", false),
+            (Role::Single, Kind::Page)
+        );
     }
 
     #[test]
@@ -324,7 +377,10 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, Code::FrontMatterSyntax);
         assert_eq!((diags[0].line, diags[0].column), (4, 6), "{diags:?}");
-        assert_eq!(diags[0].message, "mapping values are not allowed in this context");
+        assert_eq!(
+            diags[0].message,
+            "mapping values are not allowed in this context"
+        );
     }
 
     #[test]
@@ -342,7 +398,9 @@ mod tests {
         let src = "---\nprocess: edge\nstage:  demo\n---\n".to_string();
         let (page, diags) = page("playbooks/x.md", src);
         assert!(diags.is_empty(), "{diags:?}");
-        let Meta::Playbook(p) = page.unwrap().meta else { panic!("not a playbook") };
+        let Meta::Playbook(p) = page.unwrap().meta else {
+            panic!("not a playbook")
+        };
         let stage = p.stage.unwrap();
         assert_eq!((stage.pos.line, stage.pos.column), (3, 9));
     }

@@ -65,13 +65,21 @@ mod tests {
     /// The oracle was produced by github-slugger itself; all headings go to one page, in order.
     #[test]
     fn matches_github_slugger_oracle() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/heading-ids.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/heading-ids.json"
+        );
         let text = std::fs::read_to_string(path).unwrap();
         let cases: Vec<Case> = serde_json::from_str(&text).unwrap();
         assert!(cases.len() > 50);
         let mut slugger = Slugger::default();
         for case in cases {
-            assert_eq!(slugger.slug(&case.heading), case.id, "heading {:?}", case.heading);
+            assert_eq!(
+                slugger.slug(&case.heading),
+                case.id,
+                "heading {:?}",
+                case.heading
+            );
         }
     }
 }

@@ -194,7 +194,10 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
     let page = &site.pages[i];
     let refs = &site.references[i];
     let links = |list: &[PageIdx]| -> Vec<PageLink> {
-        list.iter().filter(|&&p| site.is_published(p)).map(|&p| PageLink::new(site, p)).collect()
+        list.iter()
+            .filter(|&&p| site.is_published(p))
+            .map(|&p| PageLink::new(site, p))
+            .collect()
     };
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     PageContext {
@@ -212,20 +215,33 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
         draft: page.common.draft,
         tags: page.common.tags.clone(),
         content: rewrite_body(site, i),
-        title_in_body: first_h1.is_some_and(|h| h.text == page.title) && page.body_html.trim_start().starts_with("<h1"),
-        toc: page.headings.iter().filter(|h| (2..=3).contains(&h.level)).cloned().collect(),
+        title_in_body: first_h1.is_some_and(|h| h.text == page.title)
+            && page.body_html.trim_start().starts_with("<h1"),
+        toc: page
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .cloned()
+            .collect(),
         breadcrumbs: links(&nav::breadcrumbs(site, i)),
         backlinks: links(&site.backlinks[i]),
         owner: refs.owner.map(|o| PageLink::new(site, o)),
         last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
         review_every: page.common.review_every,
-        edit_url: site.config.edit_url.as_ref().map(|e| format!("{e}{}", page.path)),
+        edit_url: site
+            .config
+            .edit_url
+            .as_ref()
+            .map(|e| format!("{e}{}", page.path)),
         extra: page.common.extra.clone(),
         department: match &page.meta {
             Meta::Department(d) => Some(DepartmentContext {
                 collaborators: links(&refs.collaborators),
                 metrics: d.metrics.clone(),
-                processes: nav::published(site, &site.children[i]).into_iter().map(|p| process_summary(site, p)).collect(),
+                processes: nav::published(site, &site.children[i])
+                    .into_iter()
+                    .map(|p| process_summary(site, p))
+                    .collect(),
             }),
             _ => None,
         },
@@ -251,7 +267,10 @@ fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
     let process = site.pages[i].process()?;
     let refs = &site.references[i];
     let links = |list: &[PageIdx]| -> Vec<PageLink> {
-        list.iter().filter(|&&p| site.is_published(p)).map(|&p| PageLink::new(site, p)).collect()
+        list.iter()
+            .filter(|&&p| site.is_published(p))
+            .map(|&p| PageLink::new(site, p))
+            .collect()
     };
     let url = site.page_url(i);
     let stages = process
@@ -294,7 +313,9 @@ fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
             .map(|p| PlaybookSummary {
                 title: site.pages[p].title.clone(),
                 url: site.page_url(p),
-                stage: site.references[p].stage.map(|s| process.stages[s].name.clone()),
+                stage: site.references[p]
+                    .stage
+                    .map(|s| process.stages[s].name.clone()),
             })
             .collect(),
     })
@@ -351,9 +372,13 @@ fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
         Kind::Process => nav::process_groups(site)
             .into_iter()
             .map(|(department, processes)| ListGroup {
-                title: department.map_or_else(|| "Other".to_string(), |d| site.pages[d].title.clone()),
+                title: department
+                    .map_or_else(|| "Other".to_string(), |d| site.pages[d].title.clone()),
                 url: department.map(|d| site.page_url(d)),
-                items: processes.into_iter().map(|p| process_summary(site, p)).collect(),
+                items: processes
+                    .into_iter()
+                    .map(|p| process_summary(site, p))
+                    .collect(),
             })
             .collect(),
         Kind::Playbook => {

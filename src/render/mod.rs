@@ -94,7 +94,10 @@ impl Theme {
         })?;
 
         let mut tera = Tera::new();
-        let origins: HashMap<String, String> = templates.iter().map(|t| (t.name.clone(), t.origin.clone())).collect();
+        let origins: HashMap<String, String> = templates
+            .iter()
+            .map(|t| (t.name.clone(), t.origin.clone()))
+            .collect();
         tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
         for name in TEMPLATES {
@@ -127,7 +130,9 @@ impl Theme {
 
     /// Puts `site` (the same for every page) into the global context once.
     pub fn set_site(&mut self, site: &Site) {
-        self.tera.global_context().insert("site", &context::site_context(site));
+        self.tera
+            .global_context()
+            .insert("site", &context::site_context(site));
     }
 
     pub fn render_page(&self, site: &Site, i: PageIdx) -> Result<String, Diagnostic> {
@@ -144,12 +149,16 @@ impl Theme {
         };
         let mut cx = Context::new();
         cx.insert("page", &context::page_context(site, i));
-        self.tera.render(template, &cx).map_err(|e| template_error(&e, &self.origins))
+        self.tera
+            .render(template, &cx)
+            .map_err(|e| template_error(&e, &self.origins))
     }
 
     /// The theme's 404 page.
     pub fn render_not_found(&self) -> Result<String, Diagnostic> {
-        self.tera.render("404.html", &Context::new()).map_err(|e| template_error(&e, &self.origins))
+        self.tera
+            .render("404.html", &Context::new())
+            .map_err(|e| template_error(&e, &self.origins))
     }
 }
 
@@ -163,7 +172,12 @@ fn start() -> Pos {
 
 fn source(origin: &str, name: &str, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::error(Code::Template, origin, start(), format!("{origin} is not valid UTF-8"))
+        Diagnostic::error(
+            Code::Template,
+            origin,
+            start(),
+            format!("{origin} is not valid UTF-8"),
+        )
     })?;
     Ok(Source {
         name: name.to_string(),
@@ -190,11 +204,18 @@ fn read_dir_files(
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| io_diagnostic(dir, &e.to_string()))?;
-        if !entry.file_type().is_file() || crate::load::is_ignored(&entry.file_name().to_string_lossy()) {
+        if !entry.file_type().is_file()
+            || crate::load::is_ignored(&entry.file_name().to_string_lossy())
+        {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).map(PathBuf::from).unwrap_or_default();
-        let bytes = std::fs::read(entry.path()).map_err(|e| io_diagnostic(entry.path(), &e.to_string()))?;
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| io_diagnostic(entry.path(), &e.to_string()))?;
         f(&rel.to_string_lossy().replace('\\', "/"), bytes)?;
     }
     Ok(())
@@ -202,7 +223,12 @@ fn read_dir_files(
 
 fn io_diagnostic(path: &Path, message: &str) -> Diagnostic {
     let file = path.to_string_lossy();
-    Diagnostic::error(Code::Io, &file, start(), format!("cannot read {file}: {message}"))
+    Diagnostic::error(
+        Code::Io,
+        &file,
+        start(),
+        format!("cannot read {file}: {message}"),
+    )
 }
 
 /// A Tera error as a diagnostic on the template's own file and line.
@@ -226,7 +252,13 @@ fn template_error(error: &tera::Error, origins: &HashMap<String, String>) -> Dia
             (String::new(), 1, 1, message)
         }
     };
-    let file = origins.get(&name).cloned().unwrap_or_else(|| if name.is_empty() { "templates".into() } else { name.clone() });
+    let file = origins.get(&name).cloned().unwrap_or_else(|| {
+        if name.is_empty() {
+            "templates".into()
+        } else {
+            name.clone()
+        }
+    });
     Diagnostic::error(
         Code::Template,
         &file,

@@ -61,7 +61,10 @@ pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
             .base_path()
             .strip_prefix('/')
             .and_then(|base| absolute.strip_prefix(base).filter(|_| !base.is_empty()));
-        (below_base.unwrap_or(absolute).to_string(), !path.ends_with(".md"))
+        (
+            below_base.unwrap_or(absolute).to_string(),
+            !path.ends_with(".md"),
+        )
     } else {
         let dir = page.path.rsplit_once('/').map_or("", |(dir, _)| dir);
         match join(dir, &path) {
@@ -83,7 +86,11 @@ pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
             None => Target::Missing { wanted: joined },
         };
     }
-    let folder_index = if joined.is_empty() { "index.md".to_string() } else { format!("{}/index.md", joined.trim_end_matches('/')) };
+    let folder_index = if joined.is_empty() {
+        "index.md".to_string()
+    } else {
+        format!("{}/index.md", joined.trim_end_matches('/'))
+    };
     if let Some(&page) = site.by_path.get(folder_index.as_str()) {
         return with_fragment(site, page, fragment);
     }
@@ -104,17 +111,24 @@ fn site_url_target(site: &Site, url: &str) -> Option<Target> {
         }
     });
     if let Some(&page) = page {
-        return Some(Target::Page { page, fragment: None });
+        return Some(Target::Page {
+            page,
+            fragment: None,
+        });
     }
     if site.static_files.contains(url) || site.assets.contains(url) {
-        return Some(Target::File { path: url.to_string() });
+        return Some(Target::File {
+            path: url.to_string(),
+        });
     }
     None
 }
 
 fn with_fragment(site: &Site, page: PageIdx, fragment: Option<String>) -> Target {
     match fragment {
-        Some(fragment) if !has_anchor(site, page, &fragment) => Target::MissingAnchor { page, fragment },
+        Some(fragment) if !has_anchor(site, page, &fragment) => {
+            Target::MissingAnchor { page, fragment }
+        }
         fragment => Target::Page { page, fragment },
     }
 }
@@ -122,7 +136,10 @@ fn with_fragment(site: &Site, page: PageIdx, fragment: Option<String>) -> Target
 /// Every anchor a page offers: heading ids, raw-HTML `id`/`name`, and stage ids.
 pub fn anchors(site: &Site, page: PageIdx) -> impl Iterator<Item = &str> {
     let page = &site.pages[page];
-    let stages = page.process().map(|p| p.stages.as_slice()).unwrap_or_default();
+    let stages = page
+        .process()
+        .map(|p| p.stages.as_slice())
+        .unwrap_or_default();
     page.headings
         .iter()
         .map(|h| h.id.as_str())
@@ -136,7 +153,9 @@ fn has_anchor(site: &Site, page: PageIdx, fragment: &str) -> bool {
 
 /// Percent-decodes, leaving invalid UTF-8 sequences as written.
 fn decode(s: &str) -> Cow<'_, str> {
-    percent_encoding::percent_decode_str(s).decode_utf8().unwrap_or(Cow::Borrowed(s))
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(s))
 }
 
 /// Joins a relative path onto a folder, resolving `.` and `..`; `None` if it climbs above the root.
@@ -162,7 +181,11 @@ pub fn join(dir: &str, relative: &str) -> Option<String> {
 pub fn relative(dir: &str, to: &str) -> String {
     let from: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut out: Vec<&str> = vec![".."; from.len() - common];
     out.extend(&to_parts[common..]);
     out.join("/")
@@ -174,7 +197,10 @@ mod tests {
 
     #[test]
     fn joins_and_climbs() {
-        assert_eq!(join("departments/sales", "../../processes/index.md").as_deref(), Some("processes/index.md"));
+        assert_eq!(
+            join("departments/sales", "../../processes/index.md").as_deref(),
+            Some("processes/index.md")
+        );
         assert_eq!(join("a", "./b/../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(join("a", "../x/").as_deref(), Some("x/"));
         assert_eq!(join("a", "../../x.md"), None);
@@ -182,7 +208,10 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(relative("departments/sales", "processes/index.md"), "../../processes/index.md");
+        assert_eq!(
+            relative("departments/sales", "processes/index.md"),
+            "../../processes/index.md"
+        );
         assert_eq!(relative("", "a/b.md"), "a/b.md");
         assert_eq!(relative("a/b", "a/c.md"), "../c.md");
     }

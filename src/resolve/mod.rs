@@ -79,9 +79,17 @@ pub fn resolve(
     };
     site.targets = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| site.pages[i].links.iter().map(|l| links::resolve(&site, i, &l.dest)).collect())
+        .map(|i| {
+            site.pages[i]
+                .links
+                .iter()
+                .map(|l| links::resolve(&site, i, &l.dest))
+                .collect()
+        })
         .collect();
-    site.references = (0..site.pages.len()).map(|i| references::resolve(&site, i)).collect();
+    site.references = (0..site.pages.len())
+        .map(|i| references::resolve(&site, i))
+        .collect();
     site.backlinks = backlinks(&site);
     site.children = children(&site);
     site
@@ -132,14 +140,20 @@ impl Site {
     pub fn sort_pages(&self, list: &mut [PageIdx]) {
         list.sort_by(|&a, &b| {
             let (a, b) = (&self.pages[a], &self.pages[b]);
-            (a.common.weight.unwrap_or(i64::MAX), &a.title, &a.path).cmp(&(b.common.weight.unwrap_or(i64::MAX), &b.title, &b.path))
+            (a.common.weight.unwrap_or(i64::MAX), &a.title, &a.path).cmp(&(
+                b.common.weight.unwrap_or(i64::MAX),
+                &b.title,
+                &b.path,
+            ))
         });
     }
 
     /// Pages of one kind, in menu order.
     pub fn of_kind(&self, kind: Kind) -> Vec<PageIdx> {
         let mut list: Vec<PageIdx> = (0..self.pages.len())
-            .filter(|&i| self.pages[i].kind() == kind && self.pages[i].role == crate::model::Role::Single)
+            .filter(|&i| {
+                self.pages[i].kind() == kind && self.pages[i].role == crate::model::Role::Single
+            })
             .collect();
         self.sort_pages(&mut list);
         list
@@ -157,6 +171,9 @@ impl Site {
 
     /// The id-addressable page named `id`, if it is of `kind`.
     pub fn page_of_kind(&self, id: &str, kind: Kind) -> Option<PageIdx> {
-        self.by_id.get(id).copied().filter(|&i| self.pages[i].kind() == kind)
+        self.by_id
+            .get(id)
+            .copied()
+            .filter(|&i| self.pages[i].kind() == kind)
     }
 }

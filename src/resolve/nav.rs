@@ -35,14 +35,21 @@ pub fn sections(site: &Site) -> Vec<Section> {
             title,
             list,
             count: all.len(),
-            items: if all.len() <= SECTION_LIMIT { all } else { Vec::new() },
+            items: if all.len() <= SECTION_LIMIT {
+                all
+            } else {
+                Vec::new()
+            },
         });
     }
     // Plain pages at the top level (`tools.md`, `glossary/`): the handbook's reference shelf.
     let mut pages: Vec<PageIdx> = (0..site.pages.len())
         .filter(|&i| {
             let p = &site.pages[i];
-            p.kind() == Kind::Page && p.role == Role::Single && p.url.matches('/').count() == 1 && site.is_published(i)
+            p.kind() == Kind::Page
+                && p.role == Role::Single
+                && p.url.matches('/').count() == 1
+                && site.is_published(i)
         })
         .collect();
     site.sort_pages(&mut pages);
@@ -104,5 +111,9 @@ pub fn process_groups(site: &Site) -> Vec<(Option<PageIdx>, Vec<PageIdx>)> {
 
 /// The pages of a list that go into the output.
 pub fn published(site: &Site, pages: &[PageIdx]) -> Vec<PageIdx> {
-    pages.iter().copied().filter(|&p| site.is_published(p)).collect()
+    pages
+        .iter()
+        .copied()
+        .filter(|&p| site.is_published(p))
+        .collect()
 }

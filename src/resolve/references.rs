@@ -45,13 +45,20 @@ pub enum RefProblem {
         pos: Pos,
     },
     /// The playbook's stage is not a stage of its process.
-    UnknownStage { process: PageIdx, stage: String, pos: Pos },
+    UnknownStage {
+        process: PageIdx,
+        stage: String,
+        pos: Pos,
+    },
 }
 
 pub fn resolve(site: &Site, i: PageIdx) -> References {
     let page = &site.pages[i];
     let mut refs = References::default();
-    let one = |field: &'static str, value: &Located<String>, kind: Kind, problems: &mut Vec<RefProblem>| {
+    let one = |field: &'static str,
+               value: &Located<String>,
+               kind: Kind,
+               problems: &mut Vec<RefProblem>| {
         let found = site.by_id.get(value.value.as_str()).copied();
         match found.filter(|&p| site.pages[p].kind() == kind) {
             Some(p) => Some(p),
@@ -105,8 +112,13 @@ pub fn resolve(site: &Site, i: PageIdx) -> References {
                 refs.process = one("process", process, Kind::Process, &mut problems);
             }
             if let (Some(process), Some(stage)) = (refs.process, &p.stage) {
-                let stages = site.pages[process].process().map(|p| p.stages.as_slice()).unwrap_or_default();
-                refs.stage = stages.iter().position(|s| s.id == stage.value || s.name == stage.value);
+                let stages = site.pages[process]
+                    .process()
+                    .map(|p| p.stages.as_slice())
+                    .unwrap_or_default();
+                refs.stage = stages
+                    .iter()
+                    .position(|s| s.id == stage.value || s.name == stage.value);
                 if refs.stage.is_none() {
                     problems.push(RefProblem::UnknownStage {
                         process,

@@ -1,0 +1,159 @@
+//! The preview's HTTP side: answers from the in-memory output only, so no request can reach a
+//! file outside the site; shows the error overlay on every page while the content has errors.
+
+use std::sync::{Arc, RwLock};
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
+use axum::response::IntoResponse;
+
+use super::preview::{Files, Served};
+
+/// What the server answers with; replaced whole after each rebuild.
+pub struct Snapshot {
+    pub files: Arc<Files>,
+    /// `base_url`'s path: the site is served below it.
+    pub base_path: String,
+    /// HTML shown on every page while the content has errors.
+    pub overlay: Option<String>,
+}
+
+pub type Shared = Arc<RwLock<Arc<Snapshot>>>;
+
+/// The output key a request path names, or `None` for anything that tries to leave the site:
+/// `..` (also percent-encoded), backslashes, NUL, encoded slashes.
+pub fn key_of(path: &str, base_path: &str) -> Option<String> {
+    let below = path
+        .strip_prefix(base_path)
+        .or_else(|| (path.to_string() + "/").eq(base_path).then_some(""))?;
+    // An encoded slash is not a folder separator, and no file of ours has one in its name.
+    let lower = below.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(below)
+        .decode_utf8()
+        .ok()?;
+    if decoded.contains('\\') || decoded.contains('\0') || decoded.starts_with('/') {
+        return None;
+    }
+    if decoded
+        .split('/')
+        .any(|segment| segment == ".." || segment == ".")
+    {
+        return None;
+    }
+    let mut key = decoded.into_owned();
+    if key.is_empty() || key.ends_with('/') {
+        key.push_str("index.html");
+    }
+    Some(key)
+}
+
+pub async fn handle(state: Shared, uri: Uri) -> Response<Body> {
+    let snapshot = match state.read() {
+        Ok(guard) => Arc::clone(&guard),
+        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+    };
+    let path = uri.path();
+    let Some(key) = key_of(path, &snapshot.base_path) else {
+        return not_found(&snapshot);
+    };
+    match snapshot.files.get(&key) {
+        Some(served) => respond(&snapshot, &key, served, StatusCode::OK).await,
+        None if snapshot.files.contains_key(&format!("{key}/index.html")) => {
+            // `/processes/x` -> `/processes/x/`, as a static host would.
+            Response::builder()
+                .status(StatusCode::MOVED_PERMANENTLY)
+                .header(header::LOCATION, format!("{path}/"))
+                .body(Body::empty())
+                .unwrap_or_default()
+        }
+        None => not_found(&snapshot),
+    }
+}
+
+fn not_found(snapshot: &Snapshot) -> Response<Body> {
+    match snapshot.files.get("404.html") {
+        Some(Served::Bytes(html)) => html_response(snapshot, html, StatusCode::NOT_FOUND),
+        _ => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+async fn respond(
+    snapshot: &Snapshot,
+    key: &str,
+    served: &Served,
+    status: StatusCode,
+) -> Response<Body> {
+    let bytes = match served {
+        Served::Bytes(bytes) => bytes.clone(),
+        Served::File(path) => match tokio::fs::read(path).await {
+            Ok(bytes) => bytes.into(),
+            Err(_) => return not_found(snapshot),
+        },
+    };
+    if key.ends_with(".html") {
+        return html_response(snapshot, &bytes, status);
+    }
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status;
+    if let Ok(value) = HeaderValue::from_str(mime.as_ref()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+fn html_response(snapshot: &Snapshot, html: &[u8], status: StatusCode) -> Response<Body> {
+    let body = match &snapshot.overlay {
+        Some(overlay) => {
+            let html = String::from_utf8_lossy(html);
+            match html.rfind("</body>") {
+                Some(at) => format!("{}{overlay}{}", &html[..at], &html[at..]),
+                None => format!("{html}{overlay}"),
+            }
+            .into_bytes()
+        }
+        None => html.to_vec(),
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_of;
+
+    #[test]
+    fn keys_never_leave_the_site() {
+        assert_eq!(key_of("/", "/").as_deref(), Some("index.html"));
+        assert_eq!(key_of("/a/b/", "/").as_deref(), Some("a/b/index.html"));
+        assert_eq!(
+            key_of("/handbook.css", "/").as_deref(),
+            Some("handbook.css")
+        );
+        assert_eq!(key_of("/hb/a/", "/hb/").as_deref(), Some("a/index.html"));
+        assert_eq!(key_of("/hb", "/hb/").as_deref(), Some("index.html"));
+        assert_eq!(key_of("/a/", "/hb/"), None);
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../x",
+            "/%2e%2e/x",
+            "/%2E%2E%2Fx",
+            "/a%2fb",
+            "/a\\..\\b",
+            "/%5c..%5cb",
+            "//etc/passwd",
+            "/a/./b",
+            "/%00",
+        ] {
+            assert_eq!(key_of(bad, "/"), None, "{bad}");
+        }
+    }
+}

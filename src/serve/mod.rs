@@ -1,0 +1,271 @@
+//! `serve`: live preview. Builds into memory (the published output is never touched), serves
+//! it on 127.0.0.1, watches the handbook's files and rebuilds incrementally ([`preview`]),
+//! and reloads open browsers after each rebuild. Content errors never stop the server: they
+//! show as an overlay on every page until a rebuild is clean.
+
+pub mod http;
+pub mod preview;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify_debouncer_full::DebounceEventResult;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_livereload::{LiveReloadLayer, Reloader};
+
+use crate::diagnostic::{self, human};
+use http::{Shared, Snapshot};
+use preview::{Preview, Rebuild};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    /// Poll the file system instead of inotify/FSEvents (network drives, some containers).
+    pub poll: bool,
+}
+
+/// How long the watcher waits for a burst of events (an editor's save) to settle.
+const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How many ports after `--port` to try when it is taken.
+const PORT_TRIES: u16 = 10;
+
+/// Runs the preview until Ctrl-C.
+pub fn run(options: Options) -> anyhow::Result<()> {
+    let root = std::fs::canonicalize(&options.root)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", options.root.display()))?;
+    let started = Instant::now();
+    let (preview, report) = Preview::open(&root)?;
+    print_report(&preview, &report, started.elapsed());
+    let shared: Shared = Arc::new(RwLock::new(Arc::new(snapshot(&preview))));
+    let preview = Arc::new(Mutex::new(preview));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let (listener, addr) = bind(options.bind, options.port).await?;
+        let livereload = LiveReloadLayer::new();
+        let reloader = livereload.reloader();
+        let _watcher = watch(
+            &root,
+            options.poll,
+            Arc::clone(&preview),
+            Arc::clone(&shared),
+            reloader,
+        )?;
+
+        let state = Arc::clone(&shared);
+        let app = axum::Router::new()
+            .fallback(move |uri: axum::http::Uri| http::handle(Arc::clone(&state), uri))
+            .layer(livereload)
+            .layer(SetResponseHeaderLayer::overriding(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            ));
+        let base = shared
+            .read()
+            .map(|s| s.base_path.clone())
+            .unwrap_or_else(|_| "/".into());
+        let url = format!("http://{addr}{base}");
+        println!("serving {} at {url} (Ctrl-C to stop)", root.display());
+        if options.open {
+            open_browser(&url);
+        }
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        println!("stopped");
+        anyhow::Ok(())
+    })
+}
+
+/// Binds `port`, or the next free one of a few; says which.
+async fn bind(ip: IpAddr, port: u16) -> anyhow::Result<(tokio::net::TcpListener, SocketAddr)> {
+    let mut last = None;
+    for candidate in port..port.saturating_add(PORT_TRIES) {
+        match tokio::net::TcpListener::bind((ip, candidate)).await {
+            Ok(listener) => {
+                if candidate != port {
+                    println!("port {port} is taken; using {candidate}");
+                }
+                let addr = listener.local_addr()?;
+                return Ok((listener, addr));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = Some(e),
+            Err(e) => return Err(anyhow::anyhow!("cannot listen on {ip}:{candidate}: {e}")),
+        }
+    }
+    Err(anyhow::anyhow!(
+        "ports {port} to {} are all taken ({}); choose another with --port",
+        port.saturating_add(PORT_TRIES - 1),
+        last.map(|e| e.to_string()).unwrap_or_default()
+    ))
+}
+
+/// The folders and files a handbook is made of; the output and `.git` are never watched.
+fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
+    let mut paths = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
+    for dir in ["content", "static", "templates", "themes"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            paths.push((path, RecursiveMode::Recursive));
+        }
+    }
+    paths
+}
+
+type Watcher = Box<dyn std::any::Any + Send>;
+
+fn watch(
+    root: &Path,
+    poll: bool,
+    preview: Arc<Mutex<Preview>>,
+    shared: Shared,
+    reloader: Reloader,
+) -> anyhow::Result<Watcher> {
+    let root_for_events = root.to_path_buf();
+    let handler = move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let mut paths: Vec<PathBuf> = events.into_iter().flat_map(|e| e.event.paths).collect();
+        paths.retain(|p| relevant(&root_for_events, p));
+        paths.sort();
+        paths.dedup();
+        if paths.is_empty() {
+            return;
+        }
+        let started = Instant::now();
+        let Ok(mut preview) = preview.lock() else {
+            return;
+        };
+        let report = preview.apply(&paths);
+        let next = Arc::new(snapshot(&preview));
+        if let Ok(mut guard) = shared.write() {
+            *guard = next;
+        }
+        reloader.reload();
+        print_report(&preview, &report, started.elapsed());
+    };
+    if poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
+        let mut debouncer = notify_debouncer_full::new_debouncer_opt::<
+            _,
+            notify::PollWatcher,
+            notify_debouncer_full::NoCache,
+        >(
+            DEBOUNCE,
+            None,
+            handler,
+            notify_debouncer_full::NoCache,
+            config,
+        )?;
+        for (path, mode) in watched(root) {
+            debouncer.watch(&path, mode)?;
+        }
+        Ok(Box::new(debouncer))
+    } else {
+        let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, handler)?;
+        for (path, mode) in watched(root) {
+            debouncer.watch(&path, mode)?;
+        }
+        Ok(Box::new(debouncer))
+    }
+}
+
+/// Events worth a rebuild: not the output, not `.git`, not an editor's temp file.
+fn relevant(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let rel = rel.to_string_lossy();
+    let first = rel.split(['/', '\\']).next().unwrap_or_default();
+    if rel.split(['/', '\\']).any(crate::load::is_ignored) {
+        return false;
+    }
+    matches!(
+        first,
+        "content" | "static" | "templates" | "themes" | "handbook.yaml"
+    )
+}
+
+fn snapshot(preview: &Preview) -> Snapshot {
+    Snapshot {
+        files: preview.files(),
+        base_path: preview.base_path().to_string(),
+        overlay: overlay(preview),
+    }
+}
+
+/// The error overlay: the same report `check` prints, in a dialog over the page.
+fn overlay(preview: &Preview) -> Option<String> {
+    let errors: Vec<_> = preview
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        return None;
+    }
+    let text = human::render(&errors, |file| preview.source(file), false);
+    let mut escaped = String::new();
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, &text);
+    Some(format!(
+        "<div id=\"handbook-error-overlay\" role=\"alertdialog\" aria-labelledby=\"handbook-error-title\" \
+         style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,28,.94);color:#fff;padding:2rem;font:14px/1.5 ui-monospace,monospace\">\
+         <h2 id=\"handbook-error-title\" style=\"color:#ff8080;font:bold 18px system-ui,sans-serif;margin:0 0 1rem\">\
+         The handbook has {n} error{s}: showing the last good version underneath</h2>\
+         <pre style=\"white-space:pre-wrap;margin:0\">{escaped}</pre></div>",
+        n = errors.len(),
+        s = if errors.len() == 1 { "" } else { "s" },
+    ))
+}
+
+fn print_report(preview: &Preview, report: &Rebuild, took: Duration) {
+    if report.errors > 0 {
+        let errors: Vec<_> = preview
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        eprint!(
+            "{}",
+            human::render(&errors, |file| preview.source(file), false)
+        );
+        eprintln!("serving the last good version; fix the errors above and save");
+    } else {
+        let (_, warnings) = diagnostic::counts(&preview.diagnostics);
+        println!(
+            "rendered {} page{} in {} ms{}",
+            report.rendered,
+            if report.rendered == 1 { "" } else { "s" },
+            took.as_millis(),
+            if warnings > 0 {
+                format!(" ({warnings} warnings: run `handbook check`)")
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(command).arg(url).spawn() {
+        eprintln!("could not open a browser ({e}); open {url} yourself");
+    }
+}

@@ -1,0 +1,602 @@
+//! The preview's state: the last loaded site, the last good output in memory, and the
+//! incremental rebuild that `serve` runs for each batch of changed files.
+//!
+//! A change re-reads and re-parses only the files that changed, re-resolves and re-checks the
+//! whole site (linear in pages plus links, no I/O), and re-renders only the pages whose HTML
+//! can change: the page itself, and when its public face (title, URL, stages, references...)
+//! or its outgoing links change, the pages that list or link it. A theme, template or
+//! `handbook.yaml` change, or the first good build after an error, renders everything.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError};
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::load;
+use crate::model::{Page, PageIdx, Pos};
+use crate::render::Theme;
+use crate::render::context::{PageLink, site_context};
+use crate::resolve::{self, Site};
+use crate::site::{self, RunError, page_file, site_files, static_files};
+use crate::write::Contents;
+
+/// One file of the served site.
+#[derive(Debug, Clone)]
+pub enum Served {
+    Bytes(Bytes),
+    /// An asset or static file, read from disk when asked for (never a path from a request).
+    File(PathBuf),
+}
+
+/// The output as browsers see it: path (no leading `/`) -> file.
+pub type Files = HashMap<String, Served>;
+
+/// What one rebuild did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuild {
+    pub rendered: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Every page was rendered (theme, config, or recovery from an error).
+    pub full: bool,
+}
+
+pub struct Preview {
+    root: PathBuf,
+    site: Site,
+    theme: Option<Theme>,
+    statics: Vec<(String, PathBuf)>,
+    /// Load problems (front matter, unreadable files) by content path, replaced as files change.
+    load_problems: BTreeMap<String, Vec<Diagnostic>>,
+    theme_problem: Option<Diagnostic>,
+    config_problem: Option<Diagnostic>,
+    /// Everything `check` would report about the current files, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The last good output: pages by content path, other files by output path.
+    pages: HashMap<String, (String, Bytes)>,
+    others: Files,
+    /// The last rebuild failed: the next good one renders everything.
+    stale: bool,
+    files: Arc<Files>,
+}
+
+impl Preview {
+    /// Loads and renders the whole site. Content errors are not a failure: they show in the
+    /// overlay. Only a missing root or `handbook.yaml` is.
+    pub fn open(root: &Path) -> Result<(Preview, Rebuild), RunError> {
+        let config = Config::load(root)?;
+        let content = load::content(root)?;
+        let mut load_problems: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+        for d in content.diagnostics {
+            let path = d
+                .file
+                .strip_prefix("content/")
+                .unwrap_or(&d.file)
+                .to_string();
+            load_problems.entry(path).or_default().push(d);
+        }
+        let (theme, theme_problem) = match Theme::load(root, &config.theme) {
+            Ok(t) => (Some(t), None),
+            Err(d) => (None, Some(d)),
+        };
+        let statics = static_files(root)?;
+        let site = resolve::resolve(
+            config,
+            content.pages,
+            content.assets.into_iter().collect(),
+            BTreeSet::new(),
+            true,
+        );
+        let mut preview = Preview {
+            root: root.to_path_buf(),
+            site,
+            theme,
+            statics,
+            load_problems,
+            theme_problem,
+            config_problem: None,
+            diagnostics: Vec::new(),
+            pages: HashMap::new(),
+            others: HashMap::new(),
+            stale: true,
+            files: Arc::new(HashMap::new()),
+        };
+        let report = preview.rebuild(Vec::new(), Vec::new(), true);
+        Ok((preview, report))
+    }
+
+    /// The files to serve: the last good output.
+    pub fn files(&self) -> Arc<Files> {
+        Arc::clone(&self.files)
+    }
+
+    pub fn base_path(&self) -> &str {
+        self.site.config.base_path()
+    }
+
+    /// The source text of a file named in a diagnostic, for code frames.
+    pub fn source(&self, file: &str) -> Option<&str> {
+        let path = file.strip_prefix("content/")?;
+        let &i = self.site.by_path.get(path)?;
+        Some(&self.site.pages[i].source)
+    }
+
+    /// Applies a batch of changed paths (absolute or relative to the root).
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Rebuild {
+        let mut full = false;
+        let mut content_changes: Vec<String> = Vec::new();
+        let mut rescan = false;
+        for path in changed {
+            let rel = path.strip_prefix(&self.root).unwrap_or(path);
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel.split('/').any(load::is_ignored) {
+                continue;
+            }
+            if rel == "handbook.yaml" {
+                full = true;
+                self.reload_config();
+            } else if rel.starts_with("templates/")
+                || rel == "templates"
+                || rel.starts_with("themes/")
+                || rel == "themes"
+            {
+                full = true;
+                self.reload_theme();
+            } else if rel.starts_with("static/") || rel == "static" {
+                self.statics = static_files(&self.root).unwrap_or_default();
+            } else if let Some(content) = rel.strip_prefix("content/") {
+                let is_dir = self.root.join(&rel).is_dir();
+                let was_dir = self
+                    .site
+                    .by_path
+                    .keys()
+                    .any(|p| p.starts_with(content) && p[content.len()..].starts_with('/'));
+                if is_dir || was_dir || !content.contains('.') {
+                    rescan = true;
+                } else {
+                    content_changes.push(content.to_string());
+                }
+            } else if rel == "content" {
+                rescan = true;
+            }
+        }
+        if rescan {
+            content_changes.extend(self.rescan_content());
+        }
+        content_changes.sort();
+        content_changes.dedup();
+        if !full && content_changes.is_empty() && !changed.is_empty() && !rescan {
+            // Static files only: pages are unchanged, the file list may not be.
+            return self.rebuild(Vec::new(), Vec::new(), false);
+        }
+        let (updates, assets) = self.read_changes(&content_changes);
+        self.apply_assets(assets);
+        self.rebuild(content_changes, updates, full)
+    }
+
+    fn reload_config(&mut self) {
+        match Config::load(&self.root) {
+            Ok(config) => {
+                self.config_problem = None;
+                let theme_changed = config.theme != self.site.config.theme;
+                self.site.config = config;
+                if theme_changed {
+                    self.reload_theme();
+                }
+            }
+            Err(e) => self.config_problem = Some(config_diagnostic(&e)),
+        }
+    }
+
+    fn reload_theme(&mut self) {
+        match Theme::load(&self.root, &self.site.config.theme) {
+            Ok(theme) => {
+                self.theme = Some(theme);
+                self.theme_problem = None;
+            }
+            Err(d) => self.theme_problem = Some(d),
+        }
+    }
+
+    /// Lists `content/` (names only, nothing read) and returns the Markdown paths added or
+    /// removed since the last load: for folder renames and deletes.
+    fn rescan_content(&mut self) -> Vec<String> {
+        let Ok((markdown, assets)) = load::walk(&self.root.join("content")) else {
+            return Vec::new();
+        };
+        let now: HashSet<&String> = markdown.iter().collect();
+        let mut changed: Vec<String> = markdown
+            .iter()
+            .filter(|p| !self.site.by_path.contains_key(*p))
+            .cloned()
+            .collect();
+        changed.extend(
+            self.site
+                .by_path
+                .keys()
+                .filter(|p| !now.contains(p))
+                .cloned(),
+        );
+        self.site.assets = assets.into_iter().collect();
+        changed
+    }
+
+    /// Reads and parses the changed Markdown files (in parallel); a path whose file is gone
+    /// maps to `None`. Non-Markdown paths come back as asset changes.
+    #[allow(clippy::type_complexity)]
+    fn read_changes(
+        &self,
+        paths: &[String],
+    ) -> (
+        Vec<(String, Option<(Option<Page>, Vec<Diagnostic>)>)>,
+        Vec<(String, bool)>,
+    ) {
+        let content_dir = self.root.join("content");
+        let (markdown, assets): (Vec<&String>, Vec<&String>) =
+            paths.iter().partition(|p| p.ends_with(".md"));
+        let updates = markdown
+            .par_iter()
+            .map(|path| {
+                let exists = content_dir.join(path).is_file();
+                (
+                    path.to_string(),
+                    exists.then(|| load::read_page(&content_dir, path)),
+                )
+            })
+            .collect();
+        let assets = assets
+            .into_iter()
+            .map(|p| (p.clone(), content_dir.join(p).is_file()))
+            .collect();
+        (updates, assets)
+    }
+
+    fn apply_assets(&mut self, assets: Vec<(String, bool)>) {
+        for (path, exists) in assets {
+            if exists {
+                self.site.assets.insert(path);
+            } else {
+                self.site.assets.remove(&path);
+            }
+        }
+    }
+
+    /// Re-resolves and re-checks with the updated pages, then renders what changed.
+    fn rebuild(
+        &mut self,
+        changed: Vec<String>,
+        updates: Vec<(String, Option<(Option<Page>, Vec<Diagnostic>)>)>,
+        full: bool,
+    ) -> Rebuild {
+        // What the changed pages looked like to the rest of the site, before the change.
+        let before: HashMap<&str, (String, HashSet<String>, HashSet<String>)> = changed
+            .iter()
+            .filter_map(|p| {
+                self.site.by_path.get(p).map(|&i| {
+                    (
+                        p.as_str(),
+                        (
+                            face(&self.site, i),
+                            neighbours(&self.site, i),
+                            outgoing(&self.site, i),
+                        ),
+                    )
+                })
+            })
+            .collect();
+        let before: HashMap<String, _> = before
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let sidebar_before = sidebar(&self.site);
+
+        let mut pages: Vec<Page> = std::mem::take(&mut self.site.pages);
+        let mut index: HashMap<String, usize> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.clone(), i))
+            .collect();
+        let mut removed: HashSet<usize> = HashSet::new();
+        for (path, update) in updates {
+            self.load_problems.remove(&path);
+            match update {
+                Some((page, problems)) => {
+                    if !problems.is_empty() {
+                        self.load_problems.insert(path.clone(), problems);
+                    }
+                    match (page, index.get(&path)) {
+                        (Some(page), Some(&i)) => pages[i] = page,
+                        (Some(page), None) => {
+                            index.insert(path, pages.len());
+                            pages.push(page);
+                        }
+                        (None, Some(&i)) => {
+                            removed.insert(i);
+                        }
+                        (None, None) => {}
+                    }
+                }
+                None => {
+                    if let Some(&i) = index.get(&path) {
+                        removed.insert(i);
+                    }
+                }
+            }
+        }
+        if !removed.is_empty() {
+            pages = pages
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !removed.contains(i))
+                .map(|(_, p)| p)
+                .collect();
+        }
+
+        let mut statics: BTreeSet<String> = self.statics.iter().map(|(p, _)| p.clone()).collect();
+        if let Some(theme) = &self.theme {
+            statics.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
+        }
+        let config = self.site.config.clone();
+        let assets = std::mem::take(&mut self.site.assets);
+        self.site = resolve::resolve(config, pages, assets, statics, true);
+
+        let mut diagnostics: Vec<Diagnostic> =
+            self.load_problems.values().flatten().cloned().collect();
+        diagnostics.extend(self.theme_problem.clone());
+        diagnostics.extend(self.config_problem.clone());
+        diagnostics.extend(crate::check::check(&self.site, site::today()));
+        diagnostic::sort(&mut diagnostics);
+        self.diagnostics = diagnostics;
+        let (errors, warnings) = diagnostic::counts(&self.diagnostics);
+        let mut report = Rebuild {
+            rendered: 0,
+            errors,
+            warnings,
+            full: false,
+        };
+        if errors > 0 {
+            self.stale = true;
+            self.publish();
+            return report;
+        }
+
+        let render_all = full || self.stale || sidebar(&self.site) != sidebar_before;
+        let targets: Vec<PageIdx> = if render_all {
+            (0..self.site.pages.len()).collect()
+        } else {
+            self.affected(&changed, &before)
+        };
+        match self.render(&targets, render_all) {
+            Ok(rendered) => {
+                self.stale = false;
+                report.rendered = rendered;
+                report.full = render_all;
+            }
+            Err(d) => {
+                self.diagnostics.push(d);
+                self.stale = true;
+                report.errors += 1;
+            }
+        }
+        self.publish();
+        report
+    }
+
+    /// The pages whose HTML can change when `changed` changed.
+    fn affected(
+        &self,
+        changed: &[String],
+        before: &HashMap<String, (String, HashSet<String>, HashSet<String>)>,
+    ) -> Vec<PageIdx> {
+        let site = &self.site;
+        let mut paths: HashSet<String> = HashSet::new();
+        for path in changed {
+            let Some(&i) = site.by_path.get(path) else {
+                // Removed: everything that linked to it or that it named.
+                if let Some((_, neighbours, _)) = before.get(path) {
+                    paths.extend(neighbours.iter().cloned());
+                }
+                paths.extend(list_pages(site));
+                continue;
+            };
+            paths.insert(path.clone());
+            match before.get(path) {
+                None => {
+                    // Added: the pages it links or names now list it in "Referenced by".
+                    paths.extend(neighbours(site, i));
+                    paths.extend(list_pages(site));
+                    paths.extend(descendants(site, i));
+                }
+                Some((old_face, old_neighbours, old_outgoing)) => {
+                    if *old_face != face(site, i) {
+                        paths.extend(old_neighbours.iter().cloned());
+                        paths.extend(neighbours(site, i));
+                        paths.extend(list_pages(site));
+                        paths.extend(descendants(site, i));
+                    } else {
+                        let now = outgoing(site, i);
+                        paths.extend(now.symmetric_difference(old_outgoing).cloned());
+                    }
+                }
+            }
+        }
+        let mut pages: Vec<PageIdx> = paths
+            .iter()
+            .filter_map(|p| site.by_path.get(p).copied())
+            .collect();
+        pages.sort_unstable();
+        pages
+    }
+
+    fn render(&mut self, targets: &[PageIdx], all: bool) -> Result<usize, Diagnostic> {
+        let Some(theme) = self.theme.as_mut() else {
+            return Err(self.theme_problem.clone().unwrap_or_else(|| {
+                Diagnostic::error(
+                    Code::Template,
+                    "themes",
+                    Pos::default(),
+                    "the theme did not load",
+                )
+            }));
+        };
+        theme.set_site(&self.site);
+        let site = &self.site;
+        let theme = &*theme;
+        let rendered: Vec<(String, String, Bytes)> = targets
+            .par_iter()
+            .map(|&i| {
+                theme.render_page(site, i).map(|html| {
+                    (
+                        site.pages[i].path.clone(),
+                        page_file(site, i),
+                        Bytes::from(html),
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let others = site_files(site, theme, &self.root, &self.statics)?;
+        if all {
+            self.pages.clear();
+        }
+        self.pages.retain(|path, _| site.by_path.contains_key(path));
+        let count = rendered.len();
+        for (path, file, html) in rendered {
+            self.pages.insert(path, (file, html));
+        }
+        self.others = others
+            .into_iter()
+            .map(|f| {
+                let served = match f.contents {
+                    Contents::Bytes(b) => Served::Bytes(Bytes::from(b)),
+                    Contents::Copy(p) => Served::File(p),
+                };
+                (f.path, served)
+            })
+            .collect();
+        Ok(count)
+    }
+
+    /// Makes the last good output what the server answers with.
+    fn publish(&mut self) {
+        let mut files: Files = self.others.clone();
+        for (file, html) in self.pages.values() {
+            files.insert(file.clone(), Served::Bytes(html.clone()));
+        }
+        self.files = Arc::new(files);
+    }
+}
+
+use std::collections::BTreeSet;
+
+/// What other pages show of page `i`: if this changes, they must be rendered again.
+fn face(site: &Site, i: PageIdx) -> String {
+    #[derive(Serialize)]
+    struct Face<'a> {
+        link: PageLink,
+        id: &'a str,
+        role: crate::model::Role,
+        draft: bool,
+        weight: Option<i64>,
+        process: Option<&'a str>,
+        stages: Vec<(&'a str, &'a str, Option<&'a str>)>,
+        references: Vec<usize>,
+        stage: Option<usize>,
+    }
+    let page = &site.pages[i];
+    let process = page.process();
+    let refs = &site.references[i];
+    let face = Face {
+        link: PageLink::new(site, i),
+        id: &page.id,
+        role: page.role,
+        draft: page.common.draft,
+        weight: page.common.weight,
+        process: process.and_then(|p| p.used_when.as_deref()),
+        stages: process
+            .map(|p| {
+                p.stages
+                    .iter()
+                    .map(|s| (s.name.as_str(), s.id.as_str(), s.goal.as_deref()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        references: refs.pages().collect(),
+        stage: refs.stage,
+    };
+    let status = process.map(|p| p.status);
+    serde_json::to_string(&(face, status)).unwrap_or_default()
+}
+
+/// Paths of the pages that link to `i`, that `i` links to or names.
+fn neighbours(site: &Site, i: PageIdx) -> HashSet<String> {
+    let mut out = outgoing(site, i);
+    out.extend(
+        site.backlinks[i]
+            .iter()
+            .map(|&p| site.pages[p].path.clone()),
+    );
+    out
+}
+
+/// Paths of the pages `i` links to or names in front matter.
+fn outgoing(site: &Site, i: PageIdx) -> HashSet<String> {
+    site.targets[i]
+        .iter()
+        .filter_map(|t| t.page())
+        .chain(site.references[i].pages())
+        .filter(|&p| p != i)
+        .map(|p| site.pages[p].path.clone())
+        .collect()
+}
+
+/// Home and list pages: they show derived lists that any page may enter or leave.
+fn list_pages(site: &Site) -> impl Iterator<Item = String> + '_ {
+    site.pages
+        .iter()
+        .filter(|p| p.is_list())
+        .map(|p| p.path.clone())
+}
+
+/// Pages under page `i`'s URL: their breadcrumbs show its title.
+fn descendants(site: &Site, i: PageIdx) -> Vec<String> {
+    let url = &site.pages[i].url;
+    if url.is_empty() {
+        return site.pages.iter().map(|p| p.path.clone()).collect();
+    }
+    site.pages
+        .iter()
+        .filter(|p| p.url.starts_with(url.as_str()))
+        .map(|p| p.path.clone())
+        .collect()
+}
+
+fn sidebar(site: &Site) -> String {
+    serde_json::to_string(&site_context(site)).unwrap_or_default()
+}
+
+fn config_diagnostic(error: &ConfigError) -> Diagnostic {
+    let (line, column, message) = match error {
+        ConfigError::Invalid {
+            line,
+            column,
+            message,
+            ..
+        } => (*line as usize, *column as usize, message.clone()),
+        other => (1, 1, other.to_string()),
+    };
+    Diagnostic::error(
+        Code::Config,
+        "handbook.yaml",
+        Pos {
+            line,
+            column,
+            bytes: 0..0,
+        },
+        message,
+    )
+}

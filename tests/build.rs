@@ -1,0 +1,295 @@
+//! `handbook build`, whole command: the shipped handbook, failure that keeps the old output,
+//! template overrides, sub-path base URLs, aliases, backlinks, and `handbook new`.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use common::{copy_tree, dead_links, fixture, repo, snapshot};
+
+fn handbook() -> Command {
+    Command::cargo_bin("handbook").unwrap()
+}
+
+fn build_shipped(args: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    handbook()
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .args(args)
+        .assert()
+        .success();
+    out
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn shipped_handbook_builds_a_page_per_markdown_file_with_no_dead_links() {
+    let out = build_shipped(&[]);
+    let public = out.path().join("public");
+    let markdown: Vec<String> = walkdir::WalkDir::new(repo().join("content"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(repo().join("content"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(
+        markdown.len() >= 25,
+        "the shipped handbook has {} pages",
+        markdown.len()
+    );
+    for path in &markdown {
+        let url = handbook::load::url_of(path);
+        assert!(
+            public.join(&url).join("index.html").is_file(),
+            "no page for {path}"
+        );
+    }
+    let dead = dead_links(&public, "/");
+    assert!(dead.is_empty(), "dead links:\n{}", dead.join("\n"));
+    assert!(public.join("404.html").is_file());
+    assert!(read(&public.join("sitemap.xml")).contains("<loc>/processes/edge-connectivity/</loc>"));
+}
+
+#[test]
+fn sales_page_links_processes_index_and_index_lists_planned_as_coming_soon() {
+    let out = build_shipped(&[]);
+    let public = out.path().join("public");
+    let sales = read(&public.join("departments/sales/index.html"));
+    assert!(
+        sales.contains("href=\"/processes/\""),
+        "the relative link ../../processes/index.md is rewritten"
+    );
+    assert!(
+        !sales.contains("index.md"),
+        "no .md link survives into the HTML"
+    );
+
+    let index = read(&public.join("processes/index.html"));
+    assert!(index.contains("href=\"/processes/edge-connectivity/\""));
+    let planned = index
+        .find("Node-RED Scale")
+        .expect("Node-RED Scale is listed");
+    let soon = index[planned..]
+        .find("Coming soon")
+        .expect("planned process says Coming soon");
+    assert!(
+        soon < 600,
+        "\"Coming soon\" belongs to the Node-RED Scale entry"
+    );
+}
+
+#[test]
+fn process_page_shows_stages_as_anchors_and_backlinks() {
+    let out = build_shipped(&[]);
+    let public = out.path().join("public");
+    let process = read(&public.join("processes/edge-connectivity/index.html"));
+    for stage in ["discovery", "demo", "close"] {
+        assert!(
+            process.contains(&format!("id=\"{stage}\"")),
+            "stage {stage} is an anchor"
+        );
+    }
+    assert!(
+        process.contains("href=\"/playbooks/discovery-call/\""),
+        "stages link their playbooks"
+    );
+    // The Sales department links to the process, so the process lists it under "Referenced by".
+    let referenced = process
+        .find("Referenced by")
+        .expect("a Referenced by section");
+    assert!(process[referenced..].contains("href=\"/departments/sales/\""));
+}
+
+#[test]
+fn aliases_redirect_to_the_page() {
+    let out = build_shipped(&[]);
+    let redirect = read(&out.path().join("public/playbooks/old-demo-name/index.html"));
+    assert!(
+        redirect.contains("url=/playbooks/solution-demo/"),
+        "{redirect}"
+    );
+    assert!(redirect.contains("rel=\"canonical\" href=\"/playbooks/solution-demo/\""));
+}
+
+#[test]
+fn base_url_under_a_sub_path_prefixes_every_link() {
+    let out = build_shipped(&["--base-url", "/handbook/"]);
+    let public = out.path().join("public");
+    let dead = dead_links(&public, "/handbook/");
+    assert!(
+        dead.is_empty(),
+        "dead links under /handbook/:\n{}",
+        dead.join("\n")
+    );
+    let sales = read(&public.join("departments/sales/index.html"));
+    assert!(sales.contains("href=\"/handbook/processes/\""));
+    assert!(sales.contains("/handbook/handbook.css"));
+}
+
+#[test]
+fn broken_link_fails_and_leaves_previous_output_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("build-broken-link"), &site);
+    handbook()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .success();
+    let before = snapshot(&site.join("public"));
+    assert!(before.len() > 2);
+
+    std::fs::write(
+        site.join("content/guide.md"),
+        "---\ntitle: Guide\n---\n\nBack [home](indx.md).\n",
+    )
+    .unwrap();
+    handbook()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("content/guide.md:5:13"))
+        .stderr(predicate::str::contains("broken-link"))
+        .stderr(predicate::str::contains("did you mean `index.md`?"));
+    assert_eq!(
+        snapshot(&site.join("public")),
+        before,
+        "the previous output is untouched"
+    );
+    let strays: Vec<_> = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".public"))
+        .collect();
+    assert!(
+        strays.is_empty(),
+        "no staging folder is left behind: {strays:?}"
+    );
+}
+
+#[test]
+fn malformed_front_matter_fails_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("build-broken-link"), &site);
+    std::fs::write(site.join("content/guide.md"), "---\ntitle: [Guide\n---\n").unwrap();
+    handbook()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("content/guide.md:2:"))
+        .stderr(predicate::str::contains("front-matter"));
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn template_in_site_templates_overrides_the_theme() {
+    let out = tempfile::tempdir().unwrap();
+    handbook()
+        .args(["build", "--root"])
+        .arg(fixture("template-override"))
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .assert()
+        .success();
+    let notes = read(&out.path().join("public/notes/index.html"));
+    assert!(
+        notes.contains("<p class=\"override\">Overridden: Notes</p>"),
+        "{notes}"
+    );
+    // Only page.html is replaced: the home page still uses the theme's own template.
+    let home = read(&out.path().join("public/index.html"));
+    assert!(!home.contains("Overridden") && home.contains("handbook.css"));
+}
+
+#[test]
+fn broken_template_names_its_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("template-override"), &site);
+    std::fs::write(
+        site.join("templates/page.html"),
+        "<p>\n{{ page.title </p>\n",
+    )
+    .unwrap();
+    handbook()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("templates/page.html:2:"));
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn missing_handbook_yaml_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    handbook()
+        .args(["build", "--root"])
+        .arg(tmp.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no handbook.yaml"));
+}
+
+#[test]
+fn new_writes_pages_that_check_clean_and_refuses_to_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&repo().join("content"), &site.join("content"));
+    std::fs::copy(repo().join("handbook.yaml"), site.join("handbook.yaml")).unwrap();
+    handbook()
+        .args([
+            "new",
+            "playbook",
+            "renewal-call",
+            "--title",
+            "Renewal call",
+            "--root",
+        ])
+        .arg(&site)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "content/playbooks/renewal-call.md",
+        ));
+    let text = read(&site.join("content/playbooks/renewal-call.md"));
+    assert!(
+        text.contains("title: \"Renewal call\"")
+            && text.contains("process: ")
+            && text.contains("stage: ")
+    );
+    handbook()
+        .args(["new", "process", "renewals", "--root"])
+        .arg(&site)
+        .assert()
+        .success();
+    assert!(read(&site.join("content/processes/renewals/index.md")).contains("owner: "));
+
+    std::fs::write(site.join("content/playbooks/renewal-call.md"), "mine").unwrap();
+    handbook()
+        .args(["new", "playbook", "renewal-call", "--root"])
+        .arg(&site)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already"));
+    assert_eq!(
+        read(&site.join("content/playbooks/renewal-call.md")),
+        "mine"
+    );
+}

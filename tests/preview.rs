@@ -1,0 +1,233 @@
+//! The incremental rebuild behind `serve`: after any sequence of edits, the served files are
+//! exactly what a fresh full build of the same files gives, while a body edit renders one page.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use handbook::serve::preview::{Files, Preview, Served};
+
+use common::{copy_tree, repo};
+
+fn shipped_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&repo().join("content"), &root.join("content"));
+    std::fs::copy(repo().join("handbook.yaml"), root.join("handbook.yaml")).unwrap();
+    (tmp, root)
+}
+
+fn same(a: &Files, b: &Files) -> Result<(), String> {
+    let mut keys_a: Vec<&String> = a.keys().collect();
+    let mut keys_b: Vec<&String> = b.keys().collect();
+    keys_a.sort();
+    keys_b.sort();
+    if keys_a != keys_b {
+        return Err(format!("different files:\n{keys_a:?}\n{keys_b:?}"));
+    }
+    for (key, served) in a {
+        let equal = match (served, &b[key]) {
+            (Served::Bytes(x), Served::Bytes(y)) => x == y,
+            (Served::File(x), Served::File(y)) => x == y,
+            _ => false,
+        };
+        if !equal {
+            return Err(format!("{key} differs from a full rebuild"));
+        }
+    }
+    Ok(())
+}
+
+/// Applies one edit and proves the result equals a fresh full build.
+fn edit(
+    preview: &mut Preview,
+    root: &Path,
+    changed: &[&str],
+    change: impl FnOnce(),
+) -> handbook::serve::preview::Rebuild {
+    change();
+    let paths: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
+    let report = preview.apply(&paths);
+    assert_eq!(report.errors, 0, "{:#?}", preview.diagnostics);
+    let (fresh, _) = Preview::open(root).unwrap();
+    if let Err(e) = same(&preview.files(), &fresh.files()) {
+        panic!("after editing {changed:?}: {e}");
+    }
+    report
+}
+
+fn html(preview: &Preview, key: &str) -> String {
+    match preview.files().get(key) {
+        Some(Served::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        other => panic!("{key}: {other:?}"),
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_rebuilds() {
+    let (_tmp, root) = shipped_site();
+    let (mut preview, first) = Preview::open(&root).unwrap();
+    assert_eq!(first.errors, 0, "{:#?}", preview.diagnostics);
+    let pages = first.rendered;
+    let playbook = root.join("content/playbooks/discovery-call.md");
+
+    // A body edit renders that page only.
+    let report = edit(
+        &mut preview,
+        &root,
+        &["content/playbooks/discovery-call.md"],
+        || {
+            let text = std::fs::read_to_string(&playbook).unwrap();
+            std::fs::write(
+                &playbook,
+                text.replace(
+                    "## Before the meeting",
+                    "Fresh words here.\n\n## Before the meeting",
+                ),
+            )
+            .unwrap();
+        },
+    );
+    assert_eq!(report.rendered, 1);
+    assert!(html(&preview, "playbooks/discovery-call/index.html").contains("Fresh words here."));
+
+    // A title edit reaches every page that shows it (and here, the sidebar: all pages).
+    let sales = root.join("content/departments/sales/index.md");
+    let report = edit(
+        &mut preview,
+        &root,
+        &["content/departments/sales/index.md"],
+        || {
+            let text = std::fs::read_to_string(&sales).unwrap();
+            let title_line = text
+                .lines()
+                .find(|l| l.starts_with("title:"))
+                .unwrap()
+                .to_string();
+            std::fs::write(&sales, text.replacen(&title_line, "title: Sales Team", 1)).unwrap();
+        },
+    );
+    assert!(report.rendered > 1);
+    assert!(html(&preview, "processes/edge-connectivity/index.html").contains("Sales Team"));
+
+    // A new page that links to a process shows in its "Referenced by".
+    let report = edit(
+        &mut preview,
+        &root,
+        &["content/departments/sales/renewals.md"],
+        || {
+            std::fs::write(
+                root.join("content/departments/sales/renewals.md"),
+                "# Renewals\n\nSee [edge](../../processes/edge-connectivity/index.md).\n",
+            )
+            .unwrap();
+        },
+    );
+    assert!(
+        report.rendered >= 2 && report.rendered < pages,
+        "{report:?}"
+    );
+    assert!(html(&preview, "departments/sales/renewals/index.html").contains("Renewals"));
+
+    // Deleting it takes it out again.
+    edit(
+        &mut preview,
+        &root,
+        &["content/departments/sales/renewals.md"],
+        || {
+            std::fs::remove_file(root.join("content/departments/sales/renewals.md")).unwrap();
+        },
+    );
+    assert!(
+        !preview
+            .files()
+            .contains_key("departments/sales/renewals/index.html")
+    );
+
+    // A new folder, then a folder rename (as a file manager does it): every page below moves.
+    edit(
+        &mut preview,
+        &root,
+        &["content/departments/sales/team"],
+        || {
+            std::fs::create_dir_all(root.join("content/departments/sales/team")).unwrap();
+            std::fs::write(
+                root.join("content/departments/sales/team/roles.md"),
+                "# Roles\n\nSee [sales](../index.md).\n",
+            )
+            .unwrap();
+        },
+    );
+    assert!(
+        preview
+            .files()
+            .contains_key("departments/sales/team/roles/index.html")
+    );
+    edit(
+        &mut preview,
+        &root,
+        &[
+            "content/departments/sales/team",
+            "content/departments/sales/people",
+        ],
+        || {
+            std::fs::rename(
+                root.join("content/departments/sales/team"),
+                root.join("content/departments/sales/people"),
+            )
+            .unwrap();
+        },
+    );
+    assert!(
+        preview
+            .files()
+            .contains_key("departments/sales/people/roles/index.html")
+    );
+    assert!(
+        !preview
+            .files()
+            .contains_key("departments/sales/team/roles/index.html")
+    );
+
+    // A template override renders everything.
+    let report = edit(&mut preview, &root, &["templates/page.html"], || {
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(
+            root.join("templates/page.html"),
+            "<html><body>Custom {{ page.title }}</body></html>",
+        )
+        .unwrap();
+    });
+    assert!(report.full);
+    assert!(html(&preview, "glossary/index.html").contains("Custom"));
+}
+
+#[test]
+fn errors_keep_the_last_good_output_until_fixed() {
+    let (_tmp, root) = shipped_site();
+    let (mut preview, _) = Preview::open(&root).unwrap();
+    let good = preview.files();
+    let tools = root.join("content/tools.md");
+    let original = std::fs::read_to_string(&tools).unwrap();
+
+    let title_line = original.lines().find(|l| l.starts_with("title:")).unwrap();
+    std::fs::write(&tools, original.replacen(title_line, "title: [Tools", 1)).unwrap();
+    let report = preview.apply(std::slice::from_ref(&tools));
+    assert_eq!(report.errors, 1);
+    let error = &preview.diagnostics[0];
+    assert_eq!((error.file.as_str(), error.line), ("content/tools.md", 2));
+    assert!(
+        same(&preview.files(), &good).is_ok(),
+        "the last good output is still served"
+    );
+
+    std::fs::write(&tools, original.replacen("\n\n", "\n\nFixed now.\n\n", 1)).unwrap();
+    let report = preview.apply(std::slice::from_ref(&tools));
+    assert_eq!(report.errors, 0, "{:#?}", preview.diagnostics);
+    assert!(
+        report.full,
+        "the first good rebuild after errors renders everything"
+    );
+    let (fresh, _) = Preview::open(&root).unwrap();
+    same(&preview.files(), &fresh.files()).unwrap();
+}

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{self, Code, Diagnostic};
-use crate::model::{Kind, LinkForm, PageIdx, Pos, Role};
+use crate::model::{Kind, LinkForm, Located, Meta, Page, PageIdx, Pos, Role};
 use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
 use crate::suggest::closest;
@@ -153,20 +153,49 @@ fn reference_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
         }
     }
     if !page.common.draft {
-        for to in refs.pages() {
-            if site.pages[to].common.draft {
-                out.push(
-                    Diagnostic::error(
-                        Code::DraftLink,
-                        &page.file,
-                        start(),
-                        format!("front matter names draft page `{}`", site.pages[to].file),
-                    )
-                    .with_help("publish that page (remove `draft: true`) or remove the reference"),
-                );
-            }
+        for (value, kind) in named(page) {
+            let Some(to) = site
+                .page_of_kind(&value.value, kind)
+                .filter(|&to| site.pages[to].common.draft)
+            else {
+                continue;
+            };
+            out.push(
+                Diagnostic::error(
+                    Code::DraftLink,
+                    &page.file,
+                    value.pos.clone(),
+                    format!("front matter names draft page `{}`", site.pages[to].file),
+                )
+                .with_help("publish that page (remove `draft: true`) or remove the reference"),
+            );
         }
     }
+}
+
+/// Every id a page's front matter names, where it is written, and the kind it must be.
+fn named(page: &Page) -> Vec<(&Located<String>, Kind)> {
+    let mut named: Vec<(&Located<String>, Kind)> = page
+        .common
+        .owner
+        .iter()
+        .map(|o| (o, Kind::Department))
+        .collect();
+    match &page.meta {
+        Meta::Department(d) => {
+            named.extend(d.collaborates_with.iter().map(|c| (c, Kind::Department)))
+        }
+        Meta::Process(p) => {
+            named.extend(p.collaborators.iter().map(|c| (c, Kind::Department)));
+            for stage in &p.stages {
+                named.extend(stage.collaborators.iter().map(|c| (c, Kind::Department)));
+                named.extend(stage.playbooks.iter().map(|c| (c, Kind::Playbook)));
+            }
+        }
+        Meta::Playbook(p) => named.extend(p.process.iter().map(|c| (c, Kind::Process))),
+        Meta::Page => {}
+    }
+    named
 }
 
 fn page_rules(site: &Site, i: PageIdx, today: jiff::civil::Date, out: &mut Vec<Diagnostic>) {

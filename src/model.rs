@@ -188,7 +188,6 @@ pub struct Page {
     pub path: String,
     /// Path relative to the site root, as diagnostics name it (`content/processes/edge/index.md`).
     pub file: String,
-    pub source: String,
     pub id: String,
     pub title: String,
     pub role: Role,

@@ -31,10 +31,13 @@ pub struct Options {
     pub drafts: bool,
     /// Replaces `base_url` from `handbook.yaml`.
     pub base_url: Option<String>,
+    /// Render page bodies to HTML while loading (`build` needs them, `check` does not).
+    pub html: bool,
 }
 
 /// A loaded, resolved and checked handbook, ready to render.
 pub struct Checked {
+    pub root: PathBuf,
     pub site: Site,
     /// `None` when the theme failed to load (its diagnostic is in `diagnostics`).
     pub theme: Option<Theme>,
@@ -47,11 +50,10 @@ impl Checked {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// The text of a file named in a diagnostic, for code frames.
-    pub fn source(&self, file: &str) -> Option<&str> {
-        let path = file.strip_prefix("content/")?;
-        let &i = self.site.by_path.get(path)?;
-        Some(self.site.pages[i].source.as_str())
+    /// The text of a file named in a diagnostic, for code frames: read again from disk, since
+    /// pages do not keep their source (a 10,000-page handbook would hold it all in memory).
+    pub fn source(&self, file: &str) -> Option<String> {
+        std::fs::read_to_string(self.root.join(file)).ok()
     }
 }
 
@@ -94,7 +96,7 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, PathBuf)>, LoadError> {
 /// Load, resolve and check. Renders nothing: this is all `check` does.
 pub fn check(options: &Options) -> Result<Checked, RunError> {
     let config = config(options)?;
-    let content = load::content(&options.root)?;
+    let content = load::content(&options.root, options.html)?;
     let mut diagnostics = content.diagnostics;
     let theme = match Theme::load(&options.root, &config.theme) {
         Ok(theme) => Some(theme),
@@ -120,6 +122,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
     diagnostics.extend(crate::check::check(&site, today()));
     diagnostic::sort(&mut diagnostics);
     Ok(Checked {
+        root: options.root.clone(),
         site,
         theme,
         diagnostics,

@@ -30,7 +30,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn site() -> (tempfile::TempDir, PathBuf) {
@@ -88,13 +92,22 @@ impl Server {
     /// A raw HTTP/1.0 GET (so the body is not chunked): status and body.
     fn get(&self, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         write!(stream, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
         let mut response = Vec::new();
         let _ = stream.read_to_end(&mut response);
         let response = String::from_utf8_lossy(&response).into_owned();
-        let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
         (status, body)
     }
 
@@ -103,7 +116,11 @@ impl Server {
         write!(stream, "GET {path} HTTP/1.0\r\n\r\n").unwrap();
         let mut response = String::new();
         let _ = stream.read_to_string(&mut response);
-        response.split("\r\n\r\n").next().unwrap_or_default().to_lowercase()
+        response
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or_default()
+            .to_lowercase()
     }
 
     fn wait_for(&self, what: &str, path: &str, ok: impl Fn(u16, &str) -> bool) {
@@ -116,7 +133,10 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("timed out waiting for {what} at {path}; last status {}", last.0);
+        panic!(
+            "timed out waiting for {what} at {path}; last status {}",
+            last.0
+        );
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -135,24 +155,44 @@ fn edits_additions_deletions_and_template_changes_are_served() {
     let (status, body) = server.get("/playbooks/discovery-call/");
     assert_eq!(status, 200);
     assert!(body.contains("Discovery"));
-    assert!(server.headers("/playbooks/discovery-call/").contains("cache-control: no-store"));
+    assert!(
+        server
+            .headers("/playbooks/discovery-call/")
+            .contains("cache-control: no-store")
+    );
 
-    edit(&server.path("content/playbooks/discovery-call.md"), |t| t.replacen("\n## ", "\nA freshly typed sentence.\n\n## ", 1));
-    server.wait_for("the edited text", "/playbooks/discovery-call/", |s, b| s == 200 && b.contains("A freshly typed sentence."));
+    edit(&server.path("content/playbooks/discovery-call.md"), |t| {
+        t.replacen("\n## ", "\nA freshly typed sentence.\n\n## ", 1)
+    });
+    server.wait_for("the edited text", "/playbooks/discovery-call/", |s, b| {
+        s == 200 && b.contains("A freshly typed sentence.")
+    });
 
     std::fs::write(
         server.path("content/departments/sales/renewals.md"),
         "# Renewal desk\n\nOwned with [sales](index.md).\n",
     )
     .unwrap();
-    server.wait_for("the new page", "/departments/sales/renewals/", |s, b| s == 200 && b.contains("Renewal desk"));
+    server.wait_for("the new page", "/departments/sales/renewals/", |s, b| {
+        s == 200 && b.contains("Renewal desk")
+    });
 
     std::fs::remove_file(server.path("content/departments/sales/renewals.md")).unwrap();
-    server.wait_for("the deleted page to go", "/departments/sales/renewals/", |s, _| s == 404);
+    server.wait_for(
+        "the deleted page to go",
+        "/departments/sales/renewals/",
+        |s, _| s == 404,
+    );
 
     std::fs::create_dir_all(server.path("templates")).unwrap();
-    std::fs::write(server.path("templates/page.html"), "<html><body><p>Custom template for {{ page.title }}</p></body></html>").unwrap();
-    server.wait_for("the template edit", "/glossary/", |s, b| s == 200 && b.contains("Custom template for"));
+    std::fs::write(
+        server.path("templates/page.html"),
+        "<html><body><p>Custom template for {{ page.title }}</p></body></html>",
+    )
+    .unwrap();
+    server.wait_for("the template edit", "/glossary/", |s, b| {
+        s == 200 && b.contains("Custom template for")
+    });
 }
 
 #[test]
@@ -160,28 +200,47 @@ fn broken_front_matter_shows_an_overlay_on_every_page_until_fixed() {
     let server = start(free_port());
     let tools = server.path("content/tools.md");
     let original = std::fs::read_to_string(&tools).unwrap();
-    let title = original.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
+    let title = original
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .unwrap()
+        .to_string();
     let line = original.lines().position(|l| l == title).unwrap() + 1;
     std::fs::write(&tools, original.replacen(&title, "title: [Tools", 1)).unwrap();
 
     let expected = format!("content/tools.md:{line}:");
-    server.wait_for("the overlay", "/", |s, b| s == 200 && b.contains("handbook-error-overlay") && b.contains(&expected));
-    for page in ["/departments/sales/", "/tools/", "/processes/edge-connectivity/"] {
+    server.wait_for("the overlay", "/", |s, b| {
+        s == 200 && b.contains("handbook-error-overlay") && b.contains(&expected)
+    });
+    for page in [
+        "/departments/sales/",
+        "/tools/",
+        "/processes/edge-connectivity/",
+    ] {
         let (status, body) = server.get(page);
         assert_eq!(status, 200, "{page} is still served");
-        assert!(body.contains("handbook-error-overlay") && body.contains(&expected), "{page} carries the overlay");
+        assert!(
+            body.contains("handbook-error-overlay") && body.contains(&expected),
+            "{page} carries the overlay"
+        );
     }
     assert_eq!(server.child_status(), None, "the server is still running");
 
     std::fs::write(&tools, original).unwrap();
-    server.wait_for("the overlay to clear", "/departments/sales/", |s, b| s == 200 && !b.contains("handbook-error-overlay"));
+    server.wait_for("the overlay to clear", "/departments/sales/", |s, b| {
+        s == 200 && !b.contains("handbook-error-overlay")
+    });
 }
 
 #[test]
 fn no_request_reaches_a_file_outside_the_site() {
     let server = start(free_port());
     let (status, body) = server.get("/hello.txt");
-    assert_eq!((status, body.as_str()), (200, "hello from static"), "static files are served");
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "hello from static"),
+        "static files are served"
+    );
     for attempt in [
         "/../secret.txt",
         "/../../secret.txt",
@@ -199,13 +258,19 @@ fn no_request_reaches_a_file_outside_the_site() {
         "/etc/passwd",
     ] {
         let (status, body) = server.get(attempt);
-        assert!(!body.contains("TOP SECRET"), "{attempt} leaked a file outside the site");
+        assert!(
+            !body.contains("TOP SECRET"),
+            "{attempt} leaked a file outside the site"
+        );
         assert!(!body.contains("base_url"), "{attempt} served handbook.yaml");
         assert_ne!(status, 200, "{attempt}");
     }
     let (status, body) = server.get("/no/such/page/");
     assert_eq!(status, 404);
-    assert!(body.contains("<html"), "unknown paths get the theme's 404 page");
+    assert!(
+        body.contains("<html"),
+        "unknown paths get the theme's 404 page"
+    );
 }
 
 #[test]
@@ -213,7 +278,11 @@ fn binds_to_localhost_by_default_and_moves_on_when_the_port_is_taken() {
     let port = free_port();
     let _taken = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
     let mut server = start(port);
-    assert!(server.addr.starts_with("127.0.0.1:"), "default bind is 127.0.0.1, got {}", server.addr);
+    assert!(
+        server.addr.starts_with("127.0.0.1:"),
+        "default bind is 127.0.0.1, got {}",
+        server.addr
+    );
     assert_ne!(server.addr, format!("127.0.0.1:{port}"));
     assert_eq!(server.get("/").0, 200);
 
@@ -236,7 +305,11 @@ fn binds_to_localhost_by_default_and_moves_on_when_the_port_is_taken() {
 impl Server {
     fn child_status(&self) -> Option<i32> {
         // `try_wait` needs `&mut`; a zero-signal kill answers "still there?" without it.
-        let alive = Command::new("kill").args(["-0", &self.child.id().to_string()]).status().map(|s| s.success()).unwrap_or(false);
+        let alive = Command::new("kill")
+            .args(["-0", &self.child.id().to_string()])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
         if alive { None } else { Some(1) }
     }
 }

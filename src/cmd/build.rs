@@ -16,6 +16,7 @@ pub fn run(
         root,
         drafts,
         base_url,
+        html: true,
     };
     let checked = site::build(&options, &output)?;
     if checked.has_errors() {

@@ -5,12 +5,20 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{Diagnostic, Severity, counts};
 
-/// Renders every diagnostic; `source` gives a file's text (by its diagnostic name) for the frame.
-pub fn render<'s>(
+/// Renders every diagnostic; `source` gives a file's text (by its diagnostic name) for the
+/// frame. Each file is asked for once.
+pub fn render(
     diagnostics: &[Diagnostic],
-    source: impl Fn(&str) -> Option<&'s str>,
+    source: impl Fn(&str) -> Option<String>,
     color: bool,
 ) -> String {
+    let mut texts: std::collections::HashMap<&str, Option<String>> =
+        std::collections::HashMap::new();
+    for d in diagnostics {
+        texts
+            .entry(d.file.as_str())
+            .or_insert_with(|| source(&d.file));
+    }
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -24,7 +32,8 @@ pub fn render<'s>(
         };
         let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
         let mut report: Vec<Group> = Vec::new();
-        let group = match source(&d.file).and_then(|text| frame(text, d)) {
+        let text = texts.get(d.file.as_str()).and_then(Option::as_deref);
+        let group = match text.and_then(|text| frame(text, d)) {
             Some((line_text, span)) => title.element(
                 Snippet::source(line_text)
                     .line_start(d.line)
@@ -109,7 +118,7 @@ mod tests {
             "link to `gone.md` does not resolve",
         )
         .with_help("did you mean `here.md`?");
-        let out = render(&[d], |_| Some(text), false);
+        let out = render(&[d], |_| Some(text.to_string()), false);
         assert!(
             out.contains("error[broken-link]: link to `gone.md` does not resolve"),
             "{out}"

@@ -83,14 +83,21 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-pub fn parse(body: &str) -> Parsed {
+/// Parses a page body. With `html` false (as `check` runs it) no HTML is produced: only the
+/// headings, anchors and links.
+pub fn parse(body: &str, html: bool) -> Parsed {
     let mut parsed = Parsed::default();
     let mut slugger = Slugger::default();
     let mut iter = Parser::new_ext(body, options()).into_offset_iter();
-    let mut events: Vec<Event> = Vec::new();
+    let mut events: Vec<Event> = Vec::with_capacity(if html { body.len() / 16 } else { 0 });
+    // The open heading's explicit `{#id}`, if any.
+    let mut explicit_id: Option<String> = None;
     // Reference links share the definition's link, so it is reported once, at the definition.
     let mut definitions: Vec<(usize, usize)> = Vec::new();
-    let mut heading: Option<(usize, Vec<Event>, String)> = None;
+    // The open heading: its event index, its text, and its text as GitHub slugs it (without
+    // image alt text, which is not text content), and how many images deep we are in it.
+    let mut heading: Option<(usize, String, String)> = None;
+    let mut in_image = 0usize;
 
     while let Some((event, range)) = iter.next() {
         let event = match event {
@@ -166,41 +173,53 @@ pub fn parse(body: &str) -> Parsed {
         };
 
         match event {
-            Event::Start(Tag::Heading { .. }) => {
-                heading = Some((events.len(), Vec::new(), String::new()))
+            Event::Start(Tag::Heading { ref id, .. }) => {
+                explicit_id = id.as_ref().map(|id| id.to_string());
+                heading = Some((events.len(), String::new(), String::new()))
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, _, text)) = heading.take() {
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let slug = match id {
-                            Some(explicit) => {
-                                slugger.reserve(explicit);
-                                explicit.to_string()
-                            }
-                            None => slugger.slug(&text),
-                        };
+                if let Some((start, text, slug_text)) = heading.take() {
+                    let slug = match explicit_id.take() {
+                        Some(explicit) => {
+                            slugger.reserve(&explicit);
+                            explicit
+                        }
+                        None => slugger.slug(&slug_text),
+                    };
+                    if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(start) {
                         *id = Some(slug.clone().into());
-                        parsed.headings.push(Heading {
-                            level: level as u8,
-                            text: text.trim().to_string(),
-                            id: slug,
-                        });
                     }
+                    parsed.headings.push(Heading {
+                        level: level as u8,
+                        text: text.trim().to_string(),
+                        id: slug,
+                    });
                 }
-                events.push(event);
+                if html {
+                    events.push(event);
+                }
                 continue;
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                if let Some((_, _, text)) = heading.as_mut() {
+                if let Some((_, text, slug_text)) = heading.as_mut() {
                     text.push_str(t);
+                    if in_image == 0 {
+                        slug_text.push_str(t);
+                    }
                 }
             }
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             _ => {}
         }
-        events.push(event);
+        if html {
+            events.push(event);
+        }
     }
-    let _ = heading;
-    pulldown_cmark::html::push_html(&mut parsed.html, events.into_iter());
+    if html {
+        parsed.html.reserve(body.len() + body.len() / 4);
+        pulldown_cmark::html::push_html(&mut parsed.html, events.into_iter());
+    }
     parsed
 }
 
@@ -398,7 +417,7 @@ mod tests {
     #[test]
     fn inline_link_offset_points_at_destination() {
         let body = "See [the *process*](../processes/index.md#stages) now.";
-        let p = parse(body);
+        let p = parse(body, true);
         assert_eq!(dests(&p), ["../processes/index.md#stages"]);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 2], "..");
         assert!(p.html.contains("href=\"@hb@0@\""), "{}", p.html);
@@ -407,7 +426,7 @@ mod tests {
     #[test]
     fn reference_links_are_reported_once_at_the_definition() {
         let body = "[a][x] and [b][x]\n\n[x]: <other.md>\n";
-        let p = parse(body);
+        let p = parse(body, true);
         assert_eq!(p.links.len(), 1);
         assert_eq!(p.links[0].1, LinkForm::Reference);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 8], "other.md");
@@ -418,14 +437,17 @@ mod tests {
     fn code_is_not_a_link_and_external_links_are_kept() {
         let body =
             "`[x](a.md)`\n\n```\n[y](b.md)\n```\n\n[web](https://example.com) <mailto:a@b.c>";
-        let p = parse(body);
+        let p = parse(body, true);
         assert!(p.links.is_empty());
         assert!(p.html.contains("https://example.com"));
     }
 
     #[test]
     fn raw_html_with_multibyte_text() {
-        let p = parse("<td>Stands for “working group” <a href=\"x.md\">x</a></td>\n");
+        let p = parse(
+            "<td>Stands for “working group” <a href=\"x.md\">x</a></td>\n",
+            true,
+        );
         assert_eq!(dests(&p), ["x.md"]);
     }
 
@@ -433,7 +455,7 @@ mod tests {
     fn raw_html_href_src_and_anchors() {
         let body =
             "<a id=\"top\" href='x.md#y'>x</a> <img src=pic.png> <!-- <a href=\"gone.md\"> -->\n";
-        let p = parse(body);
+        let p = parse(body, true);
         assert_eq!(dests(&p), ["x.md#y", "pic.png"]);
         assert_eq!(p.html_anchors, ["top"]);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 4], "x.md");
@@ -444,6 +466,7 @@ mod tests {
     fn headings_get_github_ids_and_explicit_ids() {
         let p = parse(
             "# Title\n\n## Exit criteria\n\n## Exit criteria\n\n## Custom {#mine}\n\n## `code` here\n",
+            true,
         );
         let ids: Vec<&str> = p.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
@@ -457,6 +480,19 @@ mod tests {
             ]
         );
         assert!(p.html.contains("<h2 id=\"exit-criteria-1\">"));
+    }
+
+    /// GitHub slugs a heading's text content: an image's alt text is not part of it
+    /// (github/markup#1008), while the title shown for the heading keeps it.
+    #[test]
+    fn image_alt_text_is_not_part_of_a_heading_id() {
+        let p = parse(
+            "# Report ![Badge](b.svg)\n\n## [![Logo](l.png) Tools](x.md)\n",
+            true,
+        );
+        let ids: Vec<&str> = p.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["report-", "-tools"]);
+        assert_eq!(p.headings[0].text, "Report Badge");
     }
 
     #[test]

@@ -76,13 +76,14 @@ pub fn walk(content_dir: &Path) -> Result<(Vec<String>, Vec<String>), LoadError>
     Ok((markdown, assets))
 }
 
-/// Loads the whole content folder, reading and parsing files in parallel.
-pub fn content(root: &Path) -> Result<Content, LoadError> {
+/// Loads the whole content folder, reading and parsing files in parallel. `html`: render
+/// page bodies too (`build`, `serve`), or only collect what checking needs (`check`).
+pub fn content(root: &Path, html: bool) -> Result<Content, LoadError> {
     let content_dir = root.join("content");
     let (markdown, assets) = walk(&content_dir)?;
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = markdown
         .par_iter()
-        .map(|path| read_page(&content_dir, path))
+        .map(|path| read_page(&content_dir, path, html))
         .collect();
     let mut content = Content {
         assets,
@@ -96,11 +97,11 @@ pub fn content(root: &Path) -> Result<Content, LoadError> {
 }
 
 /// Reads and loads one Markdown file; a file that cannot be read is a diagnostic, not a panic.
-pub fn read_page(content_dir: &Path, path: &str) -> (Option<Page>, Vec<Diagnostic>) {
+pub fn read_page(content_dir: &Path, path: &str, html: bool) -> (Option<Page>, Vec<Diagnostic>) {
     let file = format!("content/{path}");
     match std::fs::read(content_dir.join(path)) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(source) => page(path, source),
+            Ok(source) => page(path, &source, html),
             Err(_) => (None, vec![io_error(&file, "is not valid UTF-8")]),
         },
         Err(e) => (None, vec![io_error(&file, &format!("cannot be read: {e}"))]),
@@ -156,12 +157,12 @@ fn default_id(path: &str) -> String {
 }
 
 /// Loads one page from its source. Pure: the same input always gives the same page.
-pub fn page(path: &str, source: String) -> (Option<Page>, Vec<Diagnostic>) {
+pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnostic>) {
     let file = format!("content/{path}");
-    let lines = LineIndex::new(&source);
+    let lines = LineIndex::new(source);
     let mut diagnostics = Vec::new();
 
-    let split = match front_matter::split(&source) {
+    let split = match front_matter::split(source) {
         Ok(split) => split,
         Err(offset) => {
             diagnostics.push(
@@ -193,7 +194,7 @@ pub fn page(path: &str, source: String) -> (Option<Page>, Vec<Diagnostic>) {
         || if source.starts_with('\u{feff}') { 3 } else { 0 },
         |s| s.body_offset,
     );
-    let parsed = markdown::parse(&source[body_offset..]);
+    let parsed = markdown::parse(&source[body_offset..], html);
 
     let mut links: Vec<Link> = parsed
         .links
@@ -246,7 +247,6 @@ pub fn page(path: &str, source: String) -> (Option<Page>, Vec<Diagnostic>) {
         links,
         body_html: parsed.html,
         url: url_of(path),
-        source,
     };
     (Some(page), diagnostics)
 }
@@ -362,7 +362,7 @@ mod tests {
     #[test]
     fn positions_count_characters_after_front_matter_and_crlf() {
         let src = "---\r\ntitle: Ünï\r\n---\r\nÄ é [x](gone.md)\r\n".to_string();
-        let (page, diags) = page("a.md", src);
+        let (page, diags) = page("a.md", &src, true);
         assert!(diags.is_empty(), "{diags:?}");
         let page = page.unwrap();
         assert_eq!(page.title, "Ünï");
@@ -372,7 +372,7 @@ mod tests {
     #[test]
     fn front_matter_errors_point_at_the_value() {
         let src = "---\ntitle: A\nowner: a\n  bad: : x\n---\nbody\n".to_string();
-        let (page, diags) = page("processes/x.md", src);
+        let (page, diags) = page("processes/x.md", &src, true);
         assert!(page.is_some());
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, Code::FrontMatterSyntax);
@@ -386,7 +386,7 @@ mod tests {
     #[test]
     fn unknown_field_is_a_schema_error_with_a_suggestion() {
         let src = "---\ntitle: A\nownr: sales\n---\n".to_string();
-        let (_, diags) = page("departments/x.md", src);
+        let (_, diags) = page("departments/x.md", &src, true);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, Code::FrontMatterSchema);
         assert_eq!((diags[0].line, diags[0].column), (3, 1));
@@ -396,7 +396,7 @@ mod tests {
     #[test]
     fn reference_values_keep_their_position() {
         let src = "---\nprocess: edge\nstage:  demo\n---\n".to_string();
-        let (page, diags) = page("playbooks/x.md", src);
+        let (page, diags) = page("playbooks/x.md", &src, true);
         assert!(diags.is_empty(), "{diags:?}");
         let Meta::Playbook(p) = page.unwrap().meta else {
             panic!("not a playbook")

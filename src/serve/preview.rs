@@ -70,7 +70,7 @@ impl Preview {
     /// overlay. Only a missing root or `handbook.yaml` is.
     pub fn open(root: &Path) -> Result<(Preview, Rebuild), RunError> {
         let config = Config::load(root)?;
-        let content = load::content(root)?;
+        let content = load::content(root, true)?;
         let mut load_problems: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for d in content.diagnostics {
             let path = d
@@ -120,10 +120,8 @@ impl Preview {
     }
 
     /// The source text of a file named in a diagnostic, for code frames.
-    pub fn source(&self, file: &str) -> Option<&str> {
-        let path = file.strip_prefix("content/")?;
-        let &i = self.site.by_path.get(path)?;
-        Some(&self.site.pages[i].source)
+    pub fn source(&self, file: &str) -> Option<String> {
+        std::fs::read_to_string(self.root.join(file)).ok()
     }
 
     /// Applies a batch of changed paths (absolute or relative to the root).
@@ -245,7 +243,7 @@ impl Preview {
                 let exists = content_dir.join(path).is_file();
                 (
                     path.to_string(),
-                    exists.then(|| load::read_page(&content_dir, path)),
+                    exists.then(|| load::read_page(&content_dir, path, true)),
                 )
             })
             .collect();

@@ -108,8 +108,8 @@ fn reference_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
                 };
                 let ids: Vec<&str> = site
                     .of_kind(*expected)
-                    .into_iter()
-                    .map(|p| site.pages[p].id.as_str())
+                    .iter()
+                    .map(|&p| site.pages[p].id.as_str())
                     .collect();
                 let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message);
                 if let Some(best) = closest(id, ids.iter().copied()) {
@@ -379,10 +379,10 @@ fn nearest_content_path(site: &Site, wanted: &str) -> Option<String> {
 fn file_name(path: &str) -> &str {
     let mut cut = path.rsplitn(3, '/');
     let last = cut.next().unwrap_or(path);
-    if last == "index.md" {
-        if let Some(folder) = cut.next() {
-            return &path[path.len() - folder.len() - last.len() - 1..];
-        }
+    if last == "index.md"
+        && let Some(folder) = cut.next()
+    {
+        return &path[path.len() - folder.len() - last.len() - 1..];
     }
     last
 }

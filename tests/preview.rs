@@ -53,6 +53,10 @@ fn edit(
     if let Err(e) = same(&preview.files(), &fresh.files()) {
         panic!("after editing {changed:?}: {e}");
     }
+    assert_eq!(
+        preview.diagnostics, fresh.diagnostics,
+        "after editing {changed:?}"
+    );
     report
 }
 
@@ -230,4 +234,59 @@ fn errors_keep_the_last_good_output_until_fixed() {
     );
     let (fresh, _) = Preview::open(&root).unwrap();
     same(&preview.files(), &fresh.files()).unwrap();
+}
+
+/// An edit in place re-resolves the links and references that point into the edited page.
+#[test]
+fn in_place_edits_re_resolve_what_points_at_the_edited_page() {
+    let (_tmp, root) = shipped_site();
+    let (mut preview, _) = Preview::open(&root).unwrap();
+    let check_same = |preview: &Preview| {
+        let (fresh, _) = Preview::open(&root).unwrap();
+        assert_eq!(preview.diagnostics, fresh.diagnostics);
+    };
+
+    // Renaming a stage id breaks the playbook that names it...
+    let process = root.join("content/processes/edge-connectivity/index.md");
+    let original = std::fs::read_to_string(&process).unwrap();
+    std::fs::write(
+        &process,
+        original.replacen("id: discovery\n", "id: first-call\n", 1),
+    )
+    .unwrap();
+    let report = preview.apply(std::slice::from_ref(&process));
+    assert!(
+        report.errors > 0,
+        "renaming a stage must break what names it"
+    );
+    assert!(
+        preview
+            .diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "unknown-stage"
+                && d.file == "content/playbooks/discovery-call.md")
+    );
+    check_same(&preview);
+
+    // ...and restoring it mends it.
+    std::fs::write(&process, &original).unwrap();
+    let report = preview.apply(std::slice::from_ref(&process));
+    assert_eq!(report.errors, 0, "{:#?}", preview.diagnostics);
+    check_same(&preview);
+
+    // Removing a heading that other pages link to breaks their anchors.
+    let glossary = root.join("content/glossary.md");
+    let text = std::fs::read_to_string(&glossary).unwrap();
+    let heading = text
+        .lines()
+        .find(|l| l.starts_with("### "))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &glossary,
+        text.replacen(&heading, "### Something else entirely", 1),
+    )
+    .unwrap();
+    preview.apply(std::slice::from_ref(&glossary));
+    check_same(&preview);
 }

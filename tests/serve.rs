@@ -85,6 +85,8 @@ fn start_in(tmp: tempfile::TempDir, root: PathBuf, port: u16) -> Server {
             seen.push(line);
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("serve did not start: {seen:?}");
 }
 

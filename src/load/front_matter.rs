@@ -309,17 +309,17 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
                 .with_help("add `process: <process id>`"),
         );
     }
-    if let Some(date) = &raw.last_reviewed {
-        if date.value.parse::<jiff::civil::Date>().is_err() {
-            problems.push(
-                cx.diagnostic(
-                    Code::FrontMatterSchema,
-                    &date.referenced,
-                    format!("`last_reviewed` is not a date: `{}`", date.value),
-                )
-                .with_help("write it as YYYY-MM-DD"),
-            );
-        }
+    if let Some(date) = &raw.last_reviewed
+        && date.value.parse::<jiff::civil::Date>().is_err()
+    {
+        problems.push(
+            cx.diagnostic(
+                Code::FrontMatterSchema,
+                &date.referenced,
+                format!("`last_reviewed` is not a date: `{}`", date.value),
+            )
+            .with_help("write it as YYYY-MM-DD"),
+        );
     }
     if !problems.is_empty() {
         return Err(problems);

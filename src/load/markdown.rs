@@ -98,8 +98,23 @@ pub fn parse(body: &str, html: bool) -> Parsed {
     // image alt text, which is not text content), and how many images deep we are in it.
     let mut heading: Option<(usize, String, String)> = None;
     let mut in_image = 0usize;
+    // Per open link or image: the index of an inline one and where its text ends so far. Its
+    // destination starts after the `](` that follows the text (a title may hold `](` too).
+    let mut open: Vec<Option<(usize, usize)>> = Vec::new();
 
     while let Some((event, range)) = iter.next() {
+        if let Event::End(TagEnd::Link | TagEnd::Image) = event {
+            if let Some(Some((index, text_end))) = open.pop()
+                && let Some(offset) = destination_after(body, text_end, "](")
+            {
+                parsed.links[index].2 = offset;
+            }
+        } else if let Some(Some((_, text_end))) = open.last_mut() {
+            *text_end = (*text_end).max(range.end);
+        }
+        if let Event::Start(Tag::Link { .. } | Tag::Image { .. }) = event {
+            open.push(None);
+        }
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -122,9 +137,12 @@ pub fn parse(body: &str, html: bool) -> Parsed {
                         body,
                         &dest_url,
                         form,
-                        range,
+                        range.clone(),
                         def,
                     );
+                    if let (LinkType::Inline, Some(last)) = (link_type, open.last_mut()) {
+                        *last = Some((index, range.start + 1));
+                    }
                     marker(index).into()
                 };
                 Event::Start(Tag::Link {
@@ -155,9 +173,12 @@ pub fn parse(body: &str, html: bool) -> Parsed {
                         body,
                         &dest_url,
                         form,
-                        range,
+                        range.clone(),
                         def,
                     );
+                    if let (LinkType::Inline, Some(last)) = (link_type, open.last_mut()) {
+                        *last = Some((index, range.start + 1));
+                    }
                     marker(index).into()
                 };
                 Event::Start(Tag::Image {
@@ -421,6 +442,33 @@ mod tests {
         assert_eq!(dests(&p), ["../processes/index.md#stages"]);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 2], "..");
         assert!(p.html.contains("href=\"@hb@0@\""), "{}", p.html);
+    }
+
+    /// The destination starts after the `](` that closes the link text, not after the last
+    /// `](` of the link's source: a title or a nested image may hold one too.
+    #[test]
+    fn inline_destination_is_found_after_the_link_text() {
+        for (body, dest) in [
+            ("[x](a.md \"see ](b\")", "a.md"),
+            ("[x](a.md '](')", "a.md"),
+            ("[`a](b`](a.md)", "a.md"),
+            ("[a [b] c](a.md)", "a.md"),
+            ("[](a.md)", "a.md"),
+            ("![alt](pic.png \"x ](y\")", "pic.png"),
+        ] {
+            let p = parse(body, false);
+            assert_eq!(p.links.len(), 1, "{body}");
+            let at = p.links[0].2;
+            assert_eq!(&body[at..at + dest.len()], dest, "{body}");
+        }
+        let body = "[![i](pic.png \"](\")](a.md)";
+        let p = parse(body, false);
+        let found: Vec<&str> = p
+            .links
+            .iter()
+            .map(|l| &body[l.2..l.2 + l.0.len()])
+            .collect();
+        assert_eq!(found, ["a.md", "pic.png"]);
     }
 
     #[test]

@@ -281,7 +281,7 @@ impl<'a> LineIndex<'a> {
     /// Line and character column of `offset`, with a `len`-byte range.
     pub fn pos(&self, offset: usize, len: usize) -> Pos {
         let line = self.line_of(offset);
-        let start = self.starts[line - 1];
+        let start = self.line_start(line).min(offset);
         let column = self
             .text
             .get(start..offset)
@@ -293,13 +293,18 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// Where a line's first character is: a byte-order mark is not a character of line 1.
+    fn line_start(&self, line: usize) -> usize {
+        match self.starts.get(line.saturating_sub(1)) {
+            Some(0) if self.text.starts_with('\u{feff}') => 3,
+            Some(&start) => start,
+            None => self.text.len(),
+        }
+    }
+
     /// The byte offset of a 1-based line and character column.
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let start = self
-            .starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_start(line);
         let rest = &self.text[start..];
         start
             + rest

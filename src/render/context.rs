@@ -364,7 +364,7 @@ fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
     };
     let page = &site.pages[i];
     let folder = page.path.strip_suffix("index.md").unwrap_or_default();
-    let items: Vec<PageIdx> = nav::published(site, &site.of_kind(kind))
+    let items: Vec<PageIdx> = nav::published(site, site.of_kind(kind))
         .into_iter()
         .filter(|&p| site.pages[p].path.starts_with(folder))
         .collect();
@@ -384,7 +384,8 @@ fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
         Kind::Playbook => {
             let in_folder: std::collections::HashSet<PageIdx> = items.iter().copied().collect();
             site.of_kind(Kind::Process)
-                .into_iter()
+                .iter()
+                .copied()
                 .filter_map(|p| {
                     let playbooks: Vec<ProcessSummary> = nav::published(site, &site.children[p])
                         .into_iter()

@@ -194,11 +194,11 @@ fn files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
     out
 }
 
+/// What [`read_dir_files`] calls for each file.
+type FileVisitor<'a> = dyn FnMut(&str, Vec<u8>) -> Result<(), Diagnostic> + 'a;
+
 /// Calls `f(relative path, bytes)` for each file under `dir` (none if it does not exist).
-fn read_dir_files(
-    dir: &Path,
-    f: &mut dyn FnMut(&str, Vec<u8>) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
+fn read_dir_files(dir: &Path, f: &mut FileVisitor) -> Result<(), Diagnostic> {
     if !dir.is_dir() {
         return Ok(());
     }

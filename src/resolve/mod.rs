@@ -9,7 +9,9 @@ pub mod links;
 pub mod nav;
 pub mod references;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -42,6 +44,8 @@ pub struct Site {
     pub children: Vec<Vec<PageIdx>>,
     /// Whether draft pages are published (`build --drafts`).
     pub drafts: bool,
+    /// Department, process and playbook pages (not list pages), each in menu order.
+    menus: [Vec<PageIdx>; 3],
 }
 
 /// Builds the resolved site from loaded pages. Linear in pages plus links.
@@ -52,10 +56,13 @@ pub fn resolve(
     static_files: BTreeSet<String>,
     drafts: bool,
 ) -> Site {
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut by_path = HashMap::with_capacity(pages.len());
-    let mut by_url = HashMap::with_capacity(pages.len());
-    let mut by_id = HashMap::new();
+    // Already sorted in the common case (a walk, or serve's edit in place): skip the moves.
+    if !pages.is_sorted_by(|a, b| a.path <= b.path) {
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    let mut by_path = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
+    let mut by_url = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
+    let mut by_id = HashMap::default();
     for (i, page) in pages.iter().enumerate() {
         by_path.insert(page.path.clone(), i);
         by_url.entry(page.url.clone()).or_insert(i);
@@ -76,16 +83,12 @@ pub fn resolve(
         backlinks: Vec::new(),
         children: Vec::new(),
         drafts,
+        menus: Default::default(),
     };
+    site.menus = menus(&site);
     site.targets = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| {
-            site.pages[i]
-                .links
-                .iter()
-                .map(|l| links::resolve(&site, i, &l.dest))
-                .collect()
-        })
+        .map(|i| resolve_links(&site, i))
         .collect();
     site.references = (0..site.pages.len())
         .map(|i| references::resolve(&site, i))
@@ -93,6 +96,55 @@ pub fn resolve(
     site.backlinks = backlinks(&site);
     site.children = children(&site);
     site
+}
+
+fn resolve_links(site: &Site, i: PageIdx) -> Vec<Target> {
+    site.pages[i]
+        .links
+        .iter()
+        .map(|l| links::resolve(site, i, &l.dest))
+        .collect()
+}
+
+fn menus(site: &Site) -> [Vec<PageIdx>; 3] {
+    [Kind::Department, Kind::Process, Kind::Playbook].map(|kind| {
+        let mut list: Vec<PageIdx> = (0..site.pages.len())
+            .filter(|&i| {
+                site.pages[i].kind() == kind && site.pages[i].role == crate::model::Role::Single
+            })
+            .collect();
+        site.sort_pages(&mut list);
+        list
+    })
+}
+
+impl Site {
+    /// Resolves again after the pages `edited` were replaced by new versions of themselves:
+    /// same id, URL, kind and draft state (the caller checks), so only their own links and
+    /// references, and those of the pages that link to or name them (an anchor or a stage may
+    /// have come or gone), can resolve differently. Linear in those pages' links, plus the
+    /// derived lists, which are rebuilt whole.
+    pub fn refresh(&mut self, edited: &[PageIdx]) {
+        let mut dirty: Vec<PageIdx> = edited.to_vec();
+        for &i in edited {
+            dirty.extend(self.backlinks[i].iter().copied());
+        }
+        dirty.sort_unstable();
+        dirty.dedup();
+        let site = &*self;
+        let targets: Vec<Vec<Target>> = dirty.par_iter().map(|&i| resolve_links(site, i)).collect();
+        let references: Vec<References> = dirty
+            .iter()
+            .map(|&i| references::resolve(site, i))
+            .collect();
+        for ((&i, t), r) in dirty.iter().zip(targets).zip(references) {
+            self.targets[i] = t;
+            self.references[i] = r;
+        }
+        self.backlinks = backlinks(self);
+        self.children = children(self);
+        self.menus = menus(self);
+    }
 }
 
 fn backlinks(site: &Site) -> Vec<Vec<PageIdx>> {
@@ -148,15 +200,14 @@ impl Site {
         });
     }
 
-    /// Pages of one kind, in menu order.
-    pub fn of_kind(&self, kind: Kind) -> Vec<PageIdx> {
-        let mut list: Vec<PageIdx> = (0..self.pages.len())
-            .filter(|&i| {
-                self.pages[i].kind() == kind && self.pages[i].role == crate::model::Role::Single
-            })
-            .collect();
-        self.sort_pages(&mut list);
-        list
+    /// Pages of one kind, in menu order (none for plain pages).
+    pub fn of_kind(&self, kind: Kind) -> &[PageIdx] {
+        match kind {
+            Kind::Department => &self.menus[0],
+            Kind::Process => &self.menus[1],
+            Kind::Playbook => &self.menus[2],
+            Kind::Page => &[],
+        }
     }
 
     /// Whether a page goes into the output.

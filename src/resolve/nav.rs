@@ -26,7 +26,7 @@ pub fn sections(site: &Site) -> Vec<Section> {
         ("Processes", Kind::Process, "processes/index.md"),
         ("Playbooks", Kind::Playbook, "playbooks/index.md"),
     ] {
-        let all = published(site, &site.of_kind(kind));
+        let all = published(site, site.of_kind(kind));
         let list = site.by_path.get(list).copied();
         if all.is_empty() && list.is_none() {
             continue;
@@ -93,13 +93,15 @@ pub fn breadcrumbs(site: &Site, page: PageIdx) -> Vec<PageIdx> {
 pub fn process_groups(site: &Site) -> Vec<(Option<PageIdx>, Vec<PageIdx>)> {
     let mut groups: Vec<(Option<PageIdx>, Vec<PageIdx>)> = site
         .of_kind(Kind::Department)
-        .into_iter()
+        .iter()
+        .copied()
         .map(|d| (Some(d), published(site, &site.children[d])))
         .filter(|(_, processes)| !processes.is_empty())
         .collect();
     let orphans: Vec<PageIdx> = site
         .of_kind(Kind::Process)
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&p| site.references[p].owner.is_none())
         .collect();
     let orphans = published(site, &orphans);

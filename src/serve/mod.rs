@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use notify::RecursiveMode;
+use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::DebounceEventResult;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_livereload::{LiveReloadLayer, Reloader};
@@ -134,7 +134,13 @@ fn watch(
     let root_for_events = root.to_path_buf();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
-        let mut paths: Vec<PathBuf> = events.into_iter().flat_map(|e| e.event.paths).collect();
+        // Reading is not changing: our own directory walks and every reader's opens would
+        // otherwise come back as events and trigger rebuilds of their own.
+        let mut paths: Vec<PathBuf> = events
+            .into_iter()
+            .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+            .flat_map(|e| e.event.paths)
+            .collect();
         paths.retain(|p| relevant(&root_for_events, p));
         paths.sort();
         paths.dedup();

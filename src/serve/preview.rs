@@ -25,6 +25,9 @@ use crate::resolve::{self, Site};
 use crate::site::{self, RunError, page_file, site_files, static_files};
 use crate::write::Contents;
 
+/// A changed Markdown file: its path and, unless it is gone, the page loaded from it.
+type Update = (String, Option<(Option<Page>, Vec<Diagnostic>)>);
+
 /// One file of the served site.
 #[derive(Debug, Clone)]
 pub enum Served {
@@ -106,7 +109,7 @@ impl Preview {
             stale: true,
             files: Arc::new(HashMap::new()),
         };
-        let report = preview.rebuild(Vec::new(), Vec::new(), true);
+        let report = preview.rebuild(Vec::new(), Vec::new(), true, true);
         Ok((preview, report))
     }
 
@@ -129,6 +132,8 @@ impl Preview {
         let mut full = false;
         let mut content_changes: Vec<String> = Vec::new();
         let mut rescan = false;
+        // Files appear or go: links elsewhere may start or stop resolving.
+        let mut structural = false;
         for path in changed {
             let rel = path.strip_prefix(&self.root).unwrap_or(path);
             let rel = rel.to_string_lossy().replace('\\', "/");
@@ -147,6 +152,7 @@ impl Preview {
                 self.reload_theme();
             } else if rel.starts_with("static/") || rel == "static" {
                 self.statics = static_files(&self.root).unwrap_or_default();
+                structural = true;
             } else if let Some(content) = rel.strip_prefix("content/") {
                 let is_dir = self.root.join(&rel).is_dir();
                 let was_dir = self
@@ -170,11 +176,12 @@ impl Preview {
         content_changes.dedup();
         if !full && content_changes.is_empty() && !changed.is_empty() && !rescan {
             // Static files only: pages are unchanged, the file list may not be.
-            return self.rebuild(Vec::new(), Vec::new(), false);
+            return self.rebuild(Vec::new(), Vec::new(), false, true);
         }
         let (updates, assets) = self.read_changes(&content_changes);
+        structural |= rescan || !assets.is_empty();
         self.apply_assets(assets);
-        self.rebuild(content_changes, updates, full)
+        self.rebuild(content_changes, updates, full, structural)
     }
 
     fn reload_config(&mut self) {
@@ -226,14 +233,7 @@ impl Preview {
 
     /// Reads and parses the changed Markdown files (in parallel); a path whose file is gone
     /// maps to `None`. Non-Markdown paths come back as asset changes.
-    #[allow(clippy::type_complexity)]
-    fn read_changes(
-        &self,
-        paths: &[String],
-    ) -> (
-        Vec<(String, Option<(Option<Page>, Vec<Diagnostic>)>)>,
-        Vec<(String, bool)>,
-    ) {
+    fn read_changes(&self, paths: &[String]) -> (Vec<Update>, Vec<(String, bool)>) {
         let content_dir = self.root.join("content");
         let (markdown, assets): (Vec<&String>, Vec<&String>) =
             paths.iter().partition(|p| p.ends_with(".md"));
@@ -268,8 +268,9 @@ impl Preview {
     fn rebuild(
         &mut self,
         changed: Vec<String>,
-        updates: Vec<(String, Option<(Option<Page>, Vec<Diagnostic>)>)>,
+        updates: Vec<Update>,
         full: bool,
+        structural: bool,
     ) -> Rebuild {
         // What the changed pages looked like to the rest of the site, before the change.
         let before: HashMap<&str, (String, HashSet<String>, HashSet<String>)> = changed
@@ -293,6 +294,79 @@ impl Preview {
             .collect();
         let sidebar_before = sidebar(&self.site);
 
+        let in_place = !full
+            && !structural
+            && updates.iter().all(
+                |(path, update)| match (update, self.site.by_path.get(path)) {
+                    (Some((Some(new), _)), Some(&i)) => same_place(&self.site.pages[i], new),
+                    _ => false,
+                },
+            );
+        if in_place {
+            // The common edit: same pages at the same places. Only links and references
+            // that can see the change are resolved again.
+            let mut edited = Vec::with_capacity(updates.len());
+            for (path, update) in updates {
+                self.load_problems.remove(&path);
+                if let (Some((Some(page), problems)), Some(&i)) =
+                    (update, self.site.by_path.get(&path))
+                {
+                    if !problems.is_empty() {
+                        self.load_problems.insert(path, problems);
+                    }
+                    self.site.pages[i] = page;
+                    edited.push(i);
+                }
+            }
+            self.site.refresh(&edited);
+        } else {
+            self.reresolve(updates);
+        }
+
+        let mut diagnostics: Vec<Diagnostic> =
+            self.load_problems.values().flatten().cloned().collect();
+        diagnostics.extend(self.theme_problem.clone());
+        diagnostics.extend(self.config_problem.clone());
+        diagnostics.extend(crate::check::check(&self.site, site::today()));
+        diagnostic::sort(&mut diagnostics);
+        self.diagnostics = diagnostics;
+        let (errors, warnings) = diagnostic::counts(&self.diagnostics);
+        let mut report = Rebuild {
+            rendered: 0,
+            errors,
+            warnings,
+            full: false,
+        };
+        if errors > 0 {
+            self.stale = true;
+            self.publish();
+            return report;
+        }
+
+        let render_all = full || self.stale || sidebar(&self.site) != sidebar_before;
+        let targets: Vec<PageIdx> = if render_all {
+            (0..self.site.pages.len()).collect()
+        } else {
+            self.affected(&changed, &before)
+        };
+        match self.render(&targets, render_all) {
+            Ok(rendered) => {
+                self.stale = false;
+                report.rendered = rendered;
+                report.full = render_all;
+            }
+            Err(d) => {
+                self.diagnostics.push(d);
+                self.stale = true;
+                report.errors += 1;
+            }
+        }
+        self.publish();
+        report
+    }
+
+    /// Replaces, adds and removes pages, then resolves the whole site again.
+    fn reresolve(&mut self, updates: Vec<Update>) {
         let mut pages: Vec<Page> = std::mem::take(&mut self.site.pages);
         let mut index: HashMap<String, usize> = pages
             .iter()
@@ -342,47 +416,6 @@ impl Preview {
         let config = self.site.config.clone();
         let assets = std::mem::take(&mut self.site.assets);
         self.site = resolve::resolve(config, pages, assets, statics, true);
-
-        let mut diagnostics: Vec<Diagnostic> =
-            self.load_problems.values().flatten().cloned().collect();
-        diagnostics.extend(self.theme_problem.clone());
-        diagnostics.extend(self.config_problem.clone());
-        diagnostics.extend(crate::check::check(&self.site, site::today()));
-        diagnostic::sort(&mut diagnostics);
-        self.diagnostics = diagnostics;
-        let (errors, warnings) = diagnostic::counts(&self.diagnostics);
-        let mut report = Rebuild {
-            rendered: 0,
-            errors,
-            warnings,
-            full: false,
-        };
-        if errors > 0 {
-            self.stale = true;
-            self.publish();
-            return report;
-        }
-
-        let render_all = full || self.stale || sidebar(&self.site) != sidebar_before;
-        let targets: Vec<PageIdx> = if render_all {
-            (0..self.site.pages.len()).collect()
-        } else {
-            self.affected(&changed, &before)
-        };
-        match self.render(&targets, render_all) {
-            Ok(rendered) => {
-                self.stale = false;
-                report.rendered = rendered;
-                report.full = render_all;
-            }
-            Err(d) => {
-                self.diagnostics.push(d);
-                self.stale = true;
-                report.errors += 1;
-            }
-        }
-        self.publish();
-        report
     }
 
     /// The pages whose HTML can change when `changed` changed.
@@ -528,6 +561,15 @@ fn face(site: &Site, i: PageIdx) -> String {
     };
     let status = process.map(|p| p.status);
     serde_json::to_string(&(face, status)).unwrap_or_default()
+}
+
+/// Whether an edited page stays what and where it was, so nothing else resolves differently.
+fn same_place(old: &Page, new: &Page) -> bool {
+    old.id == new.id
+        && old.url == new.url
+        && old.kind() == new.kind()
+        && old.role == new.role
+        && old.common.draft == new.common.draft
 }
 
 /// Paths of the pages that link to `i`, that `i` links to or names.

@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::check::alias_url;
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{self, Diagnostic};
@@ -129,25 +131,6 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
     })
 }
 
-/// Renders a checked site into output files. Template errors come back as a diagnostic.
-pub fn render(checked: &mut Checked, root: &Path) -> Result<Vec<OutputFile>, RenderFailure> {
-    let statics = static_files(root).map_err(|e| RenderFailure::Run(e.into()))?;
-    let Some(theme) = checked.theme.as_mut() else {
-        return Err(RenderFailure::Content);
-    };
-    let site = &checked.site;
-    let pages = theme.render_all(site).map_err(RenderFailure::Template)?;
-    let mut files: Vec<OutputFile> = pages
-        .into_iter()
-        .map(|(i, html)| OutputFile {
-            path: page_file(site, i),
-            contents: Contents::Bytes(html.into_bytes()),
-        })
-        .collect();
-    files.extend(site_files(site, theme, root, &statics).map_err(RenderFailure::Template)?);
-    Ok(files)
-}
-
 /// Where page `i` is written: `processes/x/index.html`.
 pub fn page_file(site: &Site, i: usize) -> String {
     format!("{}index.html", site.pages[i].url)
@@ -212,28 +195,59 @@ pub fn site_files(
     Ok(files)
 }
 
-#[derive(Debug)]
-pub enum RenderFailure {
-    /// The content has errors already reported (the theme did not load).
-    Content,
-    Template(Diagnostic),
-    Run(RunError),
-}
-
 /// `build`: check, and when there is no error, render and swap the output in.
-/// The previous output is untouched unless every step succeeds.
+/// The previous output is untouched unless every step succeeds. Pages are written as they
+/// are rendered, so the whole site's HTML is never held in memory at once.
 pub fn build(options: &Options, output: &Path) -> Result<Checked, RunError> {
     let mut checked = check(options)?;
     if checked.has_errors() {
         return Ok(checked);
     }
-    match render(&mut checked, &options.root) {
-        Ok(files) => write::write_site(output, &files)?,
-        Err(RenderFailure::Template(d)) => checked.diagnostics.push(d),
-        Err(RenderFailure::Run(e)) => return Err(e),
-        Err(RenderFailure::Content) => {}
+    let statics = static_files(&options.root)?;
+    let Some(theme) = checked.theme.as_mut() else {
+        return Ok(checked);
+    };
+    theme.set_site(&checked.site);
+    let site = &checked.site;
+    let theme = &*theme;
+    let staging = write::Staging::new(output)?;
+    let published: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.is_published(i))
+        .collect();
+    let paths: Vec<String> = published.iter().map(|&i| page_file(site, i)).collect();
+    let others = match site_files(site, theme, &options.root, &statics) {
+        Ok(files) => files,
+        Err(d) => {
+            checked.diagnostics.push(d);
+            return Ok(checked);
+        }
+    };
+    staging.folders(
+        paths
+            .iter()
+            .map(String::as_str)
+            .chain(others.iter().map(|f| f.path.as_str())),
+    )?;
+    let rendered = published.par_iter().zip(&paths).try_for_each(|(&i, path)| {
+        let html = theme.render_page(site, i).map_err(Failure::Template)?;
+        staging.write(path, html.as_bytes()).map_err(Failure::Write)
+    });
+    match rendered {
+        Ok(()) => {}
+        Err(Failure::Template(d)) => {
+            checked.diagnostics.push(d);
+            return Ok(checked);
+        }
+        Err(Failure::Write(e)) => return Err(e.into()),
     }
+    others.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.commit()?;
     Ok(checked)
+}
+
+enum Failure {
+    Template(Diagnostic),
+    Write(WriteError),
 }
 
 fn sitemap(site: &Site) -> String {

@@ -43,64 +43,106 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `files` as the new contents of `output`.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    if output.join("handbook.yaml").exists() || output.join("content").is_dir() {
-        return Err(WriteError::NotAnOutput(output.to_path_buf()));
-    }
-    let name = output
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let previous = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-
-    if let Err(e) = write_all(&staging, files) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let had_previous = output.exists();
-    if had_previous {
-        std::fs::rename(output, &previous).map_err(io(output))?;
-    }
-    if let Err(source) = std::fs::rename(&staging, output) {
-        if had_previous {
-            let _ = std::fs::rename(&previous, output);
-        }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(WriteError::Io {
-            path: output.to_path_buf(),
-            source,
-        });
-    }
-    if had_previous {
-        let _ = std::fs::remove_dir_all(&previous);
-    }
-    Ok(())
+/// A fresh folder beside the output that becomes the output on [`Staging::commit`]; dropped
+/// without a commit, it is removed and the output is untouched.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    previous: PathBuf,
+    committed: bool,
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let folders: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    for folder in folders {
-        let path = dir.join(folder);
-        std::fs::create_dir_all(&path).map_err(io(&path))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let path = dir.join(&file.path);
-        match &file.contents {
-            Contents::Bytes(bytes) => std::fs::write(&path, bytes).map_err(io(&path)),
-            Contents::Copy(from) => std::fs::copy(from, &path).map(|_| ()).map_err(io(from)),
+impl Staging {
+    pub fn new(output: &Path) -> Result<Staging, WriteError> {
+        if output.join("handbook.yaml").exists() || output.join("content").is_dir() {
+            return Err(WriteError::NotAnOutput(output.to_path_buf()));
         }
-    })
+        let name = output
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let dir = parent.join(format!(".{name}.new-{}", std::process::id()));
+        let previous = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            previous,
+            committed: false,
+        })
+    }
+
+    /// Creates the folders that files will go into (once each, before writing in parallel).
+    pub fn folders<'a>(&self, paths: impl IntoIterator<Item = &'a str>) -> Result<(), WriteError> {
+        let folders: BTreeSet<&str> = paths
+            .into_iter()
+            .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        for folder in folders {
+            let path = self.dir.join(folder);
+            std::fs::create_dir_all(&path).map_err(io(&path))?;
+        }
+        Ok(())
+    }
+
+    /// Writes one file; its folder must exist (see [`Staging::folders`]).
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.dir.join(path);
+        std::fs::write(&path, bytes).map_err(io(&path))
+    }
+
+    pub fn put(&self, file: &OutputFile) -> Result<(), WriteError> {
+        match &file.contents {
+            Contents::Bytes(bytes) => self.write(&file.path, bytes),
+            Contents::Copy(from) => std::fs::copy(from, self.dir.join(&file.path))
+                .map(|_| ())
+                .map_err(io(from)),
+        }
+    }
+
+    /// Swaps the staged folder in as the output, and removes the previous one.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let had_previous = self.output.exists();
+        if had_previous {
+            std::fs::rename(&self.output, &self.previous).map_err(io(&self.output))?;
+        }
+        if let Err(source) = std::fs::rename(&self.dir, &self.output) {
+            if had_previous {
+                let _ = std::fs::rename(&self.previous, &self.output);
+            }
+            return Err(WriteError::Io {
+                path: self.output.clone(),
+                source,
+            });
+        }
+        self.committed = true;
+        if had_previous {
+            let _ = std::fs::remove_dir_all(&self.previous);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes `files` as the new contents of `output`.
+pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    let staging = Staging::new(output)?;
+    staging.folders(files.iter().map(|f| f.path.as_str()))?;
+    files.par_iter().try_for_each(|file| staging.put(file))?;
+    staging.commit()
 }
 
 #[cfg(test)]

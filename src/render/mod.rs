@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
-use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -115,17 +114,6 @@ impl Theme {
             origins,
             static_files,
         })
-    }
-
-    /// Renders every published page in parallel; the first template error stops the build.
-    pub fn render_all(&mut self, site: &Site) -> Result<Vec<(PageIdx, String)>, Diagnostic> {
-        self.set_site(site);
-        let theme = &*self;
-        (0..site.pages.len())
-            .into_par_iter()
-            .filter(|&i| site.is_published(i))
-            .map(|i| theme.render_page(site, i).map(|html| (i, html)))
-            .collect()
     }
 
     /// Puts `site` (the same for every page) into the global context once.

@@ -215,15 +215,15 @@ fn page_rules(site: &Site, i: PageIdx, today: jiff::civil::Date, out: &mut Vec<D
             .with_help("link to it from a related page, or delete it if it is no longer needed"),
         );
     }
-    let (Some(reviewed), Some(every)) = (&page.common.last_reviewed, page.common.review_every)
-    else {
+    let (Some(reviewed), Some(every), Some(due)) = (
+        &page.common.last_reviewed,
+        page.common.review_every,
+        review_due(page),
+    ) else {
         return;
     };
-    let Ok(date) = reviewed.value.parse::<jiff::civil::Date>() else {
-        return;
-    };
-    let due = date.checked_add(jiff::Span::new().days(i64::from(every)));
-    if let Some(due) = due.ok().filter(|due| *due < today) {
+    let date = &reviewed.value;
+    if due < today {
         out.push(
             Diagnostic::warning(
                 Code::StalePage,
@@ -234,6 +234,15 @@ fn page_rules(site: &Site, i: PageIdx, today: jiff::civil::Date, out: &mut Vec<D
             .with_help("review the page and update `last_reviewed`"),
         );
     }
+}
+
+/// When a page's next review is due: `last_reviewed` plus `review_every` days.
+pub fn review_due(page: &crate::model::Page) -> Option<jiff::civil::Date> {
+    let reviewed: jiff::civil::Date = page.common.last_reviewed.as_ref()?.value.parse().ok()?;
+    let every = page.common.review_every?;
+    reviewed
+        .checked_add(jiff::Span::new().days(i64::from(every)))
+        .ok()
 }
 
 fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {

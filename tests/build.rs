@@ -294,3 +294,47 @@ fn new_writes_pages_that_check_clean_and_refuses_to_overwrite() {
         "mine"
     );
 }
+
+#[test]
+fn playbook_shows_its_process_stage_and_the_stages_around_it() {
+    let out = build_shipped(&[]);
+    let demo = read(&out.path().join("public/playbooks/solution-demo/index.html"));
+    assert!(
+        demo.contains("href=\"/processes/edge-connectivity/\""),
+        "links its process"
+    );
+    assert!(
+        demo.contains("href=\"/processes/edge-connectivity/#demo\""),
+        "links its stage anchor"
+    );
+    assert!(demo.contains("stage 3 of 8"));
+    assert!(
+        demo.contains("href=\"/playbooks/technical-discovery-session/\""),
+        "previous stage's playbook"
+    );
+    assert!(
+        demo.contains("href=\"/playbooks/pov-scoping-workshop/\""),
+        "next stage's playbook"
+    );
+}
+
+#[test]
+fn overdue_review_is_shown_on_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("build-broken-link"), &site);
+    std::fs::write(
+        site.join("content/guide.md"),
+        "---\ntitle: Guide\nlast_reviewed: 2025-01-01\nreview_every: 30\n---\n\nBack [home](index.md).\n",
+    )
+    .unwrap();
+    handbook()
+        .env("HANDBOOK_TODAY", "2025-03-01")
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("stale-page"));
+    let guide = read(&site.join("public/guide/index.html"));
+    assert!(guide.contains("Review overdue since 2025-01-31"), "{guide}");
+}

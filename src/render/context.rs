@@ -14,6 +14,8 @@ pub struct PageLink {
     pub url: String,
     pub kind: Kind,
     pub description: Option<String>,
+    /// A planned process ("Coming soon").
+    pub planned: bool,
 }
 
 impl PageLink {
@@ -24,6 +26,7 @@ impl PageLink {
             url: site.page_url(i),
             kind: page.kind(),
             description: page.common.description.clone(),
+            planned: page.process().is_some_and(|p| p.status == Status::Planned),
         }
     }
 }
@@ -89,6 +92,9 @@ pub struct PageContext {
     pub owner: Option<PageLink>,
     pub last_reviewed: Option<String>,
     pub review_every: Option<u32>,
+    /// When the next review is due (`last_reviewed` + `review_every`), and whether that is past.
+    pub review_due: Option<String>,
+    pub overdue: bool,
     pub edit_url: Option<String>,
     pub extra: serde_json::Value,
     pub department: Option<DepartmentContext>,
@@ -168,6 +174,9 @@ pub struct PlaybookContext {
 /// A stage seen from a playbook: its anchor on the process page, and its first playbook.
 #[derive(Debug, Serialize)]
 pub struct StageLink {
+    /// 1-based position in the process, and how many stages it has.
+    pub number: usize,
+    pub of: usize,
     pub name: String,
     pub id: String,
     pub url: String,
@@ -187,7 +196,40 @@ pub struct ListContext {
 pub struct ListGroup {
     pub title: String,
     pub url: Option<String>,
-    pub items: Vec<ProcessSummary>,
+    pub items: Vec<ListItem>,
+}
+
+/// An entry of a grouped list: a process (status, "Used when") or a playbook (its stage).
+#[derive(Debug, Serialize)]
+pub struct ListItem {
+    pub title: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub status: Option<Status>,
+    pub planned: bool,
+    pub used_when: Option<String>,
+    pub stage: Option<String>,
+    pub stage_number: Option<usize>,
+}
+
+fn list_item(site: &Site, i: PageIdx) -> ListItem {
+    let page = &site.pages[i];
+    let process = page.process();
+    let refs = &site.references[i];
+    let stage = refs
+        .process
+        .zip(refs.stage)
+        .and_then(|(p, n)| site.pages[p].process()?.stages.get(n).map(|s| (n, s)));
+    ListItem {
+        title: page.title.clone(),
+        url: site.page_url(i),
+        description: page.common.description.clone(),
+        status: process.map(|p| p.status),
+        planned: process.is_some_and(|p| p.status == Status::Planned),
+        used_when: process.and_then(|p| p.used_when.clone()),
+        stage: stage.map(|(_, s)| s.name.clone()),
+        stage_number: stage.map(|(n, _)| n + 1),
+    }
 }
 
 pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
@@ -200,6 +242,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
             .collect()
     };
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
+    let review_due = crate::check::review_due(page);
     PageContext {
         id: page.id.clone(),
         kind: page.kind(),
@@ -228,6 +271,8 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
         owner: refs.owner.map(|o| PageLink::new(site, o)),
         last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
         review_every: page.common.review_every,
+        review_due: review_due.map(|d| d.to_string()),
+        overdue: review_due.is_some_and(|d| d < crate::site::today()),
         edit_url: site
             .config
             .edit_url
@@ -327,13 +372,16 @@ fn playbook_context(site: &Site, i: PageIdx) -> Option<PlaybookContext> {
     };
     let refs = &site.references[i];
     let stage_link = |process: PageIdx, n: usize| -> Option<StageLink> {
-        let stage = site.pages[process].process()?.stages.get(n)?;
+        let stages = &site.pages[process].process()?.stages;
+        let stage = stages.get(n)?;
         let playbook = site.references[process]
             .stage_playbooks
             .get(n)
             .and_then(|p| p.iter().copied().find(|&p| site.is_published(p)))
             .map(|p| PageLink::new(site, p));
         Some(StageLink {
+            number: n + 1,
+            of: stages.len(),
             name: stage.name.clone(),
             id: stage.id.clone(),
             url: format!("{}#{}", site.page_url(process), stage.id),
@@ -375,10 +423,7 @@ fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
                 title: department
                     .map_or_else(|| "Other".to_string(), |d| site.pages[d].title.clone()),
                 url: department.map(|d| site.page_url(d)),
-                items: processes
-                    .into_iter()
-                    .map(|p| process_summary(site, p))
-                    .collect(),
+                items: processes.into_iter().map(|p| list_item(site, p)).collect(),
             })
             .collect(),
         Kind::Playbook => {
@@ -387,11 +432,12 @@ fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
                 .iter()
                 .copied()
                 .filter_map(|p| {
-                    let playbooks: Vec<ProcessSummary> = nav::published(site, &site.children[p])
+                    let mut playbooks: Vec<ListItem> = nav::published(site, &site.children[p])
                         .into_iter()
                         .filter(|b| in_folder.contains(b))
-                        .map(|b| process_summary(site, b))
+                        .map(|b| list_item(site, b))
                         .collect();
+                    playbooks.sort_by_key(|b| b.stage_number.unwrap_or(usize::MAX));
                     (!playbooks.is_empty()).then(|| ListGroup {
                         title: site.pages[p].title.clone(),
                         url: Some(site.page_url(p)),

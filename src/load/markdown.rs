@@ -122,32 +122,16 @@ pub fn parse(body: &str, html: bool) -> Parsed {
                 title,
                 id,
             }) => {
-                let dest_url = if skip(link_type, &dest_url) {
-                    dest_url
-                } else {
-                    let form = match link_type {
-                        LinkType::Autolink => LinkForm::Autolink,
-                        _ if is_reference(link_type) => LinkForm::Reference,
-                        _ => LinkForm::Inline,
-                    };
-                    let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
-                    let index = record(
-                        &mut parsed,
-                        &mut definitions,
-                        body,
-                        &dest_url,
-                        form,
-                        range.clone(),
-                        def,
-                    );
-                    if let (LinkType::Inline, Some(last)) = (link_type, open.last_mut()) {
-                        *last = Some((index, range.start + 1));
-                    }
-                    marker(index).into()
+                let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
+                let links = Links {
+                    parsed: &mut parsed,
+                    definitions: &mut definitions,
+                    open: &mut open,
+                    body,
                 };
                 Event::Start(Tag::Link {
                     link_type,
-                    dest_url,
+                    dest_url: links.take(link_type, dest_url, range.clone(), def, false),
                     title,
                     id,
                 })
@@ -158,32 +142,16 @@ pub fn parse(body: &str, html: bool) -> Parsed {
                 title,
                 id,
             }) => {
-                let dest_url = if skip(link_type, &dest_url) {
-                    dest_url
-                } else {
-                    let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
-                    let form = if is_reference(link_type) {
-                        LinkForm::Reference
-                    } else {
-                        LinkForm::Image
-                    };
-                    let index = record(
-                        &mut parsed,
-                        &mut definitions,
-                        body,
-                        &dest_url,
-                        form,
-                        range.clone(),
-                        def,
-                    );
-                    if let (LinkType::Inline, Some(last)) = (link_type, open.last_mut()) {
-                        *last = Some((index, range.start + 1));
-                    }
-                    marker(index).into()
+                let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
+                let links = Links {
+                    parsed: &mut parsed,
+                    definitions: &mut definitions,
+                    open: &mut open,
+                    body,
                 };
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url,
+                    dest_url: links.take(link_type, dest_url, range.clone(), def, true),
                     title,
                     id,
                 })
@@ -242,6 +210,50 @@ pub fn parse(body: &str, html: bool) -> Parsed {
         pulldown_cmark::html::push_html(&mut parsed.html, events.into_iter());
     }
     parsed
+}
+
+/// What recording a link touches, borrowed for one link.
+struct Links<'p, 'b> {
+    parsed: &'p mut Parsed,
+    definitions: &'p mut Vec<(usize, usize)>,
+    open: &'p mut Vec<Option<(usize, usize)>>,
+    body: &'b str,
+}
+
+impl Links<'_, '_> {
+    /// Records a link or image (unless it is external) and returns the destination to write
+    /// into the HTML: its marker.
+    fn take<'a>(
+        self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        range: std::ops::Range<usize>,
+        definition: Option<usize>,
+        image: bool,
+    ) -> CowStr<'a> {
+        if skip(link_type, &dest_url) {
+            return dest_url;
+        }
+        let form = match link_type {
+            _ if is_reference(link_type) => LinkForm::Reference,
+            _ if image => LinkForm::Image,
+            LinkType::Autolink => LinkForm::Autolink,
+            _ => LinkForm::Inline,
+        };
+        let index = record(
+            self.parsed,
+            self.definitions,
+            self.body,
+            &dest_url,
+            form,
+            range.clone(),
+            definition,
+        );
+        if let (LinkType::Inline, Some(last)) = (link_type, self.open.last_mut()) {
+            *last = Some((index, range.start + 1));
+        }
+        marker(index).into()
+    }
 }
 
 fn is_reference(link_type: LinkType) -> bool {

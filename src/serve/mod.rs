@@ -209,8 +209,8 @@ fn snapshot(preview: &Preview) -> Snapshot {
     }
 }
 
-/// The error overlay: the same report `check` prints, in a dialog over the page.
-fn overlay(preview: &Preview) -> Option<String> {
+/// The errors as `check` reports them (human form, no color), and how many; `None` when clean.
+fn error_report(preview: &Preview) -> Option<(usize, String)> {
     let errors: Vec<_> = preview
         .diagnostics
         .iter()
@@ -220,7 +220,15 @@ fn overlay(preview: &Preview) -> Option<String> {
     if errors.is_empty() {
         return None;
     }
-    let text = human::render(&errors, |file| preview.source(file), false);
+    Some((
+        errors.len(),
+        human::render(&errors, |file| preview.source(file), false),
+    ))
+}
+
+/// The error overlay: the same report `check` prints, in a dialog over the page.
+fn overlay(preview: &Preview) -> Option<String> {
+    let (n, text) = error_report(preview)?;
     let mut escaped = String::new();
     let _ = pulldown_cmark_escape::escape_html(&mut escaped, &text);
     Some(format!(
@@ -229,23 +237,13 @@ fn overlay(preview: &Preview) -> Option<String> {
          <h2 id=\"handbook-error-title\" style=\"color:#ff8080;font:bold 18px system-ui,sans-serif;margin:0 0 1rem\">\
          The handbook has {n} error{s}: showing the last good version underneath</h2>\
          <pre style=\"white-space:pre-wrap;margin:0\">{escaped}</pre></div>",
-        n = errors.len(),
-        s = if errors.len() == 1 { "" } else { "s" },
+        s = if n == 1 { "" } else { "s" },
     ))
 }
 
 fn print_report(preview: &Preview, report: &Rebuild, took: Duration) {
-    if report.errors > 0 {
-        let errors: Vec<_> = preview
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        eprint!(
-            "{}",
-            human::render(&errors, |file| preview.source(file), false)
-        );
+    if let Some((_, text)) = error_report(preview).filter(|_| report.errors > 0) {
+        eprint!("{text}");
         eprintln!("serving the last good version; fix the errors above and save");
     } else {
         let (_, warnings) = diagnostic::counts(&preview.diagnostics);

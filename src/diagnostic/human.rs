@@ -129,4 +129,38 @@ mod tests {
         assert!(out.contains("help: did you mean `here.md`?"), "{out}");
         assert!(out.ends_with("1 error, 0 warnings\n"), "{out}");
     }
+
+    /// The whole human report, as CI logs show it: frames, help lines, summary.
+    #[test]
+    fn report_snapshot() {
+        let text = "---\r\nowner: salez\r\n---\r\nÜber [the process](../processes/edge.md#dicsovery) and\n[x](../../outside.md)\n";
+        let at = |line, column, bytes: std::ops::Range<usize>| Pos {
+            line,
+            column,
+            bytes,
+        };
+        let diagnostics = [
+            Diagnostic::error(
+                Code::BrokenRef,
+                "content/playbooks/a.md",
+                at(2, 8, 12..17),
+                "`owner`: no department has the id `salez`",
+            )
+            .with_help("did you mean `sales`?"),
+            Diagnostic::error(
+                Code::BrokenAnchor,
+                "content/playbooks/a.md",
+                at(4, 20, 45..75),
+                "`#dicsovery` is not an anchor of `content/processes/edge.md`",
+            )
+            .with_help("did you mean `#discovery`?"),
+            Diagnostic::warning(
+                Code::LinkOutsideRoot,
+                "content/playbooks/a.md",
+                at(5, 5, 85..101),
+                "link to `../../outside.md` climbs out of the content folder",
+            ),
+        ];
+        insta::assert_snapshot!(render(&diagnostics, |_| Some(text.to_string()), false));
+    }
 }

@@ -12,9 +12,10 @@ use crate::suggest::closest;
 /// Every problem of the site, sorted. `today` decides which pages are stale.
 pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let hints = Hints::new(site);
     for i in 0..site.pages.len() {
-        link_rules(site, i, &mut out);
-        reference_rules(site, i, &mut out);
+        link_rules(site, i, &hints, &mut out);
+        reference_rules(site, i, &hints, &mut out);
         page_rules(site, i, today, &mut out);
     }
     duplicate_ids(site, &mut out);
@@ -31,7 +32,7 @@ fn start() -> Pos {
     }
 }
 
-fn link_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
+fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     for (link, target) in page.links.iter().zip(&site.targets[i]) {
         let at =
@@ -56,7 +57,7 @@ fn link_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
                     Code::BrokenLink,
                     format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`", link.dest),
                 );
-                if let Some(help) = suggest_path(site, i, &link.dest, wanted) {
+                if let Some(help) = suggest_path(site, hints, i, &link.dest, wanted) {
                     d = d.with_help(format!("did you mean `{help}`?"));
                 }
                 out.push(d);
@@ -86,7 +87,7 @@ fn link_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn reference_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
+fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     let refs = &site.references[i];
     for problem in &refs.problems {
@@ -112,7 +113,7 @@ fn reference_rules(site: &Site, i: PageIdx, out: &mut Vec<Diagnostic>) {
                     .map(|&p| site.pages[p].id.as_str())
                     .collect();
                 let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message);
-                if let Some(best) = closest(id, ids.iter().copied()) {
+                if let Some(best) = hints.scan(ids.len(), || closest(id, ids.iter().copied())) {
                     d = d.with_help(format!("did you mean `{best}`?"));
                 } else if !ids.is_empty() {
                     d = d.with_help(format!("{} ids: {}", expected.as_str(), list(&ids, 12)));
@@ -335,15 +336,23 @@ fn list(items: &[&str], max: usize) -> String {
 }
 
 /// The nearest existing path for a broken link, written the way the link was.
-fn suggest_path(site: &Site, from: PageIdx, dest: &str, wanted: &str) -> Option<String> {
+fn suggest_path(
+    site: &Site,
+    hints: &Hints,
+    from: PageIdx,
+    dest: &str,
+    wanted: &str,
+) -> Option<String> {
     let fragment = dest.find('#').map(|at| &dest[at..]).unwrap_or("");
     if dest.starts_with('/') && !dest.split('#').next().unwrap_or("").ends_with(".md") {
         let urls = site.by_url.keys().map(String::as_str);
         let wanted = wanted.trim_end_matches('/');
-        let best = closest(wanted, urls.clone().map(|u| u.trim_end_matches('/')))?;
+        let best = hints.scan(site.by_url.len(), || {
+            closest(wanted, urls.clone().map(|u| u.trim_end_matches('/')))
+        })?;
         return Some(format!("{}{best}/{fragment}", site.config.base_path()));
     }
-    let best = nearest_content_path(site, wanted)?;
+    let best = hints.nearest_path(wanted)?;
     if dest.starts_with('/') {
         return Some(format!("/{best}{fragment}"));
     }
@@ -354,34 +363,93 @@ fn suggest_path(site: &Site, from: PageIdx, dest: &str, wanted: &str) -> Option<
     Some(format!("{}{fragment}", links::relative(dir, &best)))
 }
 
-fn nearest_content_path(site: &Site, wanted: &str) -> Option<String> {
-    let trimmed = wanted.trim_end_matches('/');
-    // An extensionless link to a page that exists: the most common mistake of all.
-    for guess in [format!("{trimmed}.md"), format!("{trimmed}/index.md")] {
-        if site.by_path.contains_key(&guess) {
-            return Some(guess);
+/// Lookups for "did you mean", built on first need. A full scan compares against every path
+/// or id, so scans share a budget of [`Hints::COMPARISONS`]: a handbook with thousands of
+/// broken links still checks in linear time (the later ones just get fewer suggestions).
+struct Hints<'a> {
+    site: &'a Site,
+    paths: std::cell::OnceCell<PathIndex<'a>>,
+    scans: std::cell::Cell<usize>,
+}
+
+struct PathIndex<'a> {
+    by_lowercase: HashMap<String, &'a str>,
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Hints<'a> {
+    const COMPARISONS: usize = 200_000;
+
+    fn new(site: &'a Site) -> Self {
+        Hints {
+            site,
+            paths: std::cell::OnceCell::new(),
+            scans: std::cell::Cell::new(Self::COMPARISONS),
         }
     }
-    let paths = || {
+
+    fn all_paths(&self) -> impl Iterator<Item = &'a str> + Clone {
+        let site = self.site;
         site.by_path
             .keys()
             .map(String::as_str)
             .chain(site.assets.iter().map(String::as_str))
-    };
-    if let Some(same) = paths().find(|p| p.eq_ignore_ascii_case(wanted)) {
-        return Some(same.to_string());
     }
-    // The same file name elsewhere: the page moved.
-    let name = file_name(wanted);
-    let mut moved: Vec<&str> = paths().filter(|p| file_name(p) == name).collect();
-    moved.sort_by_key(|p| strsim::levenshtein(p, wanted));
-    if let Some(best) = moved
-        .first()
-        .filter(|_| name != "index.md" || moved.len() == 1)
-    {
-        return Some(best.to_string());
+
+    fn index(&self) -> &PathIndex<'a> {
+        self.paths.get_or_init(|| {
+            let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+            let mut by_lowercase = HashMap::new();
+            for path in self.all_paths() {
+                by_name.entry(file_name(path)).or_default().push(path);
+                by_lowercase.insert(path.to_lowercase(), path);
+            }
+            PathIndex {
+                by_lowercase,
+                by_name,
+            }
+        })
     }
-    closest(wanted, paths()).map(str::to_string)
+
+    /// Runs a scan of `candidates` comparisons while the budget lasts.
+    fn scan<T>(&self, candidates: usize, f: impl FnOnce() -> Option<T>) -> Option<T> {
+        let left = self.scans.get();
+        if left < candidates {
+            return None;
+        }
+        self.scans.set(left - candidates);
+        f()
+    }
+
+    fn nearest_path(&self, wanted: &str) -> Option<String> {
+        let trimmed = wanted.trim_end_matches('/');
+        // An extensionless link to a page that exists: the most common mistake of all.
+        for guess in [format!("{trimmed}.md"), format!("{trimmed}/index.md")] {
+            if self.site.by_path.contains_key(&guess) {
+                return Some(guess);
+            }
+        }
+        let index = self.index();
+        if let Some(same) = index.by_lowercase.get(&wanted.to_lowercase()) {
+            return Some(same.to_string());
+        }
+        // The same file name elsewhere: the page moved.
+        let name = file_name(wanted);
+        if let Some(moved) = index
+            .by_name
+            .get(name)
+            .filter(|m| name != "index.md" || m.len() == 1)
+        {
+            return moved
+                .iter()
+                .min_by_key(|p| strsim::levenshtein(p, wanted))
+                .map(|p| p.to_string());
+        }
+        let count = self.site.by_path.len() + self.site.assets.len();
+        self.scan(count, || {
+            closest(wanted, self.all_paths()).map(str::to_string)
+        })
+    }
 }
 
 /// `a/b.md` -> `b.md`; `a/b/index.md` -> `b/index.md`, since every folder has an `index.md`.

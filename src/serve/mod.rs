@@ -3,6 +3,7 @@
 //! and reloads open browsers after each rebuild. Content errors never stop the server: they
 //! show as an overlay on every page until a rebuild is clean.
 
+mod dependents;
 pub mod http;
 pub mod preview;
 

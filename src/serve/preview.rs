@@ -7,22 +7,22 @@
 //! or its outgoing links change, the pages that list or link it. A theme, template or
 //! `handbook.yaml` change, or the first good build after an error, renders everything.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::Bytes;
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load;
 use crate::model::{Page, PageIdx, Pos};
 use crate::render::Theme;
-use crate::render::context::{PageLink, site_context};
 use crate::resolve::{self, Site};
 use crate::site::{self, RunError, page_file, site_files, static_files};
+
+use super::dependents::{Before, affected, same_place, sidebar};
 use crate::write::Contents;
 
 /// A changed Markdown file: its path and, unless it is gone, the page loaded from it.
@@ -273,25 +273,7 @@ impl Preview {
         structural: bool,
     ) -> Rebuild {
         // What the changed pages looked like to the rest of the site, before the change.
-        let before: HashMap<&str, (String, HashSet<String>, HashSet<String>)> = changed
-            .iter()
-            .filter_map(|p| {
-                self.site.by_path.get(p).map(|&i| {
-                    (
-                        p.as_str(),
-                        (
-                            face(&self.site, i),
-                            neighbours(&self.site, i),
-                            outgoing(&self.site, i),
-                        ),
-                    )
-                })
-            })
-            .collect();
-        let before: HashMap<String, _> = before
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+        let before = Before::of(&self.site, &changed);
         let sidebar_before = sidebar(&self.site);
 
         let in_place = !full
@@ -347,7 +329,7 @@ impl Preview {
         let targets: Vec<PageIdx> = if render_all {
             (0..self.site.pages.len()).collect()
         } else {
-            self.affected(&changed, &before)
+            affected(&self.site, &changed, &before)
         };
         match self.render(&targets, render_all) {
             Ok(rendered) => {
@@ -418,52 +400,6 @@ impl Preview {
         self.site = resolve::resolve(config, pages, assets, statics, true);
     }
 
-    /// The pages whose HTML can change when `changed` changed.
-    fn affected(
-        &self,
-        changed: &[String],
-        before: &HashMap<String, (String, HashSet<String>, HashSet<String>)>,
-    ) -> Vec<PageIdx> {
-        let site = &self.site;
-        let mut paths: HashSet<String> = HashSet::new();
-        for path in changed {
-            let Some(&i) = site.by_path.get(path) else {
-                // Removed: everything that linked to it or that it named.
-                if let Some((_, neighbours, _)) = before.get(path) {
-                    paths.extend(neighbours.iter().cloned());
-                }
-                paths.extend(list_pages(site));
-                continue;
-            };
-            paths.insert(path.clone());
-            match before.get(path) {
-                None => {
-                    // Added: the pages it links or names now list it in "Referenced by".
-                    paths.extend(neighbours(site, i));
-                    paths.extend(list_pages(site));
-                    paths.extend(descendants(site, i));
-                }
-                Some((old_face, old_neighbours, old_outgoing)) => {
-                    if *old_face != face(site, i) {
-                        paths.extend(old_neighbours.iter().cloned());
-                        paths.extend(neighbours(site, i));
-                        paths.extend(list_pages(site));
-                        paths.extend(descendants(site, i));
-                    } else {
-                        let now = outgoing(site, i);
-                        paths.extend(now.symmetric_difference(old_outgoing).cloned());
-                    }
-                }
-            }
-        }
-        let mut pages: Vec<PageIdx> = paths
-            .iter()
-            .filter_map(|p| site.by_path.get(p).copied())
-            .collect();
-        pages.sort_unstable();
-        pages
-    }
-
     fn render(&mut self, targets: &[PageIdx], all: bool) -> Result<usize, Diagnostic> {
         let Some(theme) = self.theme.as_mut() else {
             return Err(self.theme_problem.clone().unwrap_or_else(|| {
@@ -520,103 +456,6 @@ impl Preview {
         }
         self.files = Arc::new(files);
     }
-}
-
-use std::collections::BTreeSet;
-
-/// What other pages show of page `i`: if this changes, they must be rendered again.
-fn face(site: &Site, i: PageIdx) -> String {
-    #[derive(Serialize)]
-    struct Face<'a> {
-        link: PageLink,
-        id: &'a str,
-        role: crate::model::Role,
-        draft: bool,
-        weight: Option<i64>,
-        process: Option<&'a str>,
-        stages: Vec<(&'a str, &'a str, Option<&'a str>)>,
-        references: Vec<usize>,
-        stage: Option<usize>,
-    }
-    let page = &site.pages[i];
-    let process = page.process();
-    let refs = &site.references[i];
-    let face = Face {
-        link: PageLink::new(site, i),
-        id: &page.id,
-        role: page.role,
-        draft: page.common.draft,
-        weight: page.common.weight,
-        process: process.and_then(|p| p.used_when.as_deref()),
-        stages: process
-            .map(|p| {
-                p.stages
-                    .iter()
-                    .map(|s| (s.name.as_str(), s.id.as_str(), s.goal.as_deref()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        references: refs.pages().collect(),
-        stage: refs.stage,
-    };
-    let status = process.map(|p| p.status);
-    serde_json::to_string(&(face, status)).unwrap_or_default()
-}
-
-/// Whether an edited page stays what and where it was, so nothing else resolves differently.
-fn same_place(old: &Page, new: &Page) -> bool {
-    old.id == new.id
-        && old.url == new.url
-        && old.kind() == new.kind()
-        && old.role == new.role
-        && old.common.draft == new.common.draft
-}
-
-/// Paths of the pages that link to `i`, that `i` links to or names.
-fn neighbours(site: &Site, i: PageIdx) -> HashSet<String> {
-    let mut out = outgoing(site, i);
-    out.extend(
-        site.backlinks[i]
-            .iter()
-            .map(|&p| site.pages[p].path.clone()),
-    );
-    out
-}
-
-/// Paths of the pages `i` links to or names in front matter.
-fn outgoing(site: &Site, i: PageIdx) -> HashSet<String> {
-    site.targets[i]
-        .iter()
-        .filter_map(|t| t.page())
-        .chain(site.references[i].pages())
-        .filter(|&p| p != i)
-        .map(|p| site.pages[p].path.clone())
-        .collect()
-}
-
-/// Home and list pages: they show derived lists that any page may enter or leave.
-fn list_pages(site: &Site) -> impl Iterator<Item = String> + '_ {
-    site.pages
-        .iter()
-        .filter(|p| p.is_list())
-        .map(|p| p.path.clone())
-}
-
-/// Pages under page `i`'s URL: their breadcrumbs show its title.
-fn descendants(site: &Site, i: PageIdx) -> Vec<String> {
-    let url = &site.pages[i].url;
-    if url.is_empty() {
-        return site.pages.iter().map(|p| p.path.clone()).collect();
-    }
-    site.pages
-        .iter()
-        .filter(|p| p.url.starts_with(url.as_str()))
-        .map(|p| p.path.clone())
-        .collect()
-}
-
-fn sidebar(site: &Site) -> String {
-    serde_json::to_string(&site_context(site)).unwrap_or_default()
 }
 
 fn config_diagnostic(error: &ConfigError) -> Diagnostic {

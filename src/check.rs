@@ -253,15 +253,17 @@ fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Some(&other) = first.get(page.id.as_str()) {
+            // Report where an explicit `id:` made the clash, if one did: that is the line to change.
+            let (at, with) = match (&page.id_pos, &site.pages[other].id_pos) {
+                (None, Some(_)) => (&site.pages[other], page),
+                _ => (page, &site.pages[other]),
+            };
             out.push(
                 Diagnostic::error(
                     Code::DuplicateId,
-                    &page.file,
-                    start(),
-                    format!(
-                        "id `{}` is already used by `{}`",
-                        page.id, site.pages[other].file
-                    ),
+                    &at.file,
+                    at.id_pos.clone().unwrap_or_else(start),
+                    format!("id `{}` is already used by `{}`", at.id, with.file),
                 )
                 .with_help("set a unique `id:` in the front matter of one of them"),
             );

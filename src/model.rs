@@ -189,6 +189,8 @@ pub struct Page {
     /// Path relative to the site root, as diagnostics name it (`content/processes/edge/index.md`).
     pub file: String,
     pub id: String,
+    /// Where an explicit `id:` is written, for diagnostics about it.
+    pub id_pos: Option<Pos>,
     pub title: String,
     pub role: Role,
     pub common: Common,

@@ -197,13 +197,15 @@ fn process_without_owner() {
 #[test]
 fn duplicate_id() {
     // departments/inside-sales.md says `id: sales`; departments/sales.md has it from its
-    // name and comes later by path, so it is the one reported.
+    // name. The explicit `id:` made the clash, so it is reported there: line 2, column 5.
     assert_fixture(
         "check-duplicate-id",
         1,
-        &[error("duplicate-id", "content/departments/sales.md", 1, 1)
-            .message("id `sales` is already used by `content/departments/inside-sales.md`")
-            .help("set a unique `id:` in the front matter of one of them")],
+        &[
+            error("duplicate-id", "content/departments/inside-sales.md", 2, 5)
+                .message("id `sales` is already used by `content/departments/sales.md`")
+                .help("set a unique `id:` in the front matter of one of them"),
+        ],
     );
 }
 

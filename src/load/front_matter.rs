@@ -165,7 +165,7 @@ pub const STAGE_FIELDS: &[&str] = &[
 /// Front matter parsed and typed for its page's kind.
 #[derive(Debug, Default)]
 pub struct FrontMatter {
-    pub id: Option<String>,
+    pub id: Option<Located<String>>,
     pub kind: Option<Kind>,
     pub title: Option<String>,
     pub common: Common,
@@ -377,7 +377,7 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
         Kind::Page => Meta::Page,
     };
     Ok(FrontMatter {
-        id: raw.id.map(|s| s.value),
+        id: raw.id.map(|s| cx.located(s)),
         kind: Some(kind),
         title: raw.title,
         common: Common {

@@ -237,7 +237,8 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
     let page = Page {
         path: path.to_string(),
         file,
-        id: fm.id.unwrap_or_else(|| default_id(path)),
+        id_pos: fm.id.as_ref().map(|id| id.pos.clone()),
+        id: fm.id.map_or_else(|| default_id(path), |id| id.value),
         title,
         role,
         common: fm.common,

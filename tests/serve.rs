@@ -198,6 +198,34 @@ fn edits_additions_deletions_and_template_changes_are_served() {
 }
 
 #[test]
+fn saves_by_temp_file_and_rename_are_seen_and_temp_files_are_not_pages() {
+    let server = start(free_port());
+    let page = server.path("content/playbooks/discovery-call.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    // What vim and many editors do: write a temp file beside the page, then rename it over.
+    let temp = server.path("content/playbooks/.discovery-call.md.swp");
+    std::fs::write(
+        &temp,
+        text.replacen("\n## ", "\nSaved through a rename.\n\n## ", 1),
+    )
+    .unwrap();
+    std::fs::write(server.path("content/playbooks/4913"), "").unwrap();
+    std::fs::write(
+        server.path("content/playbooks/discovery-call.md~"),
+        "backup",
+    )
+    .unwrap();
+    std::fs::rename(&temp, &page).unwrap();
+    server.wait_for(
+        "the renamed-in text",
+        "/playbooks/discovery-call/",
+        |s, b| s == 200 && b.contains("Saved through a rename."),
+    );
+    assert_eq!(server.get("/playbooks/discovery-call.md~/").0, 404);
+    assert_eq!(server.get("/playbooks/4913").0, 404);
+}
+
+#[test]
 fn broken_front_matter_shows_an_overlay_on_every_page_until_fixed() {
     let server = start(free_port());
     let tools = server.path("content/tools.md");

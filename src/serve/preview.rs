@@ -174,9 +174,15 @@ impl Preview {
         }
         content_changes.sort();
         content_changes.dedup();
-        if !full && content_changes.is_empty() && !changed.is_empty() && !rescan {
-            // Static files only: pages are unchanged, the file list may not be.
-            return self.rebuild(Vec::new(), Vec::new(), false, true);
+        if !(full || rescan || structural) && content_changes.is_empty() {
+            // Nothing the site is made of changed.
+            let (errors, warnings) = diagnostic::counts(&self.diagnostics);
+            return Rebuild {
+                rendered: 0,
+                errors,
+                warnings,
+                full: false,
+            };
         }
         let (updates, assets) = self.read_changes(&content_changes);
         structural |= rescan || !assets.is_empty();

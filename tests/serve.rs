@@ -49,13 +49,15 @@ fn site() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn start(port: u16) -> Server {
-    let (tmp, root) = site();
-    start_in(tmp, root, port)
+    start_with(port, &[])
 }
 
-fn start_in(tmp: tempfile::TempDir, root: PathBuf, port: u16) -> Server {
+fn start_with(port: u16, flags: &[&str]) -> Server {
+    let (tmp, root) = site();
     let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
+        .args(["serve", "--port", &port.to_string()])
+        .args(flags)
+        .arg("--root")
         .arg(&root)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -194,6 +196,20 @@ fn edits_additions_deletions_and_template_changes_are_served() {
     .unwrap();
     server.wait_for("the template edit", "/glossary/", |s, b| {
         s == 200 && b.contains("Custom template for")
+    });
+}
+
+#[test]
+fn poll_mode_sees_edits_without_file_system_events() {
+    let server = start_with(free_port(), &["--poll"]);
+    // Polling compares modification times in whole seconds (notify's PollWatcher): an edit in
+    // the same second as the first scan would look unchanged.
+    std::thread::sleep(Duration::from_millis(1100));
+    edit(&server.path("content/tools.md"), |t| {
+        t.replacen("\n## ", "\nPolled into view.\n\n## ", 1)
+    });
+    server.wait_for("the polled edit", "/tools/", |s, b| {
+        s == 200 && b.contains("Polled into view.")
     });
 }
 

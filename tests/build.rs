@@ -6,7 +6,7 @@ mod common;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use common::{copy_tree, dead_links, fixture, repo, snapshot};
+use common::{copy_tree, dead_links, fixture, fixture_copy, repo, snapshot};
 
 fn handbook() -> Command {
     Command::cargo_bin("handbook").unwrap()
@@ -142,9 +142,7 @@ fn base_url_under_a_sub_path_prefixes_every_link() {
 
 #[test]
 fn broken_link_fails_and_leaves_previous_output_byte_for_byte() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    copy_tree(&fixture("build-broken-link"), &site);
+    let (_tmp, site) = fixture_copy("build-broken-link");
     handbook()
         .args(["build", "--root"])
         .arg(&site)
@@ -184,9 +182,7 @@ fn broken_link_fails_and_leaves_previous_output_byte_for_byte() {
 
 #[test]
 fn malformed_front_matter_fails_with_file_and_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    copy_tree(&fixture("build-broken-link"), &site);
+    let (_tmp, site) = fixture_copy("build-broken-link");
     std::fs::write(site.join("content/guide.md"), "---\ntitle: [Guide\n---\n").unwrap();
     handbook()
         .args(["build", "--root"])
@@ -220,9 +216,7 @@ fn template_in_site_templates_overrides_the_theme() {
 
 #[test]
 fn broken_template_names_its_file_and_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    copy_tree(&fixture("template-override"), &site);
+    let (_tmp, site) = fixture_copy("template-override");
     std::fs::write(
         site.join("templates/page.html"),
         "<p>\n{{ page.title </p>\n",
@@ -320,9 +314,7 @@ fn playbook_shows_its_process_stage_and_the_stages_around_it() {
 
 #[test]
 fn overdue_review_is_shown_on_the_page() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    copy_tree(&fixture("build-broken-link"), &site);
+    let (_tmp, site) = fixture_copy("build-broken-link");
     std::fs::write(
         site.join("content/guide.md"),
         "---\ntitle: Guide\nlast_reviewed: 2025-01-01\nreview_every: 30\n---\n\nBack [home](index.md).\n",

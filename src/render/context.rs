@@ -107,16 +107,7 @@ pub struct PageContext {
 pub struct DepartmentContext {
     pub collaborators: Vec<PageLink>,
     pub metrics: Vec<String>,
-    pub processes: Vec<ProcessSummary>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ProcessSummary {
-    pub title: String,
-    pub url: String,
-    pub status: Status,
-    pub planned: bool,
-    pub used_when: Option<String>,
+    pub processes: Vec<ListItem>,
 }
 
 #[derive(Debug, Serialize)]
@@ -199,7 +190,7 @@ pub struct ListGroup {
     pub items: Vec<ListItem>,
 }
 
-/// An entry of a grouped list: a process (status, "Used when") or a playbook (its stage).
+/// An entry of a list: a process (status, "Used when") or a playbook (its stage).
 #[derive(Debug, Serialize)]
 pub struct ListItem {
     pub title: String,
@@ -285,7 +276,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
                 metrics: d.metrics.clone(),
                 processes: nav::published(site, &site.children[i])
                     .into_iter()
-                    .map(|p| process_summary(site, p))
+                    .map(|p| list_item(site, p))
                     .collect(),
             }),
             _ => None,
@@ -293,18 +284,6 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
         process: process_context(site, i),
         playbook: playbook_context(site, i),
         list: list_context(site, i),
-    }
-}
-
-fn process_summary(site: &Site, p: PageIdx) -> ProcessSummary {
-    let process = site.pages[p].process();
-    let status = process.map(|p| p.status).unwrap_or_default();
-    ProcessSummary {
-        title: site.pages[p].title.clone(),
-        url: site.page_url(p),
-        status,
-        planned: status == Status::Planned,
-        used_when: process.and_then(|p| p.used_when.clone()),
     }
 }
 

@@ -25,6 +25,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A writable copy of a fixture: the temp folder (keep it alive) and the site root in it.
+pub fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture(name), &site);
+    (tmp, site)
+}
+
 /// Every file under `dir` with its bytes, for byte-for-byte comparisons.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)

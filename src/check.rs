@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{self, Code, Diagnostic};
-use crate::model::{Kind, LinkForm, Located, Meta, Page, PageIdx, Pos, Role};
 use crate::load::markdown::unsafe_scheme;
+use crate::model::{Kind, LinkForm, Located, Meta, Page, PageIdx, Pos, Role};
 use crate::resolve::aliases::{self, AliasProblem};
 use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
@@ -52,7 +52,11 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                     Code::UnsafeUrl,
                     format!("{what} to a `{scheme}:` URL, which can run script in the reader's browser"),
                 )
-                .with_help("link to a page or file of the handbook, or to an https: URL"),
+                .with_help(if link.form == LinkForm::Image {
+                    "put the image file beside the page and link to it by name"
+                } else {
+                    "link to a page or file of the handbook, or to an https: URL"
+                }),
             ),
             Target::Page { page: to, .. } => {
                 if site.pages[*to].common.draft && !page.common.draft {
@@ -342,21 +346,21 @@ fn invalid_alias(file: &str, alias: &Located<String>, problem: AliasProblem) -> 
             format!("alias `{value}` climbs out of the site"),
             "an alias is an old URL of this site, such as `/old/path/`: remove the `..` segments",
         ),
-        AliasProblem::Character('?') => (
+        AliasProblem::Query => (
             format!("alias `{value}` holds a `?`: a redirect file cannot answer a query"),
             "keep only the path, the part before the `?`",
         ),
-        AliasProblem::Character('#') => (
+        AliasProblem::Fragment => (
             format!("alias `{value}` holds a `#`: a redirect file cannot answer a fragment"),
             "keep only the path, the part before the `#`",
         ),
-        AliasProblem::Character('\\') => (
+        AliasProblem::Backslash => (
             format!("alias `{value}` holds a backslash"),
             "write URL paths with `/`",
         ),
-        AliasProblem::Character(c) => (
-            format!("alias `{value}` holds the character {c:?}"),
-            "an alias is an old URL of this site, such as `/old/path/`",
+        AliasProblem::Nul => (
+            format!("alias `{}` holds a NUL character", value.escape_debug()),
+            "remove the `\\0`",
         ),
         AliasProblem::NotAPath => (
             format!("alias `{value}` is a full URL, not a path of this site"),

@@ -9,10 +9,14 @@ use crate::load::markdown::is_external;
 pub enum AliasProblem {
     /// `..` climbs above the site's root.
     OutsideSite,
-    /// A character a static redirect cannot be published under: a query `?` or fragment `#`
-    /// (a host serves a file by its path alone), a backslash (a folder separator on Windows),
-    /// or NUL.
-    Character(char),
+    /// A query: a host serves a redirect file by its path alone.
+    Query,
+    /// A fragment: it never reaches the host.
+    Fragment,
+    /// A backslash: a folder separator on Windows.
+    Backslash,
+    /// A NUL character: no file name holds one.
+    Nul,
     /// A scheme (`https:`) or a host (`//host/`): an alias names a path of this site.
     NotAPath,
     /// Percent-decoding gives bytes that are not UTF-8: no request would ever match the file.
@@ -30,8 +34,15 @@ pub fn site_path(alias: &str, base_path: &str) -> Result<String, AliasProblem> {
     let decoded = percent_encoding::percent_decode_str(alias)
         .decode_utf8()
         .map_err(|_| AliasProblem::NotUtf8)?;
-    if let Some(c) = decoded.chars().find(|c| matches!(c, '?' | '#' | '\\' | '\0')) {
-        return Err(AliasProblem::Character(c));
+    for (c, problem) in [
+        ('?', AliasProblem::Query),
+        ('#', AliasProblem::Fragment),
+        ('\\', AliasProblem::Backslash),
+        ('\0', AliasProblem::Nul),
+    ] {
+        if decoded.contains(c) {
+            return Err(problem);
+        }
     }
     let path = decoded.trim_start_matches('/');
     let base = base_path.trim_start_matches('/');
@@ -103,12 +114,12 @@ mod tests {
         assert_eq!(at(".."), Err(OutsideSite));
         assert_eq!(at("/%2e%2e/x.html"), Err(OutsideSite));
         assert_eq!(at("/a%2F..%2F..%2Fx"), Err(OutsideSite));
-        assert_eq!(at("/old?page=2"), Err(Character('?')));
-        assert_eq!(at("/old#top"), Err(Character('#')));
-        assert_eq!(at("/old%3Fx"), Err(Character('?')));
-        assert_eq!(at("\\..\\x.html"), Err(Character('\\')));
-        assert_eq!(at("/a%5c..%5cx"), Err(Character('\\')));
-        assert_eq!(at("/a%00.html"), Err(Character('\0')));
+        assert_eq!(at("/old?page=2"), Err(Query));
+        assert_eq!(at("/old#top"), Err(Fragment));
+        assert_eq!(at("/old%3Fx"), Err(Query));
+        assert_eq!(at("\\..\\x.html"), Err(Backslash));
+        assert_eq!(at("/a%5c..%5cx"), Err(Backslash));
+        assert_eq!(at("/a%00.html"), Err(Nul));
         assert_eq!(at("https://example.com/old/"), Err(NotAPath));
         assert_eq!(at("//example.com/old/"), Err(NotAPath));
         assert_eq!(at("/a%FF/"), Err(NotUtf8));

@@ -320,8 +320,8 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                 .get(url.as_str())
                 .map(|&p| site.pages[p].file.as_str())
                 .or_else(|| aliases.get(&url).copied());
-            match clash {
-                Some(other) => out.push(
+            if let Some(other) = clash {
+                out.push(
                     Diagnostic::error(
                         Code::UrlCollision,
                         &page.file,
@@ -329,13 +329,34 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                         format!("alias `{}` is already the URL of `{other}`", alias.value),
                     )
                     .with_help("remove the alias, or move the other page"),
-                ),
-                None => {
-                    aliases.insert(url, &page.file);
-                }
+                );
+            } else if let Some(file) = file_in_the_way(site, &url) {
+                out.push(
+                    Diagnostic::error(
+                        Code::UrlCollision,
+                        &page.file,
+                        alias.pos.clone(),
+                        format!(
+                            "alias `{}` is already the URL of the file `{file}`",
+                            alias.value
+                        ),
+                    )
+                    .with_help("remove the alias, or rename the file"),
+                );
+            } else {
+                aliases.insert(url, &page.file);
             }
         }
     }
+}
+
+/// A static file or asset at an alias's site path, or where its redirect needs a folder.
+fn file_in_the_way<'a>(site: &'a Site, url: &str) -> Option<&'a str> {
+    let path = url.trim_end_matches('/');
+    std::iter::once(path)
+        .chain(path.match_indices('/').map(|(at, _)| &path[..at]))
+        .find_map(|p| site.static_files.get(p).or_else(|| site.assets.get(p)))
+        .map(String::as_str)
 }
 
 /// An alias that cannot be published as a redirect inside the output.

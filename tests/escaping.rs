@@ -186,7 +186,9 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
         escape(r#"https://example.com/edit?q="><img src=x onerror=alert(1)>&path="#)
     )));
     // "Referenced by" on the guide: the page named for the payload links to it.
-    let referenced = guide.find("Referenced by").expect("a Referenced by section");
+    let referenced = guide
+        .find("Referenced by")
+        .expect("a Referenced by section");
     assert!(guide[referenced..].contains(&format!(">{}<", escape(NAMED))));
 
     // The redirect of an alias to that page, and the sitemap, carry its URL.

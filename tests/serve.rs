@@ -289,7 +289,8 @@ fn the_overlay_shows_a_script_in_the_source_as_text() {
          <script>alert(2)</script><img src=x onerror=alert(3)> [x](gone.md)\n",
     )
     .unwrap();
-    let frame = "&lt;script&gt;alert(2)&lt;/script&gt;&lt;img src=x onerror=alert(3)&gt; [x](gone.md)";
+    let frame =
+        "&lt;script&gt;alert(2)&lt;/script&gt;&lt;img src=x onerror=alert(3)&gt; [x](gone.md)";
     let message = "`last_reviewed` is not a date: `&lt;script&gt;alert(1)&lt;/script&gt;`";
     server.wait_for("the overlay", "/", |s, b| {
         s == 200 && b.contains("handbook-error-overlay") && b.contains(frame)

@@ -59,21 +59,23 @@ pub fn replace_markers(html: &str, mut url: impl FnMut(usize) -> String) -> Stri
 /// ` JaVa\tScript:` counts.
 pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
     const UNSAFE: [&str; 3] = ["javascript", "vbscript", "data"];
-    let mut scheme = String::new();
+    // Every link passes here: a scheme longer than the longest unsafe one is not one of them.
+    let mut scheme = [0u8; "javascript".len()];
     let chars = url
         .trim_start_matches(|c: char| c <= ' ')
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
-    for c in chars {
+    for (len, c) in chars.enumerate() {
         if c == ':' {
+            let scheme = &scheme[..len];
             return UNSAFE
                 .into_iter()
-                .find(|unsafe_| scheme.eq_ignore_ascii_case(unsafe_));
+                .find(|unsafe_| scheme.eq_ignore_ascii_case(unsafe_.as_bytes()));
         }
-        if !c.is_ascii_alphabetic() || scheme.len() == "javascript".len() {
+        if !c.is_ascii_alphabetic() || len == scheme.len() {
             return None;
         }
-        scheme.push(c);
+        scheme[len] = c as u8;
     }
     None
 }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{self, Code, Diagnostic};
+use crate::load::markdown::unsafe_scheme;
 use crate::model::{Kind, LinkForm, Located, Meta, Page, PageIdx, Pos, Role};
+use crate::resolve::aliases::{self, AliasProblem};
 use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
 use crate::suggest::closest;
@@ -18,6 +20,7 @@ pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
         reference_rules(site, i, &hints, &mut out);
         page_rules(site, i, today, &mut out);
     }
+    config_rules(site, &mut out);
     duplicate_ids(site, &mut out);
     url_collisions(site, &mut out);
     diagnostic::sort(&mut out);
@@ -44,6 +47,17 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
         };
         match target {
             Target::External | Target::File { .. } => {}
+            Target::Unsafe { scheme } => out.push(
+                at(
+                    Code::UnsafeUrl,
+                    format!("{what} to a `{scheme}:` URL, which can run script in the reader's browser"),
+                )
+                .with_help(if link.form == LinkForm::Image {
+                    "put the image file beside the page and link to it by name"
+                } else {
+                    "link to a page or file of the handbook, or to an https: URL"
+                }),
+            ),
             Target::Page { page: to, .. } => {
                 if site.pages[*to].common.draft && !page.common.draft {
                     out.push(
@@ -294,14 +308,20 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut aliases: HashMap<String, &str> = HashMap::new();
     for page in &site.pages {
         for alias in &page.common.aliases {
-            let url = alias_url(&alias.value);
+            let url = match aliases::site_path(&alias.value, site.config.base_path()) {
+                Ok(url) => url,
+                Err(problem) => {
+                    out.push(invalid_alias(&page.file, alias, problem));
+                    continue;
+                }
+            };
             let clash = site
                 .by_url
                 .get(url.as_str())
                 .map(|&p| site.pages[p].file.as_str())
                 .or_else(|| aliases.get(&url).copied());
-            match clash {
-                Some(other) => out.push(
+            if let Some(other) = clash {
+                out.push(
                     Diagnostic::error(
                         Code::UrlCollision,
                         &page.file,
@@ -309,23 +329,87 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                         format!("alias `{}` is already the URL of `{other}`", alias.value),
                     )
                     .with_help("remove the alias, or move the other page"),
-                ),
-                None => {
-                    aliases.insert(url, &page.file);
-                }
+                );
+            } else if let Some(file) = file_in_the_way(site, &url) {
+                out.push(
+                    Diagnostic::error(
+                        Code::UrlCollision,
+                        &page.file,
+                        alias.pos.clone(),
+                        format!(
+                            "alias `{}` is already the URL of the file `{file}`",
+                            alias.value
+                        ),
+                    )
+                    .with_help("remove the alias, or rename the file"),
+                );
+            } else {
+                aliases.insert(url, &page.file);
             }
         }
     }
 }
 
-/// An alias as a site path: `/old/path` -> `old/path/`.
-pub fn alias_url(alias: &str) -> String {
-    let trimmed = alias.trim_start_matches('/');
-    let trimmed = trimmed.strip_suffix("index.html").unwrap_or(trimmed);
-    if trimmed.is_empty() || trimmed.ends_with('/') || trimmed.ends_with(".html") {
-        trimmed.to_string()
-    } else {
-        format!("{trimmed}/")
+/// A static file or asset at an alias's site path, or where its redirect needs a folder.
+fn file_in_the_way<'a>(site: &'a Site, url: &str) -> Option<&'a str> {
+    let path = url.trim_end_matches('/');
+    std::iter::once(path)
+        .chain(path.match_indices('/').map(|(at, _)| &path[..at]))
+        .find_map(|p| site.static_files.get(p).or_else(|| site.assets.get(p)))
+        .map(String::as_str)
+}
+
+/// An alias that cannot be published as a redirect inside the output.
+fn invalid_alias(file: &str, alias: &Located<String>, problem: AliasProblem) -> Diagnostic {
+    let value = &alias.value;
+    let (message, help) = match problem {
+        AliasProblem::OutsideSite => (
+            format!("alias `{value}` climbs out of the site"),
+            "an alias is an old URL of this site, such as `/old/path/`: remove the `..` segments",
+        ),
+        AliasProblem::Query => (
+            format!("alias `{value}` holds a `?`: a redirect file cannot answer a query"),
+            "keep only the path, the part before the `?`",
+        ),
+        AliasProblem::Fragment => (
+            format!("alias `{value}` holds a `#`: a redirect file cannot answer a fragment"),
+            "keep only the path, the part before the `#`",
+        ),
+        AliasProblem::Backslash => (
+            format!("alias `{value}` holds a backslash"),
+            "write URL paths with `/`",
+        ),
+        AliasProblem::Nul => (
+            format!("alias `{}` holds a NUL character", value.escape_debug()),
+            "remove the `\\0`",
+        ),
+        AliasProblem::NotAPath => (
+            format!("alias `{value}` is a full URL, not a path of this site"),
+            "write only the path of the old URL, such as `/old/path/`",
+        ),
+        AliasProblem::NotUtf8 => (
+            format!("alias `{value}` does not percent-decode to UTF-8 text"),
+            "percent-encode characters as UTF-8 (`%C3%A9` for `é`), or write them as they are",
+        ),
+    };
+    Diagnostic::error(Code::InvalidAlias, file, alias.pos.clone(), message).with_help(help)
+}
+
+/// `handbook.yaml`: its URLs are published on every page.
+fn config_rules(site: &Site, out: &mut Vec<Diagnostic>) {
+    let Some(edit_url) = &site.config.edit_url else {
+        return;
+    };
+    if let Some(scheme) = unsafe_scheme(&edit_url.value) {
+        out.push(
+            Diagnostic::error(
+                Code::UnsafeUrl,
+                "handbook.yaml",
+                edit_url.pos.clone(),
+                format!("`edit_url` is a `{scheme}:` URL, which can run script in the reader's browser"),
+            )
+            .with_help("set it to the https: address where the content folder is edited, such as `https://github.com/ORG/REPO/edit/main/content/`"),
+        );
     }
 }
 

@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::model::{Located, Pos};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,12 +21,33 @@ pub struct Config {
     /// A folder under `themes/`; `default` is compiled in unless the site has its own copy.
     #[serde(default = "default_theme")]
     pub theme: String,
-    /// Prefix for "Edit this page": the page's path under `content/` is appended.
-    #[serde(default)]
-    pub edit_url: Option<String>,
+    /// Prefix for "Edit this page": the page's path under `content/` is appended. Kept with
+    /// its place in handbook.yaml, since `check` judges it.
+    #[serde(default, deserialize_with = "located")]
+    pub edit_url: Option<Located<String>>,
     /// Free-form data for themes.
     #[serde(default)]
     pub extra: serde_json::Value,
+}
+
+/// An optional value with its line, column and bytes in handbook.yaml.
+fn located<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Located<String>>, D::Error> {
+    let spanned: Option<Spanned<String>> = Option::deserialize(deserializer)?;
+    Ok(spanned.map(|s| {
+        let at = s.referenced;
+        let start = at.span().byte_offset().unwrap_or(0) as usize;
+        let len = at.span().byte_len().unwrap_or(0) as usize;
+        Located {
+            value: s.value,
+            pos: Pos {
+                line: at.line() as usize,
+                column: at.column() as usize,
+                bytes: start..start + len,
+            },
+        }
+    }))
 }
 
 fn default_title() -> String {

@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::check::alias_url;
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, LoadError};
 use crate::render::Theme;
-use crate::resolve::{self, Site};
+use crate::resolve::{self, Site, aliases};
 use crate::write::{self, Contents, OutputFile, WriteError};
 
 /// Why a command could not run at all (exit status 2), as opposed to content with errors.
@@ -161,14 +160,13 @@ pub fn site_files(
         .filter(|(i, _)| site.is_published(*i))
     {
         for alias in &page.common.aliases {
-            let url = alias_url(&alias.value);
-            let path = if url.ends_with(".html") {
-                url
-            } else {
-                format!("{url}index.html")
+            // `check` reports an alias that is not a path inside the site, and nothing with an
+            // error is built; should one get here all the same, it is not published.
+            let Ok(url) = aliases::site_path(&alias.value, site.config.base_path()) else {
+                continue;
             };
             files.push(OutputFile {
-                path,
+                path: redirect_file(url),
                 contents: Contents::Bytes(redirect(&site.page_url(i)).into_bytes()),
             });
         }
@@ -193,6 +191,15 @@ pub fn site_files(
         });
     }
     Ok(files)
+}
+
+/// Where an alias's redirect is written: `old/` -> `old/index.html`, `old.html` as it is.
+fn redirect_file(site_path: String) -> String {
+    if site_path.is_empty() || site_path.ends_with('/') {
+        format!("{site_path}index.html")
+    } else {
+        site_path
+    }
 }
 
 /// `build`: check, and when there is no error, render and swap the output in.

@@ -125,6 +125,51 @@ fn aliases_redirect_to_the_page() {
     assert!(redirect.contains("rel=\"canonical\" href=\"/playbooks/solution-demo/\""));
 }
 
+/// Every file and folder under `dir`, relative: a folder left behind shows up too.
+fn entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect()
+}
+
+#[test]
+fn an_alias_outside_the_site_fails_the_build_and_writes_nothing() {
+    // `/../../escaped/x.html`, joined onto ROOT/public, would be a file beside ROOT.
+    let (tmp, site) = fixture_copy("check-invalid-alias");
+    let before = (entries(tmp.path()), snapshot(tmp.path()));
+    handbook()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[invalid-alias]"))
+        .stderr(predicate::str::contains("content/guide.md:6:5"));
+    assert!(!tmp.path().join("escaped").exists());
+    assert_eq!((entries(tmp.path()), snapshot(tmp.path())), before);
+
+    // Its valid aliases, one written under base_url's path, are published where
+    // `check` said they would be.
+    let guide = site.join("content/guide.md");
+    let text = read(&guide);
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("  - ") || l.contains("guide/"))
+        .collect();
+    std::fs::write(&guide, kept.join("\n")).unwrap();
+    handbook()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .success();
+    for alias in ["old-guide/index.html", "older-guide/index.html"] {
+        let redirect = read(&site.join("public").join(alias));
+        assert!(redirect.contains("url=/handbook/guide/"), "{redirect}");
+    }
+    assert!(!tmp.path().join("escaped").exists());
+}
+
 #[test]
 fn base_url_under_a_sub_path_prefixes_every_link() {
     let out = build_shipped(&["--base-url", "/handbook/"]);

@@ -26,6 +26,8 @@ const CODES: &[&str] = &[
     "unknown-stage",
     "draft-link",
     "link-outside-root",
+    "invalid-alias",
+    "unsafe-url",
     "orphan-page",
     "stale-page",
 ];
@@ -222,13 +224,19 @@ fn url_collision_between_two_files() {
 
 #[test]
 fn url_collision_of_an_alias_with_a_page() {
-    // content/discounts.md line 5: `  - /pricing/`, the value at column 5.
+    // content/discounts.md line 5: `  - /pricing/`, the value at column 5. Line 6 names the
+    // theme's stylesheet: its redirect would need a folder where the file is.
     assert_fixture(
         "check-alias-collision",
         1,
-        &[error("url-collision", "content/discounts.md", 5, 5)
-            .message("alias `/pricing/` is already the URL of `content/pricing.md`")
-            .help("remove the alias, or move the other page")],
+        &[
+            error("url-collision", "content/discounts.md", 5, 5)
+                .message("alias `/pricing/` is already the URL of `content/pricing.md`")
+                .help("remove the alias, or move the other page"),
+            error("url-collision", "content/discounts.md", 6, 5)
+                .message("alias `/handbook.css` is already the URL of the file `handbook.css`")
+                .help("remove the alias, or rename the file"),
+        ],
     );
 }
 
@@ -317,6 +325,84 @@ fn link_outside_root() {
         &[error("link-outside-root", "content/index.md", 3, 18)
             .message("link to `../README.md` climbs out of the content folder")
             .help("a file outside content/ is not published; link to a page inside it, or to an https: URL")],
+    );
+}
+
+#[test]
+fn invalid_alias_points_at_the_yaml_value() {
+    // content/guide.md: each alias on its own line, `  - ` then the value at column 5.
+    // `/old-guide/` (line 4) and `/handbook/older-guide/index.html` (line 5, written with
+    // base_url's path) are fine. Line 8 climbs out once percent-decoded; line 12 is
+    // `"/old\0.html"`, a YAML escape for NUL.
+    let help_outside =
+        "an alias is an old URL of this site, such as `/old/path/`: remove the `..` segments";
+    let alias = |line| error("invalid-alias", "content/guide.md", line, 5);
+    assert_fixture(
+        "check-invalid-alias",
+        1,
+        &[
+            alias(6)
+                .message("alias `/../../escaped/x.html` climbs out of the site")
+                .help(help_outside),
+            alias(7)
+                .message("alias `/handbook/../escaped/` climbs out of the site")
+                .help(help_outside),
+            alias(8)
+                .message("alias `/old%2F..%2F..%2Fescaped.html` climbs out of the site")
+                .help(help_outside),
+            alias(9)
+                .message("alias `/old?page=2` holds a `?`: a redirect file cannot answer a query")
+                .help("keep only the path, the part before the `?`"),
+            alias(10)
+                .message("alias `/old#top` holds a `#`: a redirect file cannot answer a fragment")
+                .help("keep only the path, the part before the `#`"),
+            alias(11)
+                .message("alias `\\..\\escaped.html` holds a backslash")
+                .help("write URL paths with `/`"),
+            alias(12)
+                .message("alias `/old\\0.html` holds a NUL character")
+                .help("remove the `\\0`"),
+            alias(13)
+                .message("alias `https://example.com/old/` is a full URL, not a path of this site")
+                .help("write only the path of the old URL, such as `/old/path/`"),
+        ],
+    );
+}
+
+#[test]
+fn unsafe_urls_point_at_the_destination() {
+    let script = "link to a `javascript:` URL, which can run script in the reader's browser";
+    let help = "link to a page or file of the handbook, or to an https: URL";
+    assert_fixture(
+        "check-unsafe-url",
+        1,
+        &[
+            // content/index.md line 5: `A ` is 2, `[script link]` 3-15, `(` 16, dest at 17.
+            error("unsafe-url", "content/index.md", 5, 17)
+                .message(script)
+                .help(help),
+            // `javascript:alert(1)` 17-35, `)` 36, ` and ` 37-41, `<` 42, the autolink at 43.
+            error("unsafe-url", "content/index.md", 5, 43)
+                .message("link to a `vbscript:` URL")
+                .help(help),
+            // `vbscript:msgbox(1)` 43-60, `>` 61, ` and ` 62-66, `![a picture]` 67-78, `(` 79.
+            error("unsafe-url", "content/index.md", 5, 80)
+                .message("image to a `data:` URL")
+                .help("put the image file beside the page and link to it by name"),
+            // Used twice, reported once at the definition: `[r]: ` is 5. The raw HTML
+            // `javascript:` on line 9 and the code span on line 11 are not reported.
+            error("unsafe-url", "content/index.md", 13, 6)
+                .message(script)
+                .help(help),
+            // A stage resource, `"java\tscript:..."` in YAML: `        url: ` is 13.
+            error("unsafe-url", "content/processes/edge.md", 8, 14)
+                .message(script)
+                .help(help),
+            // handbook.yaml line 2: `edit_url: ` is 10; the value (its opening quote) at 11.
+            error("unsafe-url", "handbook.yaml", 2, 11)
+                .message("`edit_url` is a `javascript:` URL")
+                .help("set it to the https: address where the content folder is edited, such as `https://github.com/ORG/REPO/edit/main/content/`"),
+        ],
     );
 }
 
@@ -811,6 +897,8 @@ fn sourcegraph_corpus_checks_without_panic() {
         "broken-ref",
         "unknown-stage",
         "draft-link",
+        "invalid-alias",
+        "unsafe-url",
     ] {
         assert_eq!(count(absent), 0, "{absent}");
     }

@@ -278,6 +278,33 @@ fn broken_front_matter_shows_an_overlay_on_every_page_until_fixed() {
     });
 }
 
+/// The overlay quotes the source of a page in error (its code frame) and messages quoting its
+/// values: a script in either shows as text, it does not run in the preview.
+#[test]
+fn the_overlay_shows_a_script_in_the_source_as_text() {
+    let server = start(free_port());
+    std::fs::write(
+        server.path("content/escaping.md"),
+        "---\nlast_reviewed: '<script>alert(1)</script>'\n---\n\
+         <script>alert(2)</script><img src=x onerror=alert(3)> [x](gone.md)\n",
+    )
+    .unwrap();
+    let frame =
+        "&lt;script&gt;alert(2)&lt;/script&gt;&lt;img src=x onerror=alert(3)&gt; [x](gone.md)";
+    let message = "`last_reviewed` is not a date: `&lt;script&gt;alert(1)&lt;/script&gt;`";
+    server.wait_for("the overlay", "/", |s, b| {
+        s == 200 && b.contains("handbook-error-overlay") && b.contains(frame)
+    });
+    // The page in error is not served; the 404 page carries the overlay too.
+    for page in ["/", "/departments/sales/", "/escaping/"] {
+        let (_, body) = server.get(page);
+        assert!(body.contains(frame) && body.contains(message), "{page}");
+        for unescaped in ["<script>alert", "<img src=x"] {
+            assert!(!body.contains(unescaped), "{page} holds `{unescaped}`");
+        }
+    }
+}
+
 #[test]
 fn no_request_reaches_a_file_outside_the_site() {
     let server = start(free_port());

@@ -30,6 +30,8 @@ pub enum Code {
     UnknownStage,
     DraftLink,
     LinkOutsideRoot,
+    InvalidAlias,
+    UnsafeUrl,
     OrphanPage,
     StalePage,
     /// A file that could not be read, a template that does not compile or render, a bad
@@ -52,6 +54,8 @@ impl Code {
             Code::UnknownStage => "unknown-stage",
             Code::DraftLink => "draft-link",
             Code::LinkOutsideRoot => "link-outside-root",
+            Code::InvalidAlias => "invalid-alias",
+            Code::UnsafeUrl => "unsafe-url",
             Code::OrphanPage => "orphan-page",
             Code::StalePage => "stale-page",
             Code::Io => "io",

@@ -53,6 +53,33 @@ pub fn replace_markers(html: &str, mut url: impl FnMut(usize) -> String) -> Stri
     out
 }
 
+/// The scheme of a URL that runs code or smuggles a document when followed (`javascript:`,
+/// `vbscript:`, `data:`), read as a browser reads it: leading spaces and control characters
+/// are dropped, tabs and newlines inside are ignored, and case does not matter, so
+/// ` JaVa\tScript:` counts.
+pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
+    const UNSAFE: [&str; 3] = ["javascript", "vbscript", "data"];
+    // Every link passes here: a scheme longer than the longest unsafe one is not one of them.
+    let mut scheme = [0u8; "javascript".len()];
+    let chars = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    for (len, c) in chars.enumerate() {
+        if c == ':' {
+            let scheme = &scheme[..len];
+            return UNSAFE
+                .into_iter()
+                .find(|unsafe_| scheme.eq_ignore_ascii_case(unsafe_.as_bytes()));
+        }
+        if !c.is_ascii_alphabetic() || len == scheme.len() {
+            return None;
+        }
+        scheme[len] = c as u8;
+    }
+    None
+}
+
 /// A destination that is not a file of the site: any `scheme:` or `//host`.
 pub fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
@@ -263,8 +290,11 @@ fn is_reference(link_type: LinkType) -> bool {
     )
 }
 
+/// Links that are not the site's to check: e-mail, wiki links and other schemes. An unsafe
+/// scheme is recorded all the same, so `check` can report it.
 fn skip(link_type: LinkType, dest: &str) -> bool {
-    matches!(link_type, LinkType::Email | LinkType::WikiLink { .. }) || is_external(dest)
+    matches!(link_type, LinkType::Email | LinkType::WikiLink { .. })
+        || (is_external(dest) && unsafe_scheme(dest).is_none())
 }
 
 /// Records a link and returns its index; the offset is where its destination is written.
@@ -573,5 +603,52 @@ mod tests {
         for d in ["a.md", "../a.md", "/x/", "#frag", "a/b:c.md", "dir/x.md:1"] {
             assert!(!is_external(d), "{d}");
         }
+    }
+
+    #[test]
+    fn unsafe_schemes_as_a_browser_reads_them() {
+        for (url, scheme) in [
+            ("javascript:alert(1)", "javascript"),
+            ("JavaScript:alert(1)", "javascript"),
+            (" \u{1}\tjavascript:alert(1)", "javascript"),
+            ("java\tscript:alert(1)", "javascript"),
+            ("java\nscr\ript:alert(1)", "javascript"),
+            ("VBScript:msgbox", "vbscript"),
+            ("data:text/html,<script>alert(1)</script>", "data"),
+            ("DATA:image/png;base64,AAAA", "data"),
+        ] {
+            assert_eq!(unsafe_scheme(url), Some(scheme), "{url:?}");
+        }
+        for url in [
+            "https://a",
+            "mailto:x@y",
+            "a.md",
+            "javascript.md",
+            "/javascript:x",
+            "./javascript:x",
+            "java script:x",
+            "xjavascript:x",
+            "database:x",
+            "",
+        ] {
+            assert_eq!(unsafe_scheme(url), None, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn unsafe_links_are_recorded_and_other_schemes_are_not() {
+        let body = "[a](javascript:alert(1)) [b](https://x) <vbscript:x> ![c](data:image/png,x)\n\n[d]: JAVASCRIPT:void(0)\n\n[e][d]\n";
+        let p = parse(body, false);
+        assert_eq!(
+            dests(&p),
+            [
+                "javascript:alert(1)",
+                "vbscript:x",
+                "data:image/png,x",
+                "JAVASCRIPT:void(0)"
+            ]
+        );
+        let at = p.links[0].2;
+        assert_eq!(&body[at..at + 11], "javascript:");
     }
 }

@@ -268,7 +268,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
             .config
             .edit_url
             .as_ref()
-            .map(|e| format!("{e}{}", page.path)),
+            .map(|e| format!("{}{}", e.value, page.path)),
         extra: page.common.extra.clone(),
         department: match &page.meta {
             Meta::Department(d) => Some(DepartmentContext {

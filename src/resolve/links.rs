@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::load::markdown::is_external;
+use crate::load::markdown::{is_external, unsafe_scheme};
 use crate::model::PageIdx;
 
 use super::Site;
@@ -14,6 +14,8 @@ use super::Site;
 pub enum Target {
     /// Another scheme (`https:`, `mailto:`): not a file, not fetched.
     External,
+    /// `javascript:`, `vbscript:` or `data:`: runs code when followed, so never published.
+    Unsafe { scheme: &'static str },
     Page {
         page: PageIdx,
         fragment: Option<String>,
@@ -40,6 +42,9 @@ impl Target {
 
 /// Resolves `dest`, written in page `from`.
 pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
+    if let Some(scheme) = unsafe_scheme(dest) {
+        return Target::Unsafe { scheme };
+    }
     if is_external(dest) {
         return Target::External;
     }

@@ -5,6 +5,7 @@
 //! Resolution never fails: what does not resolve is recorded as data ([`Target`],
 //! [`RefProblem`]) for [`crate::check`] to turn into diagnostics.
 
+pub mod aliases;
 pub mod links;
 pub mod nav;
 pub mod references;

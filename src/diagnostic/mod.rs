@@ -32,6 +32,8 @@ pub enum Code {
     LinkOutsideRoot,
     OrphanPage,
     StalePage,
+    /// A symlink that points outside the handbook, loops or dangles: skipped (README, "Symlinks").
+    BadSymlink,
     /// A file that could not be read, a template that does not compile or render, a bad
     /// `handbook.yaml` (only `serve` reports that as a diagnostic; the other commands stop).
     Io,
@@ -54,6 +56,7 @@ impl Code {
             Code::LinkOutsideRoot => "link-outside-root",
             Code::OrphanPage => "orphan-page",
             Code::StalePage => "stale-page",
+            Code::BadSymlink => "bad-symlink",
             Code::Io => "io",
             Code::Template => "template",
             Code::Config => "config",

@@ -65,12 +65,6 @@ fn run(mut command: Command, what: &str) -> Run {
     Run { status, stderr }
 }
 
-fn handbook() -> Command {
-    let mut command = Command::cargo_bin("handbook").unwrap();
-    command.env("NO_COLOR", "1");
-    command
-}
-
 /// Runs `check`, then `build`, through `wrap` (the binary and its arguments in, the command
 /// to run out), and asserts each exits with `status` and reports every one of `needles`.
 fn expect_with(
@@ -81,7 +75,7 @@ fn expect_with(
 ) -> [Run; 2] {
     let bin = assert_cmd::cargo::cargo_bin("handbook");
     let root = site.root.to_string_lossy().into_owned();
-    let runs = ["check", "build"].map(|name| {
+    ["check", "build"].map(|name| {
         let before = output_files(site);
         let run = run(wrap(&bin, &[name, "--root", &root]), name);
         assert_eq!(
@@ -103,8 +97,7 @@ fn expect_with(
             );
         }
         run
-    });
-    runs
+    })
 }
 
 /// Every file of the site's output with its bytes (none before the first build).

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use bytesize::ByteSize;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -25,6 +26,10 @@ pub struct Config {
     /// its place in handbook.yaml, since `check` judges it.
     #[serde(default, deserialize_with = "located")]
     pub edit_url: Option<Located<String>>,
+    /// The largest page file read; a larger one is an error naming this key (README, "Limits").
+    /// A byte count or a size with a unit: `10 MB`, `512 KiB`.
+    #[serde(default = "default_max_page_size")]
+    pub max_page_size: ByteSize,
     /// Free-form data for themes.
     #[serde(default)]
     pub extra: serde_json::Value,
@@ -50,6 +55,13 @@ fn located<'de, D: serde::Deserializer<'de>>(
     }))
 }
 
+/// Pages past 10 MB are almost surely generated or pasted by mistake, and parsing one takes
+/// seconds and memory many times its size.
+pub const DEFAULT_MAX_PAGE_SIZE: ByteSize = ByteSize::mb(10);
+
+/// `handbook.yaml` itself is read only up to this size, since the page limit is set in it.
+const MAX_CONFIG_SIZE: u64 = DEFAULT_MAX_PAGE_SIZE.as_u64();
+
 fn default_title() -> String {
     "Handbook".into()
 }
@@ -58,6 +70,9 @@ fn default_base_url() -> String {
 }
 fn default_theme() -> String {
     "default".into()
+}
+fn default_max_page_size() -> ByteSize {
+    DEFAULT_MAX_PAGE_SIZE
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,41 +95,55 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// Reads `ROOT/handbook.yaml`.
+    /// Reads `ROOT/handbook.yaml`, and checks that its theme exists: a run with the wrong
+    /// theme could not render anything.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
         let path = root.join("handbook.yaml");
-        let text = match std::fs::read_to_string(&path) {
+        let text = match read_limited(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ConfigError::Missing(root.to_path_buf()));
             }
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        Self::parse(&text)
+        let config = Self::parse(&text)?;
+        config.check_theme(root, &text)?;
+        Ok(config)
     }
 
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let config: Config = if text.trim().is_empty() {
-            serde_saphyr::from_str("{}")
-        } else {
-            serde_saphyr::from_str(text)
-        }
-        .map_err(|e| {
+        let text = if text.trim().is_empty() { "{}" } else { text };
+        let config: Config = crate::yaml::from_str(text).map_err(|e| {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            let message = e.without_snippet().to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            ConfigError::Invalid {
-                file: "handbook.yaml".into(),
-                line,
-                column,
-                message,
-            }
+            invalid(line, column, crate::yaml::message(&e))
         })?;
         Ok(config.normalized())
+    }
+
+    /// The theme is `default` (compiled in) or a folder under `themes/`, named by its name
+    /// alone: a path could reach templates outside the handbook.
+    fn check_theme(&self, root: &Path, text: &str) -> Result<(), ConfigError> {
+        let name = self.theme.as_str();
+        let simple = !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\']);
+        let problem = if !simple {
+            format!("theme `{name}` is not a folder name under themes/")
+        } else if name != "default" && !root.join("themes").join(name).is_dir() {
+            format!(
+                "theme `{name}` not found: no folder themes/{name}/ (set `theme: default`, or add the theme folder)"
+            )
+        } else {
+            return Ok(());
+        };
+        // Parsed again, on this error path only, for where the value is written.
+        #[derive(Deserialize)]
+        struct ThemeAt {
+            theme: Option<Spanned<String>>,
+        }
+        let (line, column) = crate::yaml::from_str::<ThemeAt>(text)
+            .ok()
+            .and_then(|t| t.theme)
+            .map_or((1, 1), |t| (t.referenced.line(), t.referenced.column()));
+        Err(invalid(line, column, problem))
     }
 
     fn normalized(mut self) -> Self {
@@ -140,6 +169,34 @@ impl Config {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+}
+
+fn invalid(line: u64, column: u64, message: String) -> ConfigError {
+    ConfigError::Invalid {
+        file: "handbook.yaml".into(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Reads a text file of at most [`MAX_CONFIG_SIZE`] bytes, never more.
+fn read_limited(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    // Checked before opening: opening a FIFO would wait for a writer.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut text = String::new();
+    file.take(MAX_CONFIG_SIZE + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(std::io::Error::other(format!(
+            "larger than {}",
+            DEFAULT_MAX_PAGE_SIZE.display().si()
+        )));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -14,4 +14,6 @@ pub mod resolve;
 pub mod serve;
 pub mod site;
 pub mod suggest;
+pub mod walk;
 pub mod write;
+pub mod yaml;

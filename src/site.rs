@@ -54,7 +54,7 @@ impl Checked {
     /// The text of a file named in a diagnostic, for code frames: read again from disk, since
     /// pages do not keep their source (a 10,000-page handbook would hold it all in memory).
     pub fn source(&self, file: &str) -> Option<String> {
-        std::fs::read_to_string(self.root.join(file)).ok()
+        crate::walk::read_source(&self.root, file, self.site.config.max_page_size.as_u64())
     }
 }
 
@@ -80,38 +80,40 @@ pub fn today() -> jiff::civil::Date {
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
 }
 
-/// Files under `static/`, by output path.
-pub fn static_files(root: &Path) -> Result<Vec<(String, PathBuf)>, LoadError> {
+/// Files under `static/`, by output path, and what the walk reported (README, "Symlinks").
+pub fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
     let dir = root.join("static");
     if !dir.is_dir() {
-        return Ok(Vec::new());
+        return (Vec::new(), Vec::new());
     }
-    let (markdown, assets) = load::walk(&dir)?;
-    Ok(markdown
+    let walk = crate::walk::walk(root, &dir, "static");
+    let files = walk
+        .files
         .into_iter()
-        .chain(assets)
         .map(|rel| (rel.clone(), dir.join(rel)))
-        .collect())
+        .collect();
+    (files, walk.diagnostics)
 }
 
 /// Load, resolve and check. Renders nothing: this is all `check` does.
 pub fn check(options: &Options) -> Result<Checked, RunError> {
     let config = config(options)?;
-    let content = load::content(&options.root, options.html)?;
+    let content = load::content(&options.root, options.html, config.max_page_size)?;
     let mut diagnostics = content.diagnostics;
-    let theme = match Theme::load(&options.root, &config.theme) {
+    diagnostics.extend(content.listing.diagnostics);
+    let mut theme = match Theme::load(&options.root, &config.theme) {
         Ok(theme) => Some(theme),
         Err(d) => {
             diagnostics.push(d);
             None
         }
     };
-    let mut statics: BTreeSet<String> = static_files(&options.root)?
-        .into_iter()
-        .map(|(p, _)| p)
-        .collect();
+    let (statics, static_problems) = static_files(&options.root);
+    diagnostics.extend(static_problems);
+    let mut statics: BTreeSet<String> = statics.into_iter().map(|(p, _)| p).collect();
     if let Some(theme) = &theme {
         statics.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
+        diagnostics.extend(theme.diagnostics.iter().cloned());
     }
     let site = resolve::resolve(
         config,
@@ -121,6 +123,9 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
         options.drafts,
     );
     diagnostics.extend(crate::check::check(&site, today()));
+    if let Some(theme) = theme.as_mut() {
+        diagnostics.extend(theme.render_samples(&site));
+    }
     diagnostic::sort(&mut diagnostics);
     Ok(Checked {
         root: options.root.clone(),
@@ -210,7 +215,7 @@ pub fn build(options: &Options, output: &Path) -> Result<Checked, RunError> {
     if checked.has_errors() {
         return Ok(checked);
     }
-    let statics = static_files(&options.root)?;
+    let (statics, _) = static_files(&options.root);
     let Some(theme) = checked.theme.as_mut() else {
         return Ok(checked);
     };

@@ -34,6 +34,8 @@ pub enum Code {
     UnsafeUrl,
     OrphanPage,
     StalePage,
+    /// A symlink that points outside the handbook, loops or dangles: skipped (README, "Symlinks").
+    BadSymlink,
     /// A file that could not be read, a template that does not compile or render, a bad
     /// `handbook.yaml` (only `serve` reports that as a diagnostic; the other commands stop).
     Io,
@@ -58,6 +60,7 @@ impl Code {
             Code::UnsafeUrl => "unsafe-url",
             Code::OrphanPage => "orphan-page",
             Code::StalePage => "stale-page",
+            Code::BadSymlink => "bad-symlink",
             Code::Io => "io",
             Code::Template => "template",
             Code::Config => "config",

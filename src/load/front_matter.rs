@@ -222,7 +222,7 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
             ..FrontMatter::default()
         });
     }
-    let raw: Raw = serde_saphyr::from_str(yaml).map_err(|e| vec![yaml_error(cx, &e)])?;
+    let raw: Raw = crate::yaml::from_str(yaml).map_err(|e| vec![yaml_error(cx, &e)])?;
     let mut problems = Vec::new();
     let kind = raw.kind.as_ref().map_or(inferred, |k| k.value);
 
@@ -409,24 +409,8 @@ pub fn empty_meta(kind: Kind) -> Meta {
 /// Turns a serde-saphyr error into one diagnostic: a schema problem (wrong field or type)
 /// or a syntax problem (the YAML itself does not parse).
 fn yaml_error(cx: &Context, error: &serde_saphyr::Error) -> Diagnostic {
-    let message = plain_message(error);
-    use serde_saphyr::Error as E;
-    let schema = matches!(
-        error.without_snippet(),
-        E::Message { .. }
-            | E::Unexpected { .. }
-            | E::InvalidScalar { .. }
-            | E::NullIntoString { .. }
-            | E::InvalidBooleanStrict { .. }
-            | E::DuplicateMappingKey { .. }
-            | E::SerdeInvalidType { .. }
-            | E::SerdeInvalidValue { .. }
-            | E::SerdeInvalidLength { .. }
-            | E::SerdeUnknownVariant { .. }
-            | E::SerdeUnknownField { .. }
-            | E::SerdeMissingField { .. }
-    );
-    let code = if schema {
+    let message = crate::yaml::message(error);
+    let code = if crate::yaml::is_schema_error(error) {
         Code::FrontMatterSchema
     } else {
         Code::FrontMatterSyntax
@@ -449,17 +433,6 @@ fn yaml_error(cx: &Context, error: &serde_saphyr::Error) -> Diagnostic {
         }
     }
     diagnostic
-}
-
-/// The error's text without serde-saphyr's own snippet and position suffix: ours shows both.
-fn plain_message(error: &serde_saphyr::Error) -> String {
-    let text = error.without_snippet().to_string();
-    let first = text.lines().next().unwrap_or_default().trim();
-    let first = match first.rfind(" at line ") {
-        Some(at) => &first[..at],
-        None => first,
-    };
-    first.trim_end_matches(',').to_string()
 }
 
 fn between<'s>(text: &'s str, open: &str, close: &str) -> Option<&'s str> {

@@ -3,10 +3,12 @@
 
 pub mod front_matter;
 pub mod markdown;
+mod read;
 pub mod slug;
 
 use std::path::{Path, PathBuf};
 
+use bytesize::ByteSize;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -18,6 +20,19 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// Files that are not Markdown, relative to `content/` (images next to their page).
     pub assets: Vec<String>,
+    /// Problems of the pages, each named by its file.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the walk of `content/` found besides files: bad symlinks, FIFOs, unreadable folders.
+    pub listing: Listing,
+}
+
+/// The names under `content/` (nothing read yet): what [`content`] and `serve` load.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub markdown: Vec<String>,
+    pub assets: Vec<String>,
+    /// Files reached through a symlink, with the file each one is.
+    pub linked: Vec<(String, PathBuf)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -25,68 +40,42 @@ pub struct Content {
 pub enum LoadError {
     #[error("no content folder at {0}")]
     NoContent(PathBuf),
-    #[error("cannot read {path}: {source}")]
-    Walk {
-        path: PathBuf,
-        #[source]
-        source: walkdir::Error,
-    },
 }
 
-/// Files an editor leaves beside the real one while saving: never content.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
-}
+pub use crate::walk::is_ignored;
+pub use read::read_page;
 
-/// Lists the Markdown files and assets under `content_dir`, sorted, relative and `/`-separated.
-pub fn walk(content_dir: &Path) -> Result<(Vec<String>, Vec<String>), LoadError> {
+/// Lists the Markdown files and assets under `ROOT/content`, by the walk's rule for symlinks
+/// and odd files ([`crate::walk`]).
+pub fn list(root: &Path) -> Result<Listing, LoadError> {
+    let content_dir = root.join("content");
     if !content_dir.is_dir() {
-        return Err(LoadError::NoContent(content_dir.to_path_buf()));
+        return Err(LoadError::NoContent(content_dir));
     }
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
-    let entries = walkdir::WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in entries {
-        let entry = entry.map_err(|source| LoadError::Walk {
-            path: content_dir.to_path_buf(),
-            source,
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(content_dir) else {
-            continue;
-        };
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        if relative.ends_with(".md") {
-            markdown.push(relative);
-        } else {
-            assets.push(relative);
-        }
-    }
-    Ok((markdown, assets))
+    let walk = crate::walk::walk(root, &content_dir, "content");
+    let (markdown, assets) = walk.files.into_iter().partition(|p| p.ends_with(".md"));
+    Ok(Listing {
+        markdown,
+        assets,
+        linked: walk.linked,
+        diagnostics: walk.diagnostics,
+    })
 }
 
 /// Loads the whole content folder, reading and parsing files in parallel. `html`: render
 /// page bodies too (`build`, `serve`), or only collect what checking needs (`check`).
-pub fn content(root: &Path, html: bool) -> Result<Content, LoadError> {
+/// A page file larger than `max_size` bytes is an error and is not read.
+pub fn content(root: &Path, html: bool, max_size: ByteSize) -> Result<Content, LoadError> {
     let content_dir = root.join("content");
-    let (markdown, assets) = walk(&content_dir)?;
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = markdown
+    let mut listing = list(root)?;
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = listing
+        .markdown
         .par_iter()
-        .map(|path| read_page(&content_dir, path, html))
+        .map(|path| read_page(&content_dir, path, html, max_size))
         .collect();
     let mut content = Content {
-        assets,
+        assets: std::mem::take(&mut listing.assets),
+        listing,
         ..Content::default()
     };
     for (page, diagnostics) in results {
@@ -94,27 +83,6 @@ pub fn content(root: &Path, html: bool) -> Result<Content, LoadError> {
         content.diagnostics.extend(diagnostics);
     }
     Ok(content)
-}
-
-/// Reads and loads one Markdown file; a file that cannot be read is a diagnostic, not a panic.
-pub fn read_page(content_dir: &Path, path: &str, html: bool) -> (Option<Page>, Vec<Diagnostic>) {
-    let file = format!("content/{path}");
-    match std::fs::read(content_dir.join(path)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(source) => page(path, &source, html),
-            Err(_) => (None, vec![io_error(&file, "is not valid UTF-8")]),
-        },
-        Err(e) => (None, vec![io_error(&file, &format!("cannot be read: {e}"))]),
-    }
-}
-
-fn io_error(file: &str, what: &str) -> Diagnostic {
-    let pos = Pos {
-        line: 1,
-        column: 1,
-        bytes: 0..0,
-    };
-    Diagnostic::error(Code::Io, file, pos, format!("{file} {what}"))
 }
 
 /// Where a page sits decides its role and, without `kind:`, its kind.

@@ -6,8 +6,8 @@
 pub mod context;
 pub mod links;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use include_dir::{Dir, include_dir};
 use tera::{Context, Tera};
@@ -36,6 +36,8 @@ pub struct Theme {
     origins: HashMap<String, String>,
     /// Theme static files by output path.
     pub static_files: Vec<(String, Vec<u8>)>,
+    /// What walking the theme's and the site's template folders reported (bad symlinks).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// A file on disk or in the binary, with the name diagnostics give it.
@@ -52,13 +54,16 @@ impl Theme {
         let theme_dir = root.join("themes").join(theme);
         let mut templates: Vec<Source> = Vec::new();
         let mut static_files = Vec::new();
+        let mut diagnostics = Vec::new();
         if theme_dir.is_dir() {
             let origin = format!("themes/{theme}");
-            read_dir_files(&theme_dir.join("templates"), &mut |rel, bytes| {
+            let shown = format!("{origin}/templates");
+            read_dir_files(root, &shown, &mut diagnostics, &mut |rel, bytes| {
                 templates.push(source(&format!("{origin}/templates/{rel}"), rel, bytes)?);
                 Ok(())
             })?;
-            read_dir_files(&theme_dir.join("static"), &mut |rel, bytes| {
+            let shown = format!("{origin}/static");
+            read_dir_files(root, &shown, &mut diagnostics, &mut |rel, bytes| {
                 static_files.push((rel.to_string(), bytes));
                 Ok(())
             })?;
@@ -85,7 +90,7 @@ impl Theme {
             )
             .with_help("set `theme: default`, or add the theme folder"));
         }
-        read_dir_files(&root.join("templates"), &mut |rel, bytes| {
+        read_dir_files(root, "templates", &mut diagnostics, &mut |rel, bytes| {
             let overriding = source(&format!("templates/{rel}"), rel, bytes)?;
             templates.retain(|t| t.name != overriding.name);
             templates.push(overriding);
@@ -113,6 +118,7 @@ impl Theme {
             tera,
             origins,
             static_files,
+            diagnostics,
         })
     }
 
@@ -123,18 +129,24 @@ impl Theme {
             .insert("site", &context::site_context(site));
     }
 
+    /// Renders the first published page of each template, and the 404 page, and returns the
+    /// first failure: so `check` reports a template that compiles but fails to render (an
+    /// undefined variable) as `build` would (README, "Themes and templates").
+    pub fn render_samples(&mut self, site: &Site) -> Option<Diagnostic> {
+        self.set_site(site);
+        let mut tried = HashSet::new();
+        for i in (0..site.pages.len()).filter(|&i| site.is_published(i)) {
+            if tried.insert(template_of(site, i))
+                && let Err(d) = self.render_page(site, i)
+            {
+                return Some(d);
+            }
+        }
+        self.render_not_found().err()
+    }
+
     pub fn render_page(&self, site: &Site, i: PageIdx) -> Result<String, Diagnostic> {
-        let page = &site.pages[i];
-        let template = match page.role {
-            Role::Home => "home.html",
-            Role::List(_) => "list.html",
-            Role::Single => match page.kind() {
-                crate::model::Kind::Department => "department.html",
-                crate::model::Kind::Process => "process.html",
-                crate::model::Kind::Playbook => "playbook.html",
-                crate::model::Kind::Page => "page.html",
-            },
-        };
+        let template = template_of(site, i);
         let mut cx = Context::new();
         cx.insert("page", &context::page_context(site, i));
         self.tera
@@ -147,6 +159,21 @@ impl Theme {
         self.tera
             .render("404.html", &Context::new())
             .map_err(|e| template_error(&e, &self.origins))
+    }
+}
+
+/// The template that renders page `i`.
+fn template_of(site: &Site, i: PageIdx) -> &'static str {
+    let page = &site.pages[i];
+    match page.role {
+        Role::Home => "home.html",
+        Role::List(_) => "list.html",
+        Role::Single => match page.kind() {
+            crate::model::Kind::Department => "department.html",
+            crate::model::Kind::Process => "process.html",
+            crate::model::Kind::Playbook => "playbook.html",
+            crate::model::Kind::Page => "page.html",
+        },
     }
 }
 
@@ -185,38 +212,30 @@ fn files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
 /// What [`read_dir_files`] calls for each file.
 type FileVisitor<'a> = dyn FnMut(&str, Vec<u8>) -> Result<(), Diagnostic> + 'a;
 
-/// Calls `f(relative path, bytes)` for each file under `dir` (none if it does not exist).
-fn read_dir_files(dir: &Path, f: &mut FileVisitor) -> Result<(), Diagnostic> {
+/// Calls `f(relative path, bytes)` for each file under `root/shown` (none if it does not
+/// exist), walked by the one rule for symlinks (README, "Symlinks"); what the walk reports
+/// goes to `diagnostics`.
+fn read_dir_files(
+    root: &Path,
+    shown: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    f: &mut FileVisitor,
+) -> Result<(), Diagnostic> {
+    let dir = root.join(shown);
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| io_diagnostic(dir, &e.to_string()))?;
-        if !entry.file_type().is_file()
-            || crate::load::is_ignored(&entry.file_name().to_string_lossy())
-        {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .map(PathBuf::from)
-            .unwrap_or_default();
-        let bytes =
-            std::fs::read(entry.path()).map_err(|e| io_diagnostic(entry.path(), &e.to_string()))?;
-        f(&rel.to_string_lossy().replace('\\', "/"), bytes)?;
+    let walk = crate::walk::walk(root, &dir, shown);
+    diagnostics.extend(walk.diagnostics);
+    for rel in walk.files {
+        let path = dir.join(&rel);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            let file = format!("{shown}/{rel}");
+            Diagnostic::error(Code::Io, &file, start(), format!("cannot read {file}: {e}"))
+        })?;
+        f(&rel, bytes)?;
     }
     Ok(())
-}
-
-fn io_diagnostic(path: &Path, message: &str) -> Diagnostic {
-    let file = path.to_string_lossy();
-    Diagnostic::error(
-        Code::Io,
-        &file,
-        start(),
-        format!("cannot read {file}: {message}"),
-    )
 }
 
 /// A Tera error as a diagnostic on the template's own file and line.

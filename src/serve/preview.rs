@@ -21,6 +21,7 @@ use crate::model::{Page, PageIdx, Pos};
 use crate::render::Theme;
 use crate::resolve::{self, Site};
 use crate::site::{self, RunError, page_file, site_files, static_files};
+use crate::walk;
 
 use super::dependents::{Before, affected, same_place, sidebar};
 use crate::write::Contents;
@@ -54,6 +55,14 @@ pub struct Preview {
     site: Site,
     theme: Option<Theme>,
     statics: Vec<(String, PathBuf)>,
+    /// What the walk of `static/` reported (bad symlinks).
+    static_problems: Vec<Diagnostic>,
+    /// Every file under `content/` that is content (Markdown and assets), by the walk's rule.
+    listed: HashSet<String>,
+    /// Content files reached through a symlink, by the file they are: re-read when it changes.
+    linked: HashMap<PathBuf, Vec<String>>,
+    /// What the walk of `content/` reported (bad symlinks, FIFOs, unreadable folders).
+    walk_problems: Vec<Diagnostic>,
     /// Load problems (front matter, unreadable files) by content path, replaced as files change.
     load_problems: BTreeMap<String, Vec<Diagnostic>>,
     theme_problem: Option<Diagnostic>,
@@ -73,7 +82,7 @@ impl Preview {
     /// overlay. Only a missing root or `handbook.yaml` is.
     pub fn open(root: &Path) -> Result<(Preview, Rebuild), RunError> {
         let config = Config::load(root)?;
-        let content = load::content(root, true)?;
+        let content = load::content(root, true, config.max_page_size)?;
         let mut load_problems: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for d in content.diagnostics {
             let path = d
@@ -87,7 +96,9 @@ impl Preview {
             Ok(t) => (Some(t), None),
             Err(d) => (None, Some(d)),
         };
-        let statics = static_files(root)?;
+        let (statics, static_problems) = static_files(root);
+        let mut listing = content.listing;
+        listing.assets.clone_from(&content.assets);
         let site = resolve::resolve(
             config,
             content.pages,
@@ -100,6 +111,10 @@ impl Preview {
             site,
             theme,
             statics,
+            static_problems,
+            listed: HashSet::new(),
+            linked: HashMap::new(),
+            walk_problems: Vec::new(),
             load_problems,
             theme_problem,
             config_problem: None,
@@ -109,6 +124,7 @@ impl Preview {
             stale: true,
             files: Arc::new(HashMap::new()),
         };
+        preview.remember(listing);
         let report = preview.rebuild(Vec::new(), Vec::new(), true, true);
         Ok((preview, report))
     }
@@ -124,7 +140,7 @@ impl Preview {
 
     /// The source text of a file named in a diagnostic, for code frames.
     pub fn source(&self, file: &str) -> Option<String> {
-        std::fs::read_to_string(self.root.join(file)).ok()
+        walk::read_source(&self.root, file, self.site.config.max_page_size.as_u64())
     }
 
     /// Applies a batch of changed paths (absolute or relative to the root).
@@ -142,7 +158,12 @@ impl Preview {
             }
             if rel == "handbook.yaml" {
                 full = true;
-                self.reload_config();
+                if self.reload_config() {
+                    // Pages refused as too large (or read under a larger limit) are read again.
+                    rescan = true;
+                    content_changes
+                        .extend(self.listed.iter().filter(|p| p.ends_with(".md")).cloned());
+                }
             } else if rel.starts_with("templates/")
                 || rel == "templates"
                 || rel.starts_with("themes/")
@@ -151,19 +172,23 @@ impl Preview {
                 full = true;
                 self.reload_theme();
             } else if rel.starts_with("static/") || rel == "static" {
-                self.statics = static_files(&self.root).unwrap_or_default();
+                (self.statics, self.static_problems) = static_files(&self.root);
                 structural = true;
             } else if let Some(content) = rel.strip_prefix("content/") {
-                let is_dir = self.root.join(&rel).is_dir();
-                let was_dir = self
-                    .site
-                    .by_path
-                    .keys()
-                    .any(|p| p.starts_with(content) && p[content.len()..].starts_with('/'));
-                if is_dir || was_dir || !content.contains('.') {
-                    rescan = true;
-                } else {
+                // A plain file is content exactly when the walk would list it; anything else
+                // (a folder, a symlink, a file gone or odd) is left to the walk itself, so the
+                // preview never holds a page that `build` would skip (README, "Symlinks").
+                if walk::is_plain_file(&self.root.join("content"), content) {
+                    self.listed.insert(content.to_string());
                     content_changes.push(content.to_string());
+                } else {
+                    rescan = true;
+                    if content.ends_with(".md") {
+                        content_changes.push(content.to_string());
+                    }
+                }
+                if let Ok(real) = std::fs::canonicalize(self.root.join(&rel)) {
+                    content_changes.extend(self.linked.get(&real).into_iter().flatten().cloned());
                 }
             } else if rel == "content" {
                 rescan = true;
@@ -190,17 +215,23 @@ impl Preview {
         self.rebuild(content_changes, updates, full, structural)
     }
 
-    fn reload_config(&mut self) {
+    /// Reloads `handbook.yaml`; true when the page size limit changed.
+    fn reload_config(&mut self) -> bool {
         match Config::load(&self.root) {
             Ok(config) => {
                 self.config_problem = None;
                 let theme_changed = config.theme != self.site.config.theme;
+                let limit_changed = config.max_page_size != self.site.config.max_page_size;
                 self.site.config = config;
                 if theme_changed {
                     self.reload_theme();
                 }
+                limit_changed
             }
-            Err(e) => self.config_problem = Some(config_diagnostic(&e)),
+            Err(e) => {
+                self.config_problem = Some(config_diagnostic(&e));
+                false
+            }
         }
     }
 
@@ -217,11 +248,12 @@ impl Preview {
     /// Lists `content/` (names only, nothing read) and returns the Markdown paths added or
     /// removed since the last load: for folder renames and deletes.
     fn rescan_content(&mut self) -> Vec<String> {
-        let Ok((markdown, assets)) = load::walk(&self.root.join("content")) else {
+        let Ok(listing) = load::list(&self.root) else {
             return Vec::new();
         };
-        let now: HashSet<&String> = markdown.iter().collect();
-        let mut changed: Vec<String> = markdown
+        let now: HashSet<&String> = listing.markdown.iter().collect();
+        let mut changed: Vec<String> = listing
+            .markdown
             .iter()
             .filter(|p| !self.site.by_path.contains_key(*p))
             .cloned()
@@ -233,30 +265,40 @@ impl Preview {
                 .filter(|p| !now.contains(p))
                 .cloned(),
         );
-        self.site.assets = assets.into_iter().collect();
+        self.site.assets = listing.assets.iter().cloned().collect();
+        self.remember(listing);
         changed
+    }
+
+    /// Keeps what a walk of `content/` found, for the next batch of changes.
+    fn remember(&mut self, listing: load::Listing) {
+        self.listed = listing.markdown.into_iter().chain(listing.assets).collect();
+        self.linked.clear();
+        for (path, real) in listing.linked {
+            self.linked.entry(real).or_default().push(path);
+        }
+        self.walk_problems = listing.diagnostics;
     }
 
     /// Reads and parses the changed Markdown files (in parallel); a path whose file is gone
     /// maps to `None`. Non-Markdown paths come back as asset changes.
     fn read_changes(&self, paths: &[String]) -> (Vec<Update>, Vec<(String, bool)>) {
         let content_dir = self.root.join("content");
+        let limit = self.site.config.max_page_size;
+        // Every path that is not a plain file was walked again before this: `listed` is fresh.
+        let exists = |p: &str| walk::is_plain_file(&content_dir, p) || self.listed.contains(p);
         let (markdown, assets): (Vec<&String>, Vec<&String>) =
             paths.iter().partition(|p| p.ends_with(".md"));
         let updates = markdown
             .par_iter()
             .map(|path| {
-                let exists = content_dir.join(path).is_file();
                 (
                     path.to_string(),
-                    exists.then(|| load::read_page(&content_dir, path, true)),
+                    exists(path).then(|| load::read_page(&content_dir, path, true, limit)),
                 )
             })
             .collect();
-        let assets = assets
-            .into_iter()
-            .map(|p| (p.clone(), content_dir.join(p).is_file()))
-            .collect();
+        let assets = assets.into_iter().map(|p| (p.clone(), exists(p))).collect();
         (updates, assets)
     }
 
@@ -313,6 +355,11 @@ impl Preview {
 
         let mut diagnostics: Vec<Diagnostic> =
             self.load_problems.values().flatten().cloned().collect();
+        diagnostics.extend(self.walk_problems.iter().cloned());
+        diagnostics.extend(self.static_problems.iter().cloned());
+        if let (Some(theme), None) = (&self.theme, &self.theme_problem) {
+            diagnostics.extend(theme.diagnostics.iter().cloned());
+        }
         diagnostics.extend(self.theme_problem.clone());
         diagnostics.extend(self.config_problem.clone());
         diagnostics.extend(crate::check::check(&self.site, site::today()));

@@ -1,0 +1,155 @@
+//! Reading one page file: only a regular file, only up to `max_page_size` (README, "Limits"),
+//! and bytes that are not UTF-8 named at the first bad one.
+
+use std::io::Read;
+use std::path::Path;
+
+use bytesize::ByteSize;
+
+use super::{LineIndex, page};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Page, Pos};
+
+/// Reads and loads one Markdown file; a file that cannot be read is a diagnostic, not a panic.
+/// A file that is not valid UTF-8 is still loaded (its bad bytes replaced), so links to it
+/// resolve and its one mistake is one diagnostic.
+pub fn read_page(
+    content_dir: &Path,
+    path: &str,
+    html: bool,
+    max_size: ByteSize,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let file = format!("content/{path}");
+    let problem = match read_limited(&content_dir.join(path), max_size.as_u64()) {
+        Ok(bytes) => return decode(path, bytes, html),
+        Err(ReadError::TooLarge(size)) => {
+            let size = match size {
+                Some(size) => format!("is {}", ByteSize::b(size).display().si()),
+                None => "grew".into(),
+            };
+            let message = format!(
+                "{file} {size}, over the {} limit for a page; it was not read",
+                max_size.display().si()
+            );
+            io_error(&file, &message)
+                .with_help("split the page, or raise `max_page_size` in handbook.yaml")
+        }
+        Err(ReadError::NotAFile) => io_error(
+            &file,
+            &format!("{file} is not a regular file (a FIFO, socket or device)"),
+        ),
+        // Deleted since the walk listed it: simply not there.
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return (None, vec![]),
+        Err(ReadError::Io(e)) => io_error(&file, &format!("{file} cannot be read: {e}")),
+    };
+    // The page exists, empty, so links to it do not each report it missing.
+    let (page, _) = page(path, "", html);
+    (page, vec![problem])
+}
+
+/// A page from its bytes; see [`read_page`] for bytes that are not UTF-8.
+fn decode(path: &str, bytes: Vec<u8>, html: bool) -> (Option<Page>, Vec<Diagnostic>) {
+    let file = format!("content/{path}");
+    match String::from_utf8(bytes) {
+        Ok(source) => page(path, &source, html),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // The bytes before the first bad one are valid, so this cannot fail.
+            let prefix = std::str::from_utf8(valid).unwrap_or_default();
+            let pos = LineIndex::new(prefix).pos(prefix.len(), 1);
+            let message = format!(
+                "{file} is not valid UTF-8: the byte at line {}, column {} is not part of any character",
+                pos.line, pos.column
+            );
+            let problem = Diagnostic::error(Code::Io, &file, pos, message)
+                .with_help("save the file as UTF-8");
+            let source = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let (page, mut diagnostics) = page(path, &source, html);
+            diagnostics.insert(0, problem);
+            (page, diagnostics)
+        }
+    }
+}
+
+#[derive(Debug)]
+enum ReadError {
+    /// Larger than the limit: its size when known before reading.
+    TooLarge(Option<u64>),
+    NotAFile,
+    Io(std::io::Error),
+}
+
+/// Reads a regular file of at most `limit` bytes. The size is checked before reading, and the
+/// read stops past the limit anyway, for a file that grows meanwhile.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    // Checked before opening: opening a FIFO would wait for a writer.
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge(Some(meta.len())));
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    read_at_most(file, limit)
+}
+
+fn read_at_most(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(None));
+    }
+    Ok(bytes)
+}
+
+fn io_error(file: &str, message: &str) -> Diagnostic {
+    Diagnostic::error(Code::Io, file, Pos::default(), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_stops_past_the_limit() {
+        let endless = std::io::repeat(b'a');
+        assert!(matches!(
+            read_at_most(endless, 1_000),
+            Err(ReadError::TooLarge(None))
+        ));
+        assert_eq!(read_at_most(&b"abc"[..], 3).unwrap(), b"abc");
+    }
+
+    #[test]
+    fn bad_utf8_names_the_first_bad_byte_and_keeps_the_page() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("x.md"),
+            b"\xef\xbb\xbf# T\xc3\xa9\n\nab\xffcd [x](y.md)\n",
+        )
+        .unwrap();
+        let (page, diags) = read_page(tmp.path(), "x.md", false, ByteSize::mb(1));
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!((diags[0].line, diags[0].column), (3, 3));
+        assert!(diags[0].message.contains("line 3, column 3"));
+        let page = page.unwrap();
+        assert_eq!(page.title, "T\u{e9}");
+        assert_eq!((page.links[0].pos.line, page.links[0].pos.column), (3, 11));
+    }
+
+    #[test]
+    fn too_large_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("x.md"), "a".repeat(2_000)).unwrap();
+        let (page, diags) = read_page(tmp.path(), "x.md", false, ByteSize::kb(1));
+        assert_eq!(page.unwrap().title, "x", "an empty page stands in for it");
+        assert_eq!(
+            diags[0].message,
+            "content/x.md is 2.0 kB, over the 1.0 kB limit for a page; it was not read"
+        );
+    }
+}

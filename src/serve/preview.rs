@@ -132,6 +132,8 @@ impl Preview {
         let mut full = false;
         let mut content_changes: Vec<String> = Vec::new();
         let mut rescan = false;
+        // `content/` itself went or came back: any page in it may differ.
+        let mut reread = false;
         // Files appear or go: links elsewhere may start or stop resolving.
         let mut structural = false;
         for path in changed {
@@ -167,10 +169,11 @@ impl Preview {
                 }
             } else if rel == "content" {
                 rescan = true;
+                reread = true;
             }
         }
         if rescan {
-            content_changes.extend(self.rescan_content());
+            content_changes.extend(self.rescan_content(reread));
         }
         content_changes.sort();
         content_changes.dedup();
@@ -215,15 +218,21 @@ impl Preview {
     }
 
     /// Lists `content/` (names only, nothing read) and returns the Markdown paths added or
-    /// removed since the last load: for folder renames and deletes.
-    fn rescan_content(&mut self) -> Vec<String> {
-        let Ok((markdown, assets)) = load::walk(&self.root.join("content")) else {
-            return Vec::new();
+    /// removed since the last load (for folder renames and deletes), or with `everything`,
+    /// every path there was or is.
+    fn rescan_content(&mut self, everything: bool) -> Vec<String> {
+        let dir = self.root.join("content");
+        let (markdown, assets) = match load::walk(&dir) {
+            Ok(found) => found,
+            // Deleted: every page goes (and the overlay says what that breaks).
+            Err(_) if !dir.exists() => (Vec::new(), Vec::new()),
+            // Changing under the walk: the events of that change bring another rescan.
+            Err(_) => return Vec::new(),
         };
         let now: HashSet<&String> = markdown.iter().collect();
         let mut changed: Vec<String> = markdown
             .iter()
-            .filter(|p| !self.site.by_path.contains_key(*p))
+            .filter(|p| everything || !self.site.by_path.contains_key(*p))
             .cloned()
             .collect();
         changed.extend(

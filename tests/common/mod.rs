@@ -1,6 +1,8 @@
 //! Helpers shared by the whole-command tests.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 

@@ -23,26 +23,29 @@ fn very_long_urls_get_a_4xx_and_the_server_goes_on() {
     let server = start(free_port());
     let long = "a".repeat(100 * 1024);
     let segments = "/a".repeat(20_000);
+    // Past 64 KB a URI is refused before it reaches the handler (414); below, it is looked up
+    // and not found (404, the theme's page).
     let cases = [
-        ("a 100 KB path", format!("/{long}")),
-        ("a 100 KB query", format!("/tools/?q={long}")),
-        ("a 100 KB fragment-like tail", format!("/tools/%23{long}")),
-        ("20,000 path segments", format!("{segments}/")),
-        ("20,000 `..` segments", "/..".repeat(20_000)),
+        ("a 100 KB path", format!("/{long}"), 414),
+        ("a 100 KB query", format!("/tools/?q={long}"), 414),
         (
-            "a 60 KB path (under the URI limit)",
-            format!("/{}", &long[..60 * 1024]),
+            "a 100 KB encoded fragment",
+            format!("/tools/%23{long}"),
+            414,
         ),
+        ("20,000 path segments", format!("{segments}/"), 404),
+        ("20,000 `..` segments", "/..".repeat(20_000), 404),
+        ("a 60 KB path", format!("/{}", &long[..60 * 1024]), 404),
     ];
-    for (what, path) in &cases {
+    for (what, path, expected) in &cases {
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
             server.addr
         );
         let (status, body) = server.request(request.as_bytes());
-        assert!(
-            (400..500).contains(&status),
-            "{what}: expected a 4xx within the read timeout, got status {status}"
+        assert_eq!(
+            status, *expected,
+            "{what} (0: no answer within the read timeout)"
         );
         assert!(!body.contains("TOP SECRET"), "{what}");
         still_serves(&server, what);

@@ -101,7 +101,7 @@ sed 's/^/  /' "$URLS"
 # --- load -------------------------------------------------------------------
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "oha: $DURATION, $CONNECTIONS connections, $(nproc) CPUs, load average before: $load_before"
-oha --no-tui --output-format json -z "$DURATION" -c "$CONNECTIONS" --urls-from-file "$URLS" \
+oha --no-tui --output-format json -z "$DURATION" -w -c "$CONNECTIONS" --urls-from-file "$URLS" \
     > "$WORK/oha.json" || fail "oha failed"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 stop_server

@@ -30,7 +30,7 @@ fail() { printf '\nBENCHMARK FAILURE: %s\n' "$*" >&2; exit 1; }
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed to generate the site"
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v oha >/dev/null 2>&1; then
-    log "oha is not installed: cargo install oha --locked (a few minutes, once)"
+    log "oha is not installed: cargo install oha --locked (once; a long compile)"
     cargo install oha --locked || fail "could not install oha; install it with: cargo install oha --locked"
 fi
 

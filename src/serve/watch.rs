@@ -150,3 +150,36 @@ fn relevant(root: &Path, path: &Path) -> bool {
     let first = rel.split(['/', '\\']).next().unwrap_or_default();
     first == "handbook.yaml" || FOLDERS.contains(&first)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::relevant;
+
+    #[test]
+    fn only_the_handbooks_own_files_are_relevant() {
+        let root = Path::new("/site");
+        for yes in [
+            "/site/handbook.yaml",
+            "/site/content",
+            "/site/content/a/b.md",
+            "/site/static/logo.png",
+            "/site/templates",
+            "/site/themes/x/templates/page.html",
+        ] {
+            assert!(relevant(root, Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "/site/public/index.html",
+            "/site/.git/index",
+            "/site/README.md",
+            "/site/content/.page.md.swp",
+            "/site/content/page.md~",
+            "/site/content/4913",
+            "/elsewhere/content/a.md",
+        ] {
+            assert!(!relevant(root, Path::new(no)), "{no}");
+        }
+    }
+}

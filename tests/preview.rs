@@ -193,6 +193,19 @@ fn incremental_rebuilds_equal_full_rebuilds() {
             .contains_key("departments/sales/team/roles/index.html")
     );
 
+    // `content/` replaced by another tree, reported only as `content` (the events inside a
+    // folder renamed into place never come): every page is read again.
+    edit(&mut preview, &root, &["content"], || {
+        let staged = root.with_file_name("staged");
+        copy_tree(&root.join("content"), &staged);
+        let tools = std::fs::read_to_string(staged.join("tools.md")).unwrap();
+        let tools = tools.replacen("\n## ", "\nOnly this, in the new tree.\n\n## ", 1);
+        std::fs::write(staged.join("tools.md"), tools).unwrap();
+        std::fs::remove_dir_all(root.join("content")).unwrap();
+        std::fs::rename(&staged, root.join("content")).unwrap();
+    });
+    assert!(html(&preview, "tools/index.html").contains("Only this, in the new tree."));
+
     // A template override renders everything.
     let report = edit(&mut preview, &root, &["templates/page.html"], || {
         std::fs::create_dir_all(root.join("templates")).unwrap();

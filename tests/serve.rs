@@ -3,155 +3,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{copy_tree, repo};
-
-const PATIENCE: Duration = Duration::from_secs(30);
-
-struct Server {
-    child: Child,
-    addr: String,
-    lines: mpsc::Receiver<String>,
-    _tmp: tempfile::TempDir,
-    root: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn site() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&repo().join("content"), &root.join("content"));
-    std::fs::copy(repo().join("handbook.yaml"), root.join("handbook.yaml")).unwrap();
-    std::fs::create_dir_all(root.join("static")).unwrap();
-    std::fs::write(root.join("static/hello.txt"), "hello from static").unwrap();
-    std::fs::write(tmp.path().join("secret.txt"), "TOP SECRET outside the site").unwrap();
-    (tmp, root)
-}
-
-fn start(port: u16) -> Server {
-    start_with(port, &[])
-}
-
-fn start_with(port: u16, flags: &[&str]) -> Server {
-    let (tmp, root) = site();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["serve", "--port", &port.to_string()])
-        .args(flags)
-        .arg("--root")
-        .arg(&root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + PATIENCE;
-    let mut seen = Vec::new();
-    while Instant::now() < deadline {
-        if let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) {
-            if let Some(url) = line.split(" at http://").nth(1) {
-                let addr = url.split('/').next().unwrap().to_string();
-                return Server {
-                    child,
-                    addr,
-                    lines,
-                    _tmp: tmp,
-                    root,
-                };
-            }
-            seen.push(line);
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("serve did not start: {seen:?}");
-}
-
-impl Server {
-    /// A raw HTTP/1.0 GET (so the body is not chunked): status and body.
-    fn get(&self, path: &str) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        write!(stream, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
-        let mut response = Vec::new();
-        let _ = stream.read_to_end(&mut response);
-        let response = String::from_utf8_lossy(&response).into_owned();
-        let status = response
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    fn headers(&self, path: &str) -> String {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        write!(stream, "GET {path} HTTP/1.0\r\n\r\n").unwrap();
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response);
-        response
-            .split("\r\n\r\n")
-            .next()
-            .unwrap_or_default()
-            .to_lowercase()
-    }
-
-    fn wait_for(&self, what: &str, path: &str, ok: impl Fn(u16, &str) -> bool) {
-        let deadline = Instant::now() + PATIENCE;
-        let mut last = (0, String::new());
-        while Instant::now() < deadline {
-            last = self.get(path);
-            if ok(last.0, &last.1) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "timed out waiting for {what} at {path}; last status {}",
-            last.0
-        );
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.root.join(rel)
-    }
-}
-
-fn edit(path: &Path, f: impl FnOnce(String) -> String) {
-    let text = std::fs::read_to_string(path).unwrap();
-    std::fs::write(path, f(text)).unwrap();
-}
+use common::server::{PATIENCE, edit, free_port, start, start_with};
 
 #[test]
 fn edits_additions_deletions_and_template_changes_are_served() {
@@ -201,7 +56,7 @@ fn edits_additions_deletions_and_template_changes_are_served() {
 
 #[test]
 fn poll_mode_sees_edits_without_file_system_events() {
-    let server = start_with(free_port(), &["--poll"]);
+    let server = start_with(free_port(), &["--poll"], |_| {});
     // Polling compares modification times in whole seconds (notify's PollWatcher): an edit in
     // the same second as the first scan would look unchanged.
     std::thread::sleep(Duration::from_millis(1100));
@@ -270,7 +125,7 @@ fn broken_front_matter_shows_an_overlay_on_every_page_until_fixed() {
             "{page} carries the overlay"
         );
     }
-    assert_eq!(server.child_status(), None, "the server is still running");
+    assert!(server.is_running(), "the server is still running");
 
     std::fs::write(&tools, original).unwrap();
     server.wait_for("the overlay to clear", "/departments/sales/", |s, b| {
@@ -350,7 +205,7 @@ fn no_request_reaches_a_file_outside_the_site() {
 fn binds_to_localhost_by_default_and_moves_on_when_the_port_is_taken() {
     let port = free_port();
     let _taken = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
-    let mut server = start(port);
+    let server = start(port);
     assert!(
         server.addr.starts_with("127.0.0.1:"),
         "default bind is 127.0.0.1, got {}",
@@ -360,11 +215,11 @@ fn binds_to_localhost_by_default_and_moves_on_when_the_port_is_taken() {
     assert_eq!(server.get("/").0, 200);
 
     // Ctrl-C stops it cleanly.
-    let pid = server.child.id().to_string();
+    let pid = server.pid().to_string();
     Command::new("kill").args(["-INT", &pid]).status().unwrap();
     let deadline = Instant::now() + PATIENCE;
     let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
+        if let Some(status) = server.exited() {
             break status;
         }
         assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
@@ -373,16 +228,4 @@ fn binds_to_localhost_by_default_and_moves_on_when_the_port_is_taken() {
     assert!(status.success(), "{status:?}");
     let said: Vec<String> = server.lines.try_iter().collect();
     assert!(said.iter().any(|l| l.contains("stopped")), "{said:?}");
-}
-
-impl Server {
-    fn child_status(&self) -> Option<i32> {
-        // `try_wait` needs `&mut`; a zero-signal kill answers "still there?" without it.
-        let alive = Command::new("kill")
-            .args(["-0", &self.child.id().to_string()])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if alive { None } else { Some(1) }
-    }
 }

@@ -6,14 +6,13 @@
 mod dependents;
 pub mod http;
 pub mod preview;
+mod watch;
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::DebounceEventResult;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_livereload::{LiveReloadLayer, Reloader};
 
@@ -31,8 +30,6 @@ pub struct Options {
     pub poll: bool,
 }
 
-/// How long the watcher waits for a burst of events (an editor's save) to settle.
-const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How many ports after `--port` to try when it is taken.
 const PORT_TRIES: u16 = 10;
 
@@ -53,12 +50,10 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         let (listener, addr) = bind(options.bind, options.port).await?;
         let livereload = LiveReloadLayer::new();
         let reloader = livereload.reloader();
-        let _watcher = watch(
+        watch::spawn(
             &root,
             options.poll,
-            Arc::clone(&preview),
-            Arc::clone(&shared),
-            reloader,
+            rebuild_on_change(Arc::clone(&preview), Arc::clone(&shared), reloader),
         )?;
 
         let state = Arc::clone(&shared);
@@ -111,43 +106,13 @@ async fn bind(ip: IpAddr, port: u16) -> anyhow::Result<(tokio::net::TcpListener,
     ))
 }
 
-/// The folders and files a handbook is made of; the output and `.git` are never watched.
-fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
-    let mut paths = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
-    for dir in ["content", "static", "templates", "themes"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            paths.push((path, RecursiveMode::Recursive));
-        }
-    }
-    paths
-}
-
-type Watcher = Box<dyn std::any::Any + Send>;
-
-fn watch(
-    root: &Path,
-    poll: bool,
+/// Rebuilds after each batch of changed files, publishes the result and reloads browsers.
+fn rebuild_on_change(
     preview: Arc<Mutex<Preview>>,
     shared: Shared,
     reloader: Reloader,
-) -> anyhow::Result<Watcher> {
-    let root_for_events = root.to_path_buf();
-    let handler = move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
-        // Reading is not changing: our own directory walks and every reader's opens would
-        // otherwise come back as events and trigger rebuilds of their own.
-        let mut paths: Vec<PathBuf> = events
-            .into_iter()
-            .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
-            .flat_map(|e| e.event.paths)
-            .collect();
-        paths.retain(|p| relevant(&root_for_events, p));
-        paths.sort();
-        paths.dedup();
-        if paths.is_empty() {
-            return;
-        }
+) -> impl FnMut(Vec<PathBuf>) + Send + 'static {
+    move |paths| {
         let started = Instant::now();
         let Ok(mut preview) = preview.lock() else {
             return;
@@ -159,47 +124,7 @@ fn watch(
         }
         reloader.reload();
         print_report(&preview, &report, started.elapsed());
-    };
-    if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(200));
-        let mut debouncer = notify_debouncer_full::new_debouncer_opt::<
-            _,
-            notify::PollWatcher,
-            notify_debouncer_full::NoCache,
-        >(
-            DEBOUNCE,
-            None,
-            handler,
-            notify_debouncer_full::NoCache,
-            config,
-        )?;
-        for (path, mode) in watched(root) {
-            debouncer.watch(&path, mode)?;
-        }
-        Ok(Box::new(debouncer))
-    } else {
-        let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, handler)?;
-        for (path, mode) in watched(root) {
-            debouncer.watch(&path, mode)?;
-        }
-        Ok(Box::new(debouncer))
     }
-}
-
-/// Events worth a rebuild: not the output, not `.git`, not an editor's temp file.
-fn relevant(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else {
-        return false;
-    };
-    let rel = rel.to_string_lossy();
-    let first = rel.split(['/', '\\']).next().unwrap_or_default();
-    if rel.split(['/', '\\']).any(crate::load::is_ignored) {
-        return false;
-    }
-    matches!(
-        first,
-        "content" | "static" | "templates" | "themes" | "handbook.yaml"
-    )
 }
 
 fn snapshot(preview: &Preview) -> Snapshot {

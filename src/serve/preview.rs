@@ -148,6 +148,8 @@ impl Preview {
         let mut full = false;
         let mut content_changes: Vec<String> = Vec::new();
         let mut rescan = false;
+        // `content/` itself went or came back: any page in it may differ.
+        let mut reread = false;
         // Files appear or go: links elsewhere may start or stop resolving.
         let mut structural = false;
         for path in changed {
@@ -192,10 +194,11 @@ impl Preview {
                 }
             } else if rel == "content" {
                 rescan = true;
+                reread = true;
             }
         }
         if rescan {
-            content_changes.extend(self.rescan_content());
+            content_changes.extend(self.rescan_content(reread));
         }
         content_changes.sort();
         content_changes.dedup();
@@ -246,16 +249,16 @@ impl Preview {
     }
 
     /// Lists `content/` (names only, nothing read) and returns the Markdown paths added or
-    /// removed since the last load: for folder renames and deletes.
-    fn rescan_content(&mut self) -> Vec<String> {
-        let Ok(listing) = load::list(&self.root) else {
-            return Vec::new();
-        };
+    /// removed since the last load (for folder renames and deletes), or with `everything`,
+    /// every path there was or is.
+    fn rescan_content(&mut self, everything: bool) -> Vec<String> {
+        // No `content/` (deleted): every page goes, and the overlay says what that breaks.
+        let listing = load::list(&self.root).unwrap_or_default();
         let now: HashSet<&String> = listing.markdown.iter().collect();
         let mut changed: Vec<String> = listing
             .markdown
             .iter()
-            .filter(|p| !self.site.by_path.contains_key(*p))
+            .filter(|p| everything || !self.site.by_path.contains_key(*p))
             .cloned()
             .collect();
         changed.extend(

@@ -1,6 +1,8 @@
 //! Helpers shared by the whole-command tests.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -10,6 +12,25 @@ pub fn repo() -> PathBuf {
 
 pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
+}
+
+/// Whether a test that needs something from outside the repository (a browser, a corpus) runs.
+/// It is skipped only when `skip_var=1` asks for it, and then says so on the terminal: written
+/// to stderr directly, which the test harness does not capture as it does `eprintln!`. Without
+/// the variable, `missing` (what is not there, if anything) fails the test.
+pub fn runs(test: &str, skip_var: &str, missing: Option<String>) -> bool {
+    use std::io::Write;
+    if std::env::var(skip_var).is_ok_and(|v| v == "1") {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: {skip_var}=1 asks to skip it"
+        );
+        return false;
+    }
+    if let Some(missing) = missing {
+        panic!("{test} cannot run: {missing}; set {skip_var}=1 to skip it");
+    }
+    true
 }
 
 /// Copies a folder tree (a fixture) so a test can change it.

@@ -32,6 +32,8 @@ pub enum Code {
     LinkOutsideRoot,
     InvalidAlias,
     UnsafeUrl,
+    DuplicateAnchor,
+    UndefinedReference,
     OrphanPage,
     StalePage,
     /// A file that could not be read, a template that does not compile or render, a bad
@@ -56,6 +58,8 @@ impl Code {
             Code::LinkOutsideRoot => "link-outside-root",
             Code::InvalidAlias => "invalid-alias",
             Code::UnsafeUrl => "unsafe-url",
+            Code::DuplicateAnchor => "duplicate-anchor",
+            Code::UndefinedReference => "undefined-reference",
             Code::OrphanPage => "orphan-page",
             Code::StalePage => "stale-page",
             Code::Io => "io",

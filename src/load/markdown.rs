@@ -1,56 +1,35 @@
 //! Markdown to HTML in one pass, collecting what the resolver needs: headings with their ids,
-//! every link with its source position, and raw-HTML anchors.
+//! every link with its source position, the anchors the body publishes, and reference links
+//! whose label has no definition.
 //!
 //! Links cannot be rewritten yet (their targets are resolved later, against the whole site),
-//! so each link destination is written into the HTML as a marker `@hb@N@`, N being the link's
-//! index in [`Parsed::links`]. [`crate::render`] swaps markers for resolved URLs, which keeps
-//! Markdown parsed exactly once per page, in `build` and in every `serve` rebuild.
+//! so the HTML is written with each destination as the page wrote it, and the byte range where
+//! it lands is recorded ([`crate::model::Body`]; how, and why no placeholder text is involved:
+//! [`super::html_writer`]). Markdown is parsed exactly once per page, in `build` and in every
+//! `serve` rebuild.
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::ops::Range;
 
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::html_writer::{self, Mark};
+use super::raw_html::{self, Unit};
 use super::slug::Slugger;
-use crate::model::{Heading, LinkForm};
+use crate::model::{AnchorKind, Body, Heading, LinkForm, ReferenceForm};
 
-/// What one page body yields.
+/// What one page body yields. Offsets are bytes into the body (the caller turns them into
+/// positions).
 #[derive(Debug, Default)]
 pub struct Parsed {
-    pub html: String,
+    pub body: Body,
     pub headings: Vec<Heading>,
-    pub html_anchors: Vec<String>,
-    /// Links with byte offsets into the body (the caller turns them into positions).
+    /// Every id the body publishes, in document order, with where it is written.
+    pub anchors: Vec<(String, AnchorKind, usize)>,
+    /// Links with where their destination is written.
     pub links: Vec<(String, LinkForm, usize)>,
-}
-
-const MARKER: &str = "@hb@";
-
-pub fn marker(index: usize) -> String {
-    format!("{MARKER}{index}@")
-}
-
-/// Calls `url(i)` for each marker `@hb@i@` in `html` and writes the result in its place.
-pub fn replace_markers(html: &str, mut url: impl FnMut(usize) -> String) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 8);
-    let mut rest = html;
-    while let Some(at) = rest.find(MARKER) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + MARKER.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match (
-            after[..digits].parse::<usize>(),
-            after.as_bytes().get(digits),
-        ) {
-            (Ok(i), Some(b'@')) => {
-                out.push_str(&url(i));
-                rest = &after[digits + 1..];
-            }
-            _ => {
-                out.push_str(MARKER);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    /// Reference links whose label has no definition, with where the label is written.
+    pub undefined: Vec<(String, ReferenceForm, usize)>,
 }
 
 /// The scheme of a URL that runs code or smuggles a document when followed (`javascript:`,
@@ -115,19 +94,31 @@ fn options() -> Options {
 pub fn parse(body: &str, html: bool) -> Parsed {
     let mut parsed = Parsed::default();
     let mut slugger = Slugger::default();
-    let mut iter = Parser::new_ext(body, options()).into_offset_iter();
+    let mut broken: Vec<(Range<usize>, LinkType, String)> = Vec::new();
+    let on_broken = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
+        broken.push((link.span, link.link_type, link.reference.into_string()));
+        None
+    };
+    let mut iter = Parser::new_with_broken_link_callback(body, options(), Some(on_broken))
+        .into_offset_iter();
     let mut events: Vec<Event> = Vec::with_capacity(if html { body.len() / 16 } else { 0 });
+    // Per event index: what rendering rewrites in its output.
+    let mut marks: Vec<(usize, Mark)> = Vec::new();
     // The open heading's explicit `{#id}`, if any.
     let mut explicit_id: Option<String> = None;
-    // Reference links share the definition's link, so it is reported once, at the definition.
-    let mut definitions: Vec<(usize, usize)> = Vec::new();
-    // The open heading: its event index, its text, and its text as GitHub slugs it (without
-    // image alt text, which is not text content), and how many images deep we are in it.
-    let mut heading: Option<(usize, String, String)> = None;
+    // Reference links share the definition's link, so it is reported once, at the definition:
+    // definition offset -> link index.
+    let mut definitions: HashMap<usize, usize> = HashMap::new();
+    // The open heading: its event index, its source range, its text, and its text as GitHub
+    // slugs it (without image alt text, which is not text content).
+    let mut heading: Option<(usize, Range<usize>, String, String)> = None;
+    // How many images deep we are in a heading.
     let mut in_image = 0usize;
     // Per open link or image: the index of an inline one and where its text ends so far. Its
     // destination starts after the `](` that follows the text (a title may hold `](` too).
     let mut open: Vec<Option<(usize, usize)>> = Vec::new();
+    // The open HTML block, gathered whole: the parser hands it over one line at a time.
+    let mut html_block: Option<Unit> = None;
 
     while let Some((event, range)) = iter.next() {
         if let Event::End(TagEnd::Link | TagEnd::Image) = event {
@@ -142,69 +133,93 @@ pub fn parse(body: &str, html: bool) -> Parsed {
         if let Event::Start(Tag::Link { .. } | Tag::Image { .. }) = event {
             open.push(None);
         }
+        let mut mark = None;
+        if let Event::Start(
+            tag @ (Tag::Link {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }
+            | Tag::Image {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }),
+        ) = &event
+        {
+            let def = iter.reference_definitions().get(id).map(|d| d.span.start);
+            let links = Links {
+                parsed: &mut parsed,
+                definitions: &mut definitions,
+                open: &mut open,
+                body,
+            };
+            let image = matches!(tag, Tag::Image { .. });
+            mark = links
+                .take(*link_type, dest_url, range.clone(), def, image)
+                .map(Mark::Link);
+        }
         let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
-                let links = Links {
-                    parsed: &mut parsed,
-                    definitions: &mut definitions,
-                    open: &mut open,
-                    body,
-                };
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: links.take(link_type, dest_url, range.clone(), def, false),
-                    title,
-                    id,
-                })
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(Unit::default());
+                event
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
-                let links = Links {
-                    parsed: &mut parsed,
-                    definitions: &mut definitions,
-                    open: &mut open,
-                    body,
-                };
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: links.take(link_type, dest_url, range.clone(), def, true),
-                    title,
-                    id,
-                })
+            Event::Html(ref chunk) if html_block.is_some() => {
+                if let Some(unit) = html_block.as_mut() {
+                    unit.push(chunk, range.clone(), body);
+                }
+                continue;
             }
-            Event::Html(html) => Event::Html(raw_html(&mut parsed, html, range.start)),
-            Event::InlineHtml(html) => Event::InlineHtml(raw_html(&mut parsed, html, range.start)),
+            Event::End(TagEnd::HtmlBlock) => {
+                let unit = html_block.take().unwrap_or_default();
+                if html {
+                    marks.push((events.len(), raw_html(&mut parsed, &unit)));
+                    events.push(Event::Html(unit.text.into()));
+                } else {
+                    raw_html(&mut parsed, &unit);
+                }
+                event
+            }
+            Event::Html(chunk) | Event::InlineHtml(chunk) => {
+                let mut unit = Unit::default();
+                unit.push(&chunk, range.clone(), body);
+                mark = Some(raw_html(&mut parsed, &unit));
+                Event::InlineHtml(unit.text.into())
+            }
+            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+                // `[^label]:`: the label starts after `[^`.
+                parsed
+                    .anchors
+                    .push((label.to_string(), AnchorKind::Footnote, range.start + 2));
+                event
+            }
             other => other,
         };
 
         match event {
             Event::Start(Tag::Heading { ref id, .. }) => {
                 explicit_id = id.as_ref().map(|id| id.to_string());
-                heading = Some((events.len(), String::new(), String::new()))
+                heading = Some((events.len(), range.clone(), String::new(), String::new()))
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, text, slug_text)) = heading.take() {
-                    let slug = match explicit_id.take() {
+                if let Some((start, source, text, slug_text)) = heading.take() {
+                    let (slug, explicit) = match explicit_id.take() {
                         Some(explicit) => {
                             slugger.reserve(&explicit);
-                            explicit
+                            (explicit, true)
                         }
-                        None => slugger.slug(&slug_text),
+                        None => (slugger.slug(&slug_text), false),
                     };
                     if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(start) {
                         *id = Some(slug.clone().into());
                     }
+                    parsed.anchors.push((
+                        slug.clone(),
+                        AnchorKind::Heading { explicit },
+                        heading_id_offset(body, source, explicit.then_some(slug.as_str())),
+                    ));
                     parsed.headings.push(Heading {
                         level: level as u8,
                         text: text.trim().to_string(),
@@ -217,7 +232,7 @@ pub fn parse(body: &str, html: bool) -> Parsed {
                 continue;
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                if let Some((_, text, slug_text)) = heading.as_mut() {
+                if let Some((_, _, text, slug_text)) = heading.as_mut() {
                     text.push_str(t);
                     if in_image == 0 {
                         slug_text.push_str(t);
@@ -229,37 +244,98 @@ pub fn parse(body: &str, html: bool) -> Parsed {
             _ => {}
         }
         if html {
+            if let Some(mark) = mark {
+                marks.push((events.len(), mark));
+            }
             events.push(event);
         }
     }
+    unused_definitions(&mut parsed, &definitions, &iter, body);
+    drop(iter);
+    undefined_references(&mut parsed, broken, body);
     if html {
-        parsed.html.reserve(body.len() + body.len() / 4);
-        pulldown_cmark::html::push_html(&mut parsed.html, events.into_iter());
+        parsed.body = html_writer::write(events, marks, body.len() + body.len() / 4);
     }
     parsed
+}
+
+/// Where a heading's id is written: its `{#id}`, else the heading's first character.
+fn heading_id_offset(body: &str, source: Range<usize>, explicit: Option<&str>) -> usize {
+    let text = body.get(source.clone()).unwrap_or_default();
+    explicit
+        .and_then(|id| text.rfind(&format!("#{id}")))
+        .map_or(source.start, |at| source.start + at + 1)
+}
+
+/// Definitions no link uses are not published, but one whose destination does not resolve is
+/// still a mistake (a link meant to use it is misspelt, or it was left behind): checked as a
+/// link at the definition, in source order.
+fn unused_definitions<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
+    parsed: &mut Parsed,
+    used: &HashMap<usize, usize>,
+    iter: &pulldown_cmark::OffsetIter<'a, F>,
+    body: &str,
+) {
+    let mut unused: Vec<(usize, String)> = iter
+        .reference_definitions()
+        .iter()
+        .filter(|(_, def)| !used.contains_key(&def.span.start) && !is_external(&def.dest))
+        .map(|(_, def)| (def.span.start, def.dest.to_string()))
+        .collect();
+    unused.sort_unstable();
+    for (start, dest) in unused {
+        let offset = destination_after(body, start, "]:").unwrap_or(start);
+        parsed
+            .links
+            .push((dest, LinkForm::UnusedDefinition, offset));
+    }
+}
+
+/// Reference links the parser found no definition for, once each, at their label.
+fn undefined_references(
+    parsed: &mut Parsed,
+    mut broken: Vec<(Range<usize>, LinkType, String)>,
+    body: &str,
+) {
+    broken.sort_by_key(|(span, _, _)| (span.start, span.end));
+    broken.dedup_by_key(|(span, _, _)| span.start);
+    for (span, link_type, label) in broken {
+        let form = match link_type {
+            LinkType::Reference | LinkType::ReferenceUnknown => ReferenceForm::Full,
+            LinkType::Collapsed | LinkType::CollapsedUnknown => ReferenceForm::Collapsed,
+            LinkType::Shortcut | LinkType::ShortcutUnknown => ReferenceForm::Shortcut,
+            _ => continue,
+        };
+        // `[text][label]`: the label is in the last brackets; otherwise in the first.
+        let source = body.get(span.clone()).unwrap_or_default();
+        let at = match form {
+            ReferenceForm::Full => source.rfind('[').map_or(0, |at| at + 1),
+            _ => 1,
+        };
+        parsed.undefined.push((label, form, span.start + at));
+    }
 }
 
 /// What recording a link touches, borrowed for one link.
 struct Links<'p, 'b> {
     parsed: &'p mut Parsed,
-    definitions: &'p mut Vec<(usize, usize)>,
+    definitions: &'p mut HashMap<usize, usize>,
     open: &'p mut Vec<Option<(usize, usize)>>,
     body: &'b str,
 }
 
 impl Links<'_, '_> {
-    /// Records a link or image (unless it is external) and returns the destination to write
-    /// into the HTML: its marker.
-    fn take<'a>(
+    /// Records a link or image (unless it is external) and returns its index.
+    fn take(
         self,
         link_type: LinkType,
-        dest_url: CowStr<'a>,
-        range: std::ops::Range<usize>,
+        dest_url: &str,
+        range: Range<usize>,
         definition: Option<usize>,
         image: bool,
-    ) -> CowStr<'a> {
-        if skip(link_type, &dest_url) {
-            return dest_url;
+    ) -> Option<usize> {
+        if skip(link_type, dest_url) {
+            return None;
         }
         let form = match link_type {
             _ if is_reference(link_type) => LinkForm::Reference,
@@ -271,7 +347,7 @@ impl Links<'_, '_> {
             self.parsed,
             self.definitions,
             self.body,
-            &dest_url,
+            dest_url,
             form,
             range.clone(),
             definition,
@@ -279,7 +355,7 @@ impl Links<'_, '_> {
         if let (LinkType::Inline, Some(last)) = (link_type, self.open.last_mut()) {
             *last = Some((index, range.start + 1));
         }
-        marker(index).into()
+        Some(index)
     }
 }
 
@@ -300,16 +376,16 @@ fn skip(link_type: LinkType, dest: &str) -> bool {
 /// Records a link and returns its index; the offset is where its destination is written.
 fn record(
     parsed: &mut Parsed,
-    definitions: &mut Vec<(usize, usize)>,
+    definitions: &mut HashMap<usize, usize>,
     body: &str,
     dest: &str,
     form: LinkForm,
-    range: std::ops::Range<usize>,
+    range: Range<usize>,
     definition: Option<usize>,
 ) -> usize {
     let offset = match (form, definition) {
         (LinkForm::Reference, Some(def)) | (LinkForm::Image, Some(def)) => {
-            if let Some(&(_, index)) = definitions.iter().find(|(d, _)| *d == def) {
+            if let Some(&index) = definitions.get(&def) {
                 return index;
             }
             destination_after(body, def, "]:").unwrap_or(def)
@@ -320,14 +396,14 @@ fn record(
     let index = parsed.links.len();
     if let Some(def) = definition.filter(|_| form == LinkForm::Reference || form == LinkForm::Image)
     {
-        definitions.push((def, index));
+        definitions.insert(def, index);
     }
     parsed.links.push((dest.to_string(), form, offset));
     index
 }
 
 /// The start of the destination in `[text](dest)`: after the last `](` of the link's source.
-fn destination_after_last(body: &str, range: std::ops::Range<usize>) -> Option<usize> {
+fn destination_after_last(body: &str, range: Range<usize>) -> Option<usize> {
     let source = body.get(range.clone())?;
     let at = source.rfind("](")?;
     Some(range.start + at + 2 + leading_blank(&source[at + 2..]))
@@ -346,127 +422,29 @@ fn leading_blank(s: &str) -> usize {
     ws + usize::from(s[ws..].starts_with('<'))
 }
 
-/// Collects `id`/`name` anchors and turns `href`/`src` into link markers in a raw HTML chunk.
-fn raw_html<'a>(parsed: &mut Parsed, html: CowStr<'a>, offset: usize) -> CowStr<'a> {
-    let mut out = String::new();
-    let mut last = 0;
-    for attr in attributes(&html) {
-        match attr.name.to_ascii_lowercase().as_str() {
-            "id" | "name" => parsed.html_anchors.push(attr.value.to_string()),
-            "href" | "src" if !attr.value.is_empty() && !is_external(attr.value) => {
-                let index = parsed.links.len();
-                parsed.links.push((
-                    decode_entities(attr.value),
-                    LinkForm::Html,
-                    offset + attr.start,
-                ));
-                out.push_str(&html[last..attr.start]);
-                out.push_str(&marker(index));
-                last = attr.start + attr.value.len();
-            }
-            _ => {}
-        }
+/// Records the links and anchors of one unit of raw HTML; the mark says where its links are.
+fn raw_html(parsed: &mut Parsed, unit: &Unit) -> Mark {
+    let found = raw_html::scan(&unit.text);
+    for (id, at) in found.anchors {
+        parsed
+            .anchors
+            .push((id, AnchorKind::Html, unit.source_offset(at)));
     }
-    if last == 0 {
-        return html;
-    }
-    out.push_str(&html[last..]);
-    out.into()
-}
-
-/// The few entities that appear in URLs written by hand.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-}
-
-struct Attribute<'s> {
-    name: &'s str,
-    value: &'s str,
-    /// Byte offset of the value in the chunk.
-    start: usize,
-}
-
-/// Attributes of the tags in a chunk of raw HTML. Only quoted and bare values inside `<...>`
-/// are read; comments are skipped, so a commented-out link is not a link.
-fn attributes(html: &str) -> Vec<Attribute<'_>> {
-    let bytes = html.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"<!--") {
-            // `<` is ASCII, so `i` is a character boundary here.
-            i = html[i..].find("-->").map_or(bytes.len(), |end| i + end + 3);
+    let mut slots = Vec::new();
+    for (value, range) in found.links {
+        if value.is_empty() || is_external(&value) {
             continue;
         }
-        if bytes[i] != b'<' || !bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic()) {
-            i += 1;
-            continue;
-        }
-        // Skip the tag name.
-        i += 1;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-            i += 1;
-        }
-        // Attributes until the tag closes.
-        while i < bytes.len() && bytes[i] != b'>' {
-            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-                i += 1;
-            }
-            let name_start = i;
-            while i < bytes.len()
-                && !matches!(bytes[i], b'=' | b'>' | b'/')
-                && !bytes[i].is_ascii_whitespace()
-            {
-                i += 1;
-            }
-            let name = &html[name_start..i];
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if bytes.get(i) != Some(&b'=') {
-                if name.is_empty() && i < bytes.len() && bytes[i] != b'>' {
-                    i += 1;
-                }
-                continue;
-            }
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let (start, end) = match bytes.get(i) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let start = i + 1;
-                    let end = html[start..]
-                        .find(q as char)
-                        .map_or(bytes.len(), |e| start + e);
-                    i = (end + 1).min(bytes.len());
-                    (start, end)
-                }
-                _ => {
-                    let start = i;
-                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-                        i += 1;
-                    }
-                    (start, i)
-                }
-            };
-            if !name.is_empty() {
-                found.push(Attribute {
-                    name,
-                    value: &html[start..end],
-                    start,
-                });
-            }
-        }
+        let index = parsed.links.len();
+        parsed
+            .links
+            .push((value, LinkForm::Html, unit.source_offset(range.start)));
+        slots.push((range, index));
     }
-    found
+    Mark::Html {
+        len: unit.text.len(),
+        slots,
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! its own ([`page`]), with no knowledge of the others, so `serve` can reload just one.
 
 pub mod front_matter;
+pub mod html_writer;
 pub mod markdown;
+pub mod raw_html;
 pub mod slug;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +12,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role};
+use crate::model::{
+    Anchor, Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role, UndefinedReference,
+};
 
 /// Every page and asset under `content/`, and what went wrong reading them.
 #[derive(Debug, Default)]
@@ -209,6 +213,24 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
             }
         })
         .collect();
+    let anchors = parsed
+        .anchors
+        .into_iter()
+        .map(|(id, kind, offset)| Anchor {
+            pos: lines.pos(body_offset + offset, id.len().min(source.len() - body_offset - offset)),
+            id,
+            kind,
+        })
+        .collect();
+    let undefined_references = parsed
+        .undefined
+        .into_iter()
+        .map(|(label, form, offset)| UndefinedReference {
+            pos: lines.pos(body_offset + offset, label.len().min(source.len() - body_offset - offset)),
+            label,
+            form,
+        })
+        .collect();
     let mut meta = fm
         .meta
         .unwrap_or_else(|| front_matter::empty_meta(fm.kind.unwrap_or(inferred)));
@@ -244,9 +266,10 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
         common: fm.common,
         meta,
         headings: parsed.headings,
-        html_anchors: parsed.html_anchors,
+        anchors,
         links,
-        body_html: parsed.html,
+        undefined_references,
+        body: parsed.body,
         url: url_of(path),
     };
     (Some(page), diagnostics)

@@ -3,7 +3,6 @@
 
 use pulldown_cmark_escape::escape_href;
 
-use crate::load::markdown::replace_markers;
 use crate::model::PageIdx;
 use crate::resolve::{Site, Target};
 
@@ -36,12 +35,23 @@ pub fn link_url(site: &Site, i: PageIdx, n: usize) -> String {
     }
 }
 
-/// The page's body with link markers replaced by escaped URLs.
+/// The page's body with each link slot replaced by its escaped URL, by byte range.
 pub fn rewrite_body(site: &Site, i: PageIdx) -> String {
-    replace_markers(&site.pages[i].body_html, |n| {
-        let mut escaped = String::new();
+    let body = &site.pages[i].body;
+    let mut out = String::with_capacity(body.html.len() + body.html.len() / 8);
+    let mut last = 0;
+    for slot in &body.slots {
+        let (Some(before), true) = (
+            body.html.get(last..slot.bytes.start),
+            body.html.is_char_boundary(slot.bytes.end),
+        ) else {
+            continue;
+        };
+        out.push_str(before);
         // Writing to a String cannot fail.
-        let _ = escape_href(&mut escaped, &link_url(site, i, n));
-        escaped
-    })
+        let _ = escape_href(&mut out, &link_url(site, i, slot.link));
+        last = slot.bytes.end;
+    }
+    out.push_str(body.html.get(last..).unwrap_or_default());
+    out
 }

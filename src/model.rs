@@ -119,6 +119,8 @@ pub struct UndefinedReference {
     pub form: ReferenceForm,
     /// Where the label is written.
     pub pos: Pos,
+    /// The defined label nearest to it, if one is near enough to be a typo.
+    pub nearest: Option<String>,
 }
 
 /// A page body as HTML, with the byte ranges where link destinations are written. Rendering

@@ -95,11 +95,12 @@ pub fn undefined_references(page: &Page, out: &mut Vec<Diagnostic>) {
             reference.pos.clone(),
             format!("`{written}` is a reference link, but no `[{label}]: …` defines its label"),
         );
-        d = match reference.form {
-            ReferenceForm::Shortcut => d.with_help(format!(
+        d = match (&reference.nearest, reference.form) {
+            (Some(nearest), _) => d.with_help(format!("did you mean `[{nearest}]`?")),
+            (None, ReferenceForm::Shortcut) => d.with_help(format!(
                 "define it with a line `[{label}]: destination`, or, if the brackets are text, write `\\[{label}\\]`"
             )),
-            _ => d.with_help(format!(
+            (None, _) => d.with_help(format!(
                 "define it with a line `[{label}]: destination`, or correct the label"
             )),
         };

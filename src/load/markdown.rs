@@ -28,8 +28,9 @@ pub struct Parsed {
     pub anchors: Vec<(String, AnchorKind, usize)>,
     /// Links with where their destination is written.
     pub links: Vec<(String, LinkForm, usize)>,
-    /// Reference links whose label has no definition, with where the label is written.
-    pub undefined: Vec<(String, ReferenceForm, usize)>,
+    /// Reference links whose label has no definition: the label, how it is written, where the
+    /// label is, and the nearest defined label.
+    pub undefined: Vec<(String, ReferenceForm, usize, Option<String>)>,
 }
 
 /// The scheme of a URL that runs code or smuggles a document when followed (`javascript:`,
@@ -251,8 +252,13 @@ pub fn parse(body: &str, html: bool) -> Parsed {
         }
     }
     unused_definitions(&mut parsed, &definitions, &iter, body);
+    let labels: Vec<String> = iter
+        .reference_definitions()
+        .iter()
+        .map(|(label, _)| label.to_string())
+        .collect();
     drop(iter);
-    undefined_references(&mut parsed, broken, body);
+    undefined_references(&mut parsed, broken, body, &labels);
     if html {
         parsed.body = html_writer::write(events, marks, body.len() + body.len() / 4);
     }
@@ -292,13 +298,22 @@ fn unused_definitions<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
 }
 
 /// Reference links the parser found no definition for, once each, at their label.
+///
+/// `[label]` alone is also how prose puts words in brackets (`[Teammate name]`, `[30 min]`) and
+/// how GitHub writes an alert (`> [!NOTE]`), so it counts only on a page that defines
+/// references at all, where a missing definition is a likely mistake, and never as `[!WORD]`.
 fn undefined_references(
     parsed: &mut Parsed,
     mut broken: Vec<(Range<usize>, LinkType, String)>,
     body: &str,
+    labels: &[String],
 ) {
+    // Suggestions compare against every label: bounded, so a page of thousands of brackets
+    // stays linear.
+    const COMPARISONS: usize = 100_000;
     broken.sort_by_key(|(span, _, _)| (span.start, span.end));
     broken.dedup_by_key(|(span, _, _)| span.start);
+    let suggest = broken.len().saturating_mul(labels.len()) <= COMPARISONS;
     for (span, link_type, label) in broken {
         let form = match link_type {
             LinkType::Reference | LinkType::ReferenceUnknown => ReferenceForm::Full,
@@ -306,13 +321,20 @@ fn undefined_references(
             LinkType::Shortcut | LinkType::ShortcutUnknown => ReferenceForm::Shortcut,
             _ => continue,
         };
+        if form == ReferenceForm::Shortcut && (labels.is_empty() || label.starts_with('!')) {
+            continue;
+        }
         // `[text][label]`: the label is in the last brackets; otherwise in the first.
         let source = body.get(span.clone()).unwrap_or_default();
         let at = match form {
             ReferenceForm::Full => source.rfind('[').map_or(0, |at| at + 1),
             _ => 1,
         };
-        parsed.undefined.push((label, form, span.start + at));
+        let nearest = suggest
+            .then(|| crate::suggest::closest(&label, labels.iter().map(String::as_str)))
+            .flatten()
+            .map(str::to_string);
+        parsed.undefined.push((label, form, span.start + at, nearest));
     }
 }
 

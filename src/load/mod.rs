@@ -225,10 +225,11 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
     let undefined_references = parsed
         .undefined
         .into_iter()
-        .map(|(label, form, offset)| UndefinedReference {
+        .map(|(label, form, offset, nearest)| UndefinedReference {
             pos: lines.pos(body_offset + offset, label.len().min(source.len() - body_offset - offset)),
             label,
             form,
+            nearest,
         })
         .collect();
     let mut meta = fm

@@ -111,6 +111,7 @@ pub fn scan(html: &str) -> Found {
     emitter.naively_switch_states(true);
     let mut last_anchor: Option<(usize, String)> = None;
     for (link, tag, value, start) in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        let start = raw_value_start(html, start);
         if link {
             found.links.push((value, start..raw_value_end(html, start)));
         } else if last_anchor.as_ref() != Some(&(tag, value.clone())) {
@@ -120,6 +121,21 @@ pub fn scan(html: &str) -> Found {
         }
     }
     found
+}
+
+/// Where a raw attribute value starts, from where the tokenizer reports it: html5gum 0.8 reports
+/// an unquoted value one character late, so the start is the character after the `=` and its
+/// blanks, or after the opening quote.
+fn raw_value_start(html: &str, reported: usize) -> usize {
+    let mut at = reported.min(html.len());
+    while !html.is_char_boundary(at) {
+        at -= 1;
+    }
+    match html[..at].chars().next_back() {
+        Some(c) if c == '"' || c == '\'' || c == '=' || c.is_ascii_whitespace() => at,
+        Some(c) => at - c.len_utf8(),
+        None => at,
+    }
 }
 
 /// Where a raw attribute value that starts at `start` ends: at its closing quote, or for an
@@ -153,7 +169,7 @@ mod tests {
     fn attributes_spanning_lines_comments_and_scripts() {
         let html = "<a class=\"btn\"\n   href=\"gone.md\">x</a>\n<img\n  src=pic.png>\n\
                     <!-- <img src=\"old.png\">\n -->\n<script>var a = '<a href=\"s.md\">';</script>\n\
-                    <a href='x&amp;y.md' id=top name=top>ü</a><A HREF = \"Up.md\" >";
+                    <a href='x&amp;y.md' id=top name=top>ü</a><A HREF = \"Up.md\" ><img src=üb.png alt=x>";
         assert_eq!(
             links(html),
             [
@@ -161,6 +177,7 @@ mod tests {
                 ("pic.png".to_string(), "pic.png"),
                 ("x&y.md".to_string(), "x&amp;y.md"),
                 ("Up.md".to_string(), "Up.md"),
+                ("üb.png".to_string(), "üb.png"),
             ]
         );
         let anchors = scan(html).anchors;

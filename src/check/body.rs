@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::{AnchorKind, Page, Pos, ReferenceForm};
 
 /// Where an id of the page comes from, in words, and what to change there.
@@ -83,13 +83,13 @@ pub fn duplicate_anchors(page: &Page, out: &mut Vec<Diagnostic>) {
 pub fn undefined_references(page: &Page, out: &mut Vec<Diagnostic>) {
     for reference in &page.undefined_references {
         let label = &reference.label;
-        let (written, make): (String, fn(Code, &str, Pos, String) -> Diagnostic) =
-            match reference.form {
-                ReferenceForm::Full => (format!("[…][{label}]"), error),
-                ReferenceForm::Collapsed => (format!("[{label}][]"), error),
-                ReferenceForm::Shortcut => (format!("[{label}]"), warning),
-            };
-        let mut d = make(
+        let (written, severity) = match reference.form {
+            ReferenceForm::Full => (format!("[…][{label}]"), Severity::Error),
+            ReferenceForm::Collapsed => (format!("[{label}][]"), Severity::Error),
+            ReferenceForm::Shortcut => (format!("[{label}]"), Severity::Warning),
+        };
+        let mut d = Diagnostic::new(
+            severity,
             Code::UndefinedReference,
             &page.file,
             reference.pos.clone(),
@@ -106,12 +106,4 @@ pub fn undefined_references(page: &Page, out: &mut Vec<Diagnostic>) {
         };
         out.push(d);
     }
-}
-
-fn error(code: Code, file: &str, pos: Pos, message: String) -> Diagnostic {
-    Diagnostic::error(code, file, pos, message)
-}
-
-fn warning(code: Code, file: &str, pos: Pos, message: String) -> Diagnostic {
-    Diagnostic::warning(code, file, pos, message)
 }

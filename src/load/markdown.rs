@@ -100,8 +100,8 @@ pub fn parse(body: &str, html: bool) -> Parsed {
         broken.push((link.span, link.link_type, link.reference.into_string()));
         None
     };
-    let mut iter = Parser::new_with_broken_link_callback(body, options(), Some(on_broken))
-        .into_offset_iter();
+    let mut iter =
+        Parser::new_with_broken_link_callback(body, options(), Some(on_broken)).into_offset_iter();
     let mut events: Vec<Event> = Vec::with_capacity(if html { body.len() / 16 } else { 0 });
     // Per event index: what rendering rewrites in its output.
     let mut marks: Vec<(usize, Mark)> = Vec::new();
@@ -334,7 +334,9 @@ fn undefined_references(
             .then(|| crate::suggest::closest(&label, labels.iter().map(String::as_str)))
             .flatten()
             .map(str::to_string);
-        parsed.undefined.push((label, form, span.start + at, nearest));
+        parsed
+            .undefined
+            .push((label, form, span.start + at, nearest));
     }
 }
 
@@ -627,7 +629,10 @@ mod tests {
         let body = "x[^note] [a][nolabel] [b][] [c] [!NOTE] [used]\n\n[^note]: N.\n\n[used]: u.md\n[unused]: gone.md\n";
         let p = parse(body, false);
         let note = body.find("[^note]:").unwrap() + 2;
-        assert_eq!(p.anchors, [("note".to_string(), AnchorKind::Footnote, note)]);
+        assert_eq!(
+            p.anchors,
+            [("note".to_string(), AnchorKind::Footnote, note)]
+        );
         let undefined: Vec<(&str, ReferenceForm, &str)> = p
             .undefined
             .iter()

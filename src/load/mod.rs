@@ -217,7 +217,10 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
         .anchors
         .into_iter()
         .map(|(id, kind, offset)| Anchor {
-            pos: lines.pos(body_offset + offset, id.len().min(source.len() - body_offset - offset)),
+            pos: lines.pos(
+                body_offset + offset,
+                id.len().min(source.len() - body_offset - offset),
+            ),
             id,
             kind,
         })
@@ -226,7 +229,10 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
         .undefined
         .into_iter()
         .map(|(label, form, offset, nearest)| UndefinedReference {
-            pos: lines.pos(body_offset + offset, label.len().min(source.len() - body_offset - offset)),
+            pos: lines.pos(
+                body_offset + offset,
+                label.len().min(source.len() - body_offset - offset),
+            ),
             label,
             form,
             nearest,

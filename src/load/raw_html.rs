@@ -82,7 +82,9 @@ pub fn scan(html: &str) -> Found {
     let mut is_a = false;
     let mut wanted: Option<Attr> = None;
     let emitter = CallbackEmitter::new(
-        move |event: CallbackEvent<'_>, span: html5gum::Span<usize>| -> Option<(bool, usize, String, usize)> {
+        move |event: CallbackEvent<'_>,
+              span: html5gum::Span<usize>|
+              -> Option<(bool, usize, String, usize)> {
             match event {
                 CallbackEvent::OpenStartTag { name } => {
                     tag += 1;

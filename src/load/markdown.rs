@@ -15,6 +15,7 @@ use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, 
 
 use super::html_writer::{self, Mark};
 use super::raw_html::{self, Unit};
+use super::reference_links;
 use super::slug::Slugger;
 use crate::model::{AnchorKind, Body, Heading, LinkForm, ReferenceForm};
 
@@ -118,6 +119,8 @@ pub fn parse(body: &str, html: bool) -> Parsed {
     // Per open link or image: the index of an inline one and where its text ends so far. Its
     // destination starts after the `](` that follows the text (a title may hold `](` too).
     let mut open: Vec<Option<(usize, usize)>> = Vec::new();
+    // Where every link and image is, in document order: brackets inside one are its text.
+    let mut link_spans: Vec<Range<usize>> = Vec::new();
     // The open HTML block, gathered whole: the parser hands it over one line at a time.
     let mut html_block: Option<Unit> = None;
 
@@ -133,6 +136,7 @@ pub fn parse(body: &str, html: bool) -> Parsed {
         }
         if let Event::Start(Tag::Link { .. } | Tag::Image { .. }) = event {
             open.push(None);
+            link_spans.push(range.clone());
         }
         let mut mark = None;
         if let Event::Start(
@@ -183,11 +187,12 @@ pub fn parse(body: &str, html: bool) -> Parsed {
                 }
                 event
             }
-            Event::Html(chunk) | Event::InlineHtml(chunk) => {
+            // Inline HTML (and, should the parser ever give one, HTML outside a block).
+            Event::InlineHtml(ref chunk) | Event::Html(ref chunk) => {
                 let mut unit = Unit::default();
-                unit.push(&chunk, range.clone(), body);
+                unit.push(chunk, range.clone(), body);
                 mark = Some(raw_html(&mut parsed, &unit));
-                Event::InlineHtml(unit.text.into())
+                event
             }
             Event::Start(Tag::FootnoteDefinition(ref label)) => {
                 // `[^label]:`: the label starts after `[^`.
@@ -251,14 +256,18 @@ pub fn parse(body: &str, html: bool) -> Parsed {
             events.push(event);
         }
     }
-    unused_definitions(&mut parsed, &definitions, &iter, body);
+    parsed.links.extend(reference_links::unused_definitions(
+        &definitions,
+        &iter,
+        body,
+    ));
     let labels: Vec<String> = iter
         .reference_definitions()
         .iter()
         .map(|(label, _)| label.to_string())
         .collect();
     drop(iter);
-    undefined_references(&mut parsed, broken, body, &labels);
+    parsed.undefined = reference_links::undefined(broken, body, &labels, &link_spans);
     if html {
         parsed.body = html_writer::write(events, marks, body.len() + body.len() / 4);
     }
@@ -271,73 +280,6 @@ fn heading_id_offset(body: &str, source: Range<usize>, explicit: Option<&str>) -
     explicit
         .and_then(|id| text.rfind(&format!("#{id}")))
         .map_or(source.start, |at| source.start + at + 1)
-}
-
-/// Definitions no link uses are not published, but one whose destination does not resolve is
-/// still a mistake (a link meant to use it is misspelt, or it was left behind): checked as a
-/// link at the definition, in source order.
-fn unused_definitions<'a, F: pulldown_cmark::BrokenLinkCallback<'a>>(
-    parsed: &mut Parsed,
-    used: &HashMap<usize, usize>,
-    iter: &pulldown_cmark::OffsetIter<'a, F>,
-    body: &str,
-) {
-    let mut unused: Vec<(usize, String)> = iter
-        .reference_definitions()
-        .iter()
-        .filter(|(_, def)| !used.contains_key(&def.span.start) && !is_external(&def.dest))
-        .map(|(_, def)| (def.span.start, def.dest.to_string()))
-        .collect();
-    unused.sort_unstable();
-    for (start, dest) in unused {
-        let offset = destination_after(body, start, "]:").unwrap_or(start);
-        parsed
-            .links
-            .push((dest, LinkForm::UnusedDefinition, offset));
-    }
-}
-
-/// Reference links the parser found no definition for, once each, at their label.
-///
-/// `[label]` alone is also how prose puts words in brackets (`[Teammate name]`, `[30 min]`) and
-/// how GitHub writes an alert (`> [!NOTE]`), so it counts only on a page that defines
-/// references at all, where a missing definition is a likely mistake, and never as `[!WORD]`.
-fn undefined_references(
-    parsed: &mut Parsed,
-    mut broken: Vec<(Range<usize>, LinkType, String)>,
-    body: &str,
-    labels: &[String],
-) {
-    // Suggestions compare against every label: bounded, so a page of thousands of brackets
-    // stays linear.
-    const COMPARISONS: usize = 100_000;
-    broken.sort_by_key(|(span, _, _)| (span.start, span.end));
-    broken.dedup_by_key(|(span, _, _)| span.start);
-    let suggest = broken.len().saturating_mul(labels.len()) <= COMPARISONS;
-    for (span, link_type, label) in broken {
-        let form = match link_type {
-            LinkType::Reference | LinkType::ReferenceUnknown => ReferenceForm::Full,
-            LinkType::Collapsed | LinkType::CollapsedUnknown => ReferenceForm::Collapsed,
-            LinkType::Shortcut | LinkType::ShortcutUnknown => ReferenceForm::Shortcut,
-            _ => continue,
-        };
-        if form == ReferenceForm::Shortcut && (labels.is_empty() || label.starts_with('!')) {
-            continue;
-        }
-        // `[text][label]`: the label is in the last brackets; otherwise in the first.
-        let source = body.get(span.clone()).unwrap_or_default();
-        let at = match form {
-            ReferenceForm::Full => source.rfind('[').map_or(0, |at| at + 1),
-            _ => 1,
-        };
-        let nearest = suggest
-            .then(|| crate::suggest::closest(&label, labels.iter().map(String::as_str)))
-            .flatten()
-            .map(str::to_string);
-        parsed
-            .undefined
-            .push((label, form, span.start + at, nearest));
-    }
 }
 
 /// What recording a link touches, borrowed for one link.
@@ -434,7 +376,7 @@ fn destination_after_last(body: &str, range: Range<usize>) -> Option<usize> {
 }
 
 /// The start of the destination after `sep`, searching from `from` (for `[label]: dest`).
-fn destination_after(body: &str, from: usize, sep: &str) -> Option<usize> {
+pub(super) fn destination_after(body: &str, from: usize, sep: &str) -> Option<usize> {
     let source = body.get(from..)?;
     let at = source.find(sep)?;
     Some(from + at + sep.len() + leading_blank(&source[at + sep.len()..]))
@@ -656,6 +598,8 @@ mod tests {
                 ("gone.md", LinkForm::UnusedDefinition, "gone.md")
             ]
         );
+        // Brackets in a link's text are part of the link.
+        assert!(parse("[a [b] c](x.md)\n\n[d]: x.md\n", false).undefined.is_empty());
         // Without any definition, `[c]` is prose in brackets.
         assert!(parse("[c] and [d]\n", false).undefined.is_empty());
     }

@@ -5,6 +5,7 @@ pub mod front_matter;
 pub mod html_writer;
 pub mod markdown;
 pub mod raw_html;
+pub mod reference_links;
 pub mod slug;
 
 use std::path::{Path, PathBuf};

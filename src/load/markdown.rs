@@ -566,6 +566,31 @@ mod tests {
         assert!(p.body.html.contains("&lt;a href=\"z.md\"&gt;"));
     }
 
+    /// Wherever a link sits, its destination is a slot holding exactly what was written.
+    #[test]
+    fn every_written_link_has_a_slot_wherever_it_is() {
+        let body = "# [Head](h.md) {#top}\n\n| a | b |\n|---|---|\n| [cell](c.md \"t\") | <a href=\"d.md\">d</a> |\n\n\
+                    > - [quoted](q.md)\n\nNote.[^n]\n\n[^n]: See [foot](f.md).\n\n\
+                    [![img](i.png)](l.md) <auto@mail.x> [ref][r] ![pic][r]\n\n[r]: r&amp;.md\n";
+        let p = parse(body, true);
+        let written: Vec<(&str, usize)> = slotted(&p);
+        assert_eq!(
+            written,
+            [
+                ("h.md", 0),
+                ("c.md", 1),
+                ("d.md", 2),
+                ("q.md", 3),
+                ("f.md", 4),
+                ("l.md", 5),
+                ("i.png", 6),
+                ("r&amp;.md", 7),
+                ("r&amp;.md", 7),
+            ]
+        );
+        assert_eq!(dests(&p)[7], "r&.md");
+    }
+
     #[test]
     fn footnotes_are_anchors_and_undefined_references_are_found() {
         let body = "x[^note] [a][nolabel] [b][] [c] [!NOTE] [used]\n\n[^note]: N.\n\n[used]: u.md\n[unused]: gone.md\n";
@@ -599,7 +624,11 @@ mod tests {
             ]
         );
         // Brackets in a link's text are part of the link.
-        assert!(parse("[a [b] c](x.md)\n\n[d]: x.md\n", false).undefined.is_empty());
+        assert!(
+            parse("[a [b] c](x.md)\n\n[d]: x.md\n", false)
+                .undefined
+                .is_empty()
+        );
         // Without any definition, `[c]` is prose in brackets.
         assert!(parse("[c] and [d]\n", false).undefined.is_empty());
     }

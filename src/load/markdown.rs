@@ -94,8 +94,6 @@ fn options() -> Options {
 /// Parses a page body. With `html` false (as `check` runs it) no HTML is produced: only the
 /// headings, anchors and links.
 pub fn parse(body: &str, html: bool) -> Parsed {
-    let mut parsed = Parsed::default();
-    let mut slugger = Slugger::default();
     let mut broken: Vec<(Range<usize>, LinkType, String)> = Vec::new();
     let on_broken = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
         broken.push((link.span, link.link_type, link.reference.into_string()));
@@ -103,175 +101,274 @@ pub fn parse(body: &str, html: bool) -> Parsed {
     };
     let mut iter =
         Parser::new_with_broken_link_callback(body, options(), Some(on_broken)).into_offset_iter();
-    let mut events: Vec<Event> = Vec::with_capacity(if html { body.len() / 16 } else { 0 });
-    // Per event index: what rendering rewrites in its output.
-    let mut marks: Vec<(usize, Mark)> = Vec::new();
-    // The open heading's explicit `{#id}`, if any.
-    let mut explicit_id: Option<String> = None;
-    // Reference links share the definition's link, so it is reported once, at the definition:
-    // definition offset -> link index.
-    let mut definitions: HashMap<usize, usize> = HashMap::new();
-    // The open heading: its event index, its source range, its text, and its text as GitHub
-    // slugs it (without image alt text, which is not text content).
-    let mut heading: Option<(usize, Range<usize>, String, String)> = None;
-    // How many images deep we are in a heading.
-    let mut in_image = 0usize;
-    // Per open link or image: the index of an inline one and where its text ends so far. Its
-    // destination starts after the `](` that follows the text (a title may hold `](` too).
-    let mut open: Vec<Option<(usize, usize)>> = Vec::new();
-    // Where every link and image is, in document order: brackets inside one are its text.
-    let mut link_spans: Vec<Range<usize>> = Vec::new();
-    // The open HTML block, gathered whole: the parser hands it over one line at a time.
-    let mut html_block: Option<Unit> = None;
-
+    let mut walk = Walk::new(body, html);
     while let Some((event, range)) = iter.next() {
-        if let Event::End(TagEnd::Link | TagEnd::Image) = event {
-            if let Some(Some((index, text_end))) = open.pop()
-                && let Some(offset) = destination_after(body, text_end, "](")
-            {
-                parsed.links[index].2 = offset;
+        let definition = match &event {
+            Event::Start(Tag::Link { id, .. } | Tag::Image { id, .. }) => {
+                iter.reference_definitions().get(id).map(|d| d.span.start)
             }
-        } else if let Some(Some((_, text_end))) = open.last_mut() {
-            *text_end = (*text_end).max(range.end);
-        }
-        if let Event::Start(Tag::Link { .. } | Tag::Image { .. }) = event {
-            open.push(None);
-            link_spans.push(range.clone());
-        }
-        let mut mark = None;
-        if let Event::Start(
-            tag @ (Tag::Link {
-                link_type,
-                dest_url,
-                id,
-                ..
-            }
-            | Tag::Image {
-                link_type,
-                dest_url,
-                id,
-                ..
-            }),
-        ) = &event
-        {
-            let def = iter.reference_definitions().get(id).map(|d| d.span.start);
-            let links = Links {
-                parsed: &mut parsed,
-                definitions: &mut definitions,
-                open: &mut open,
-                body,
-            };
-            let image = matches!(tag, Tag::Image { .. });
-            mark = links
-                .take(*link_type, dest_url, range.clone(), def, image)
-                .map(Mark::Link);
-        }
-        let event = match event {
-            Event::Start(Tag::HtmlBlock) => {
-                html_block = Some(Unit::default());
-                event
-            }
-            Event::Html(ref chunk) if html_block.is_some() => {
-                if let Some(unit) = html_block.as_mut() {
-                    unit.push(chunk, range.clone(), body);
-                }
-                continue;
-            }
-            Event::End(TagEnd::HtmlBlock) => {
-                let unit = html_block.take().unwrap_or_default();
-                if html {
-                    marks.push((events.len(), raw_html(&mut parsed, &unit)));
-                    events.push(Event::Html(unit.text.into()));
-                } else {
-                    raw_html(&mut parsed, &unit);
-                }
-                event
-            }
-            // Inline HTML (and, should the parser ever give one, HTML outside a block).
-            Event::InlineHtml(ref chunk) | Event::Html(ref chunk) => {
-                let mut unit = Unit::default();
-                unit.push(chunk, range.clone(), body);
-                mark = Some(raw_html(&mut parsed, &unit));
-                event
-            }
-            Event::Start(Tag::FootnoteDefinition(ref label)) => {
-                // `[^label]:`: the label starts after `[^`.
-                parsed
-                    .anchors
-                    .push((label.to_string(), AnchorKind::Footnote, range.start + 2));
-                event
-            }
-            other => other,
+            _ => None,
         };
-
-        match event {
-            Event::Start(Tag::Heading { ref id, .. }) => {
-                explicit_id = id.as_ref().map(|id| id.to_string());
-                heading = Some((events.len(), range.clone(), String::new(), String::new()))
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, source, text, slug_text)) = heading.take() {
-                    let (slug, explicit) = match explicit_id.take() {
-                        Some(explicit) => {
-                            slugger.reserve(&explicit);
-                            (explicit, true)
-                        }
-                        None => (slugger.slug(&slug_text), false),
-                    };
-                    if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(start) {
-                        *id = Some(slug.clone().into());
-                    }
-                    parsed.anchors.push((
-                        slug.clone(),
-                        AnchorKind::Heading { explicit },
-                        heading_id_offset(body, source, explicit.then_some(slug.as_str())),
-                    ));
-                    parsed.headings.push(Heading {
-                        level: level as u8,
-                        text: text.trim().to_string(),
-                        id: slug,
-                    });
-                }
-                if html {
-                    events.push(event);
-                }
-                continue;
-            }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                if let Some((_, _, text, slug_text)) = heading.as_mut() {
-                    text.push_str(t);
-                    if in_image == 0 {
-                        slug_text.push_str(t);
-                    }
-                }
-            }
-            Event::Start(Tag::Image { .. }) => in_image += 1,
-            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
-            _ => {}
-        }
-        if html {
-            if let Some(mark) = mark {
-                marks.push((events.len(), mark));
-            }
-            events.push(event);
-        }
+        walk.event(event, range, definition);
     }
-    parsed.links.extend(reference_links::unused_definitions(
-        &definitions,
-        &iter,
-        body,
-    ));
+    let unused = reference_links::unused_definitions(&walk.definitions, &iter, body);
     let labels: Vec<String> = iter
         .reference_definitions()
         .iter()
         .map(|(label, _)| label.to_string())
         .collect();
     drop(iter);
+    let (mut parsed, link_spans) = walk.finish();
+    parsed.links.extend(unused);
     parsed.undefined = reference_links::undefined(broken, body, &labels, &link_spans);
-    if html {
-        parsed.body = html_writer::write(events, marks, body.len() + body.len() / 4);
-    }
     parsed
+}
+
+/// The state of one walk over a body's events.
+struct Walk<'b> {
+    body: &'b str,
+    /// Whether HTML is wanted: then `events` keeps every event for the writer.
+    html: bool,
+    parsed: Parsed,
+    slugger: Slugger,
+    events: Vec<Event<'b>>,
+    /// Per event index: what rendering rewrites in its output.
+    marks: Vec<(usize, Mark)>,
+    /// Reference links share the definition's link, so it is reported once, at the
+    /// definition: definition offset -> link index.
+    definitions: HashMap<usize, usize>,
+    /// The open heading: its event index, source range, explicit `{#id}`, its text, and its
+    /// text as GitHub slugs it (without image alt text, which is not text content).
+    heading: Option<OpenHeading>,
+    /// How many images deep the walk is.
+    in_image: usize,
+    /// Per open link or image: the index of an inline one and where its text ends so far. Its
+    /// destination starts after the `](` that follows the text (a title may hold `](` too).
+    open: Vec<Option<(usize, usize)>>,
+    /// Where every link and image is, in document order: brackets inside one are its text.
+    link_spans: Vec<Range<usize>>,
+    /// The open HTML block, gathered whole: the parser hands it over one line at a time.
+    html_block: Option<Unit>,
+}
+
+struct OpenHeading {
+    event: usize,
+    source: Range<usize>,
+    explicit: Option<String>,
+    text: String,
+    slug_text: String,
+}
+
+impl<'b> Walk<'b> {
+    fn new(body: &'b str, html: bool) -> Self {
+        Walk {
+            body,
+            html,
+            parsed: Parsed::default(),
+            slugger: Slugger::default(),
+            events: Vec::with_capacity(if html { body.len() / 16 } else { 0 }),
+            marks: Vec::new(),
+            definitions: HashMap::new(),
+            heading: None,
+            in_image: 0,
+            open: Vec::new(),
+            link_spans: Vec::new(),
+            html_block: None,
+        }
+    }
+
+    /// Takes one event; `definition` is where a reference link's definition starts.
+    fn event(&mut self, event: Event<'b>, range: Range<usize>, definition: Option<usize>) {
+        self.track_link_text(&event, &range);
+        let mut mark = None;
+        match &event {
+            Event::Start(
+                tag @ (Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    ..
+                }),
+            ) => {
+                let image = matches!(tag, Tag::Image { .. });
+                self.link_spans.push(range.clone());
+                mark = self
+                    .link(*link_type, dest_url, range.clone(), definition, image)
+                    .map(Mark::Link);
+                self.in_image += usize::from(image);
+            }
+            Event::End(TagEnd::Image) => self.in_image = self.in_image.saturating_sub(1),
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some(Unit::default()),
+            Event::Html(chunk) if self.html_block.is_some() => {
+                if let Some(unit) = self.html_block.as_mut() {
+                    unit.push(chunk, range, self.body);
+                }
+                return;
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let unit = self.html_block.take().unwrap_or_default();
+                let block = self.raw_html(&unit);
+                self.emit(Event::Html(unit.text.into()), Some(block));
+            }
+            // Inline HTML (and, should the parser ever give one, HTML outside a block).
+            Event::InlineHtml(chunk) | Event::Html(chunk) => {
+                let mut unit = Unit::default();
+                unit.push(chunk, range, self.body);
+                mark = Some(self.raw_html(&unit));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                // `[^label]:`: the label starts after `[^`.
+                let at = range.start + 2;
+                self.parsed
+                    .anchors
+                    .push((label.to_string(), AnchorKind::Footnote, at));
+            }
+            Event::Start(Tag::Heading { id, .. }) => {
+                self.heading = Some(OpenHeading {
+                    event: self.events.len(),
+                    source: range,
+                    explicit: id.as_ref().map(|id| id.to_string()),
+                    text: String::new(),
+                    slug_text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(level)) => self.end_heading(*level as u8),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(heading) = self.heading.as_mut() {
+                    heading.text.push_str(t);
+                    if self.in_image == 0 {
+                        heading.slug_text.push_str(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.emit(event, mark);
+    }
+
+    /// Keeps the event for the writer (when HTML is wanted), with what it carries.
+    fn emit(&mut self, event: Event<'b>, mark: Option<Mark>) {
+        if self.html {
+            if let Some(mark) = mark {
+                self.marks.push((self.events.len(), mark));
+            }
+            self.events.push(event);
+        }
+    }
+
+    /// Follows where the text of each open inline link ends, and at its end records where its
+    /// destination is.
+    fn track_link_text(&mut self, event: &Event<'b>, range: &Range<usize>) {
+        if let Event::End(TagEnd::Link | TagEnd::Image) = event {
+            if let Some(Some((index, text_end))) = self.open.pop()
+                && let Some(offset) = destination_after(self.body, text_end, "](")
+            {
+                self.parsed.links[index].2 = offset;
+            }
+        } else if let Some(Some((_, text_end))) = self.open.last_mut() {
+            *text_end = (*text_end).max(range.end);
+        }
+    }
+
+    /// Records a link or image (unless it is external) and returns its index.
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest: &str,
+        range: Range<usize>,
+        definition: Option<usize>,
+        image: bool,
+    ) -> Option<usize> {
+        let inline = link_type == LinkType::Inline;
+        let recorded = (!skip(link_type, dest)).then(|| {
+            let form = match link_type {
+                _ if is_reference(link_type) => LinkForm::Reference,
+                _ if image => LinkForm::Image,
+                LinkType::Autolink => LinkForm::Autolink,
+                _ => LinkForm::Inline,
+            };
+            record(
+                &mut self.parsed,
+                &mut self.definitions,
+                self.body,
+                dest,
+                form,
+                range.clone(),
+                definition,
+            )
+        });
+        self.open.push(
+            recorded
+                .filter(|_| inline)
+                .map(|index| (index, range.start + 1)),
+        );
+        recorded
+    }
+
+    fn end_heading(&mut self, level: u8) {
+        let Some(heading) = self.heading.take() else {
+            return;
+        };
+        let explicit = heading.explicit.is_some();
+        let slug = match heading.explicit {
+            Some(id) => {
+                self.slugger.reserve(&id);
+                id
+            }
+            None => self.slugger.slug(&heading.slug_text),
+        };
+        if let Some(Event::Start(Tag::Heading { id, .. })) = self.events.get_mut(heading.event) {
+            *id = Some(slug.clone().into());
+        }
+        let at = heading_id_offset(self.body, heading.source, explicit.then_some(slug.as_str()));
+        self.parsed
+            .anchors
+            .push((slug.clone(), AnchorKind::Heading { explicit }, at));
+        self.parsed.headings.push(Heading {
+            level,
+            text: heading.text.trim().to_string(),
+            id: slug,
+        });
+    }
+
+    /// Records the links and anchors of one unit of raw HTML; the mark says where its links
+    /// are.
+    fn raw_html(&mut self, unit: &Unit) -> Mark {
+        let found = raw_html::scan(&unit.text);
+        for (id, at) in found.anchors {
+            self.parsed
+                .anchors
+                .push((id, AnchorKind::Html, unit.source_offset(at)));
+        }
+        let mut slots = Vec::new();
+        for (value, range) in found.links {
+            if value.is_empty() || is_external(&value) {
+                continue;
+            }
+            let index = self.parsed.links.len();
+            self.parsed
+                .links
+                .push((value, LinkForm::Html, unit.source_offset(range.start)));
+            slots.push((range, index));
+        }
+        Mark::Html {
+            len: unit.text.len(),
+            slots,
+        }
+    }
+
+    fn finish(self) -> (Parsed, Vec<Range<usize>>) {
+        let mut parsed = self.parsed;
+        if self.html {
+            let capacity = self.body.len() + self.body.len() / 4;
+            parsed.body = html_writer::write(self.events, self.marks, capacity);
+        }
+        (parsed, self.link_spans)
+    }
 }
 
 /// Where a heading's id is written: its `{#id}`, else the heading's first character.
@@ -280,49 +377,6 @@ fn heading_id_offset(body: &str, source: Range<usize>, explicit: Option<&str>) -
     explicit
         .and_then(|id| text.rfind(&format!("#{id}")))
         .map_or(source.start, |at| source.start + at + 1)
-}
-
-/// What recording a link touches, borrowed for one link.
-struct Links<'p, 'b> {
-    parsed: &'p mut Parsed,
-    definitions: &'p mut HashMap<usize, usize>,
-    open: &'p mut Vec<Option<(usize, usize)>>,
-    body: &'b str,
-}
-
-impl Links<'_, '_> {
-    /// Records a link or image (unless it is external) and returns its index.
-    fn take(
-        self,
-        link_type: LinkType,
-        dest_url: &str,
-        range: Range<usize>,
-        definition: Option<usize>,
-        image: bool,
-    ) -> Option<usize> {
-        if skip(link_type, dest_url) {
-            return None;
-        }
-        let form = match link_type {
-            _ if is_reference(link_type) => LinkForm::Reference,
-            _ if image => LinkForm::Image,
-            LinkType::Autolink => LinkForm::Autolink,
-            _ => LinkForm::Inline,
-        };
-        let index = record(
-            self.parsed,
-            self.definitions,
-            self.body,
-            dest_url,
-            form,
-            range.clone(),
-            definition,
-        );
-        if let (LinkType::Inline, Some(last)) = (link_type, self.open.last_mut()) {
-            *last = Some((index, range.start + 1));
-        }
-        Some(index)
-    }
 }
 
 fn is_reference(link_type: LinkType) -> bool {
@@ -386,31 +440,6 @@ pub(super) fn destination_after(body: &str, from: usize, sep: &str) -> Option<us
 fn leading_blank(s: &str) -> usize {
     let ws = s.len() - s.trim_start().len();
     ws + usize::from(s[ws..].starts_with('<'))
-}
-
-/// Records the links and anchors of one unit of raw HTML; the mark says where its links are.
-fn raw_html(parsed: &mut Parsed, unit: &Unit) -> Mark {
-    let found = raw_html::scan(&unit.text);
-    for (id, at) in found.anchors {
-        parsed
-            .anchors
-            .push((id, AnchorKind::Html, unit.source_offset(at)));
-    }
-    let mut slots = Vec::new();
-    for (value, range) in found.links {
-        if value.is_empty() || is_external(&value) {
-            continue;
-        }
-        let index = parsed.links.len();
-        parsed
-            .links
-            .push((value, LinkForm::Html, unit.source_offset(range.start)));
-        slots.push((range, index));
-    }
-    Mark::Html {
-        len: unit.text.len(),
-        slots,
-    }
 }
 
 #[cfg(test)]

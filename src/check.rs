@@ -1,6 +1,8 @@
 //! Check: the rules that turn a resolved site into diagnostics. `build` and `check` both run
 //! them; nothing here renders or touches the disk.
 
+mod body;
+
 use std::collections::HashMap;
 
 use crate::diagnostic::{self, Code, Diagnostic};
@@ -17,6 +19,8 @@ pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
     let hints = Hints::new(site);
     for i in 0..site.pages.len() {
         link_rules(site, i, &hints, &mut out);
+        body::duplicate_anchors(&site.pages[i], &mut out);
+        body::undefined_references(&site.pages[i], &mut out);
         reference_rules(site, i, &hints, &mut out);
         page_rules(site, i, today, &mut out);
     }
@@ -40,13 +44,16 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
     for (link, target) in page.links.iter().zip(&site.targets[i]) {
         let at =
             |code, message: String| Diagnostic::error(code, &page.file, link.pos.clone(), message);
-        let what = if link.form == LinkForm::Image {
-            "image"
-        } else {
-            "link"
+        let what = match link.form {
+            LinkForm::Image => "image",
+            LinkForm::UnusedDefinition => "unused reference definition",
+            _ => "link",
         };
         match target {
             Target::External | Target::File { .. } => {}
+            // Not published, so neither a script nor a draft can reach a reader through it.
+            Target::Unsafe { .. } | Target::Page { .. }
+                if link.form == LinkForm::UnusedDefinition => {}
             Target::Unsafe { scheme } => out.push(
                 at(
                     Code::UnsafeUrl,

@@ -77,6 +77,68 @@ pub enum LinkForm {
     Html,
     /// A stage `resources[].url` in front matter.
     Resource,
+    /// A reference definition (`[label]: dest`) that no link uses: nothing is published, but a
+    /// destination that does not resolve is still a mistake worth reporting.
+    UnusedDefinition,
+}
+
+/// Where an anchor (an `id` a `#fragment` can name) of a page body comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnchorKind {
+    /// A heading's id; `explicit` when written as `{#id}`.
+    Heading { explicit: bool },
+    /// An `id=` (or an `<a name=>`) in raw HTML.
+    Html,
+    /// A footnote definition `[^label]:`, which pulldown-cmark publishes as `id="label"`.
+    Footnote,
+}
+
+/// An id the page body publishes, with where it is written (for duplicate reports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub id: String,
+    pub kind: AnchorKind,
+    pub pos: Pos,
+}
+
+/// How a reference link names its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceForm {
+    /// `[text][label]`
+    Full,
+    /// `[label][]`
+    Collapsed,
+    /// `[label]`: ordinary prose in brackets looks the same.
+    Shortcut,
+}
+
+/// A reference link whose label has no definition: published as literal brackets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndefinedReference {
+    pub label: String,
+    pub form: ReferenceForm,
+    /// Where the label is written.
+    pub pos: Pos,
+    /// The defined label nearest to it, if one is near enough to be a typo.
+    pub nearest: Option<String>,
+}
+
+/// A page body as HTML, with the byte ranges where link destinations are written. Rendering
+/// replaces each slot with the link's resolved URL by range, never by searching the text, so
+/// nothing a page says can be mistaken for a link (see [`crate::load::html_writer`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Body {
+    pub html: String,
+    /// Sorted by position, not overlapping.
+    pub slots: Vec<Slot>,
+}
+
+/// Where one link's destination sits in [`Body::html`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub bytes: std::ops::Range<usize>,
+    /// Index into the page's `links`.
+    pub link: usize,
 }
 
 /// A link as written in a page, before resolution.
@@ -102,6 +164,8 @@ pub struct Stage {
     pub name: String,
     /// Explicit `id`, else the slug of the name.
     pub id: String,
+    /// Where the id comes from: the `id:` value, else the `name:` value.
+    pub id_pos: Pos,
     pub goal: Option<String>,
     pub duration: Option<String>,
     pub sales_stage: Option<String>,
@@ -196,11 +260,12 @@ pub struct Page {
     pub common: Common,
     pub meta: Meta,
     pub headings: Vec<Heading>,
-    /// Ids from raw HTML `id=`/`name=` attributes.
-    pub html_anchors: Vec<String>,
+    /// Every id the body publishes, in document order: headings, raw HTML, footnotes.
+    pub anchors: Vec<Anchor>,
     pub links: Vec<Link>,
-    /// Rendered body; every link in `links` appears as a marker (see [`crate::load::markdown`]).
-    pub body_html: String,
+    pub undefined_references: Vec<UndefinedReference>,
+    /// Rendered body (empty when only checking).
+    pub body: Body,
     /// URL path below `base_url`, without leading slash: `processes/edge/`, `` for home.
     pub url: String,
 }

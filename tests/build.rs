@@ -375,3 +375,38 @@ fn overdue_review_is_shown_on_the_page() {
     let guide = read(&site.join("public/guide/index.html"));
     assert!(guide.contains("Review overdue since 2025-01-31"), "{guide}");
 }
+
+/// Links are rewritten by byte range, not by searching the HTML for a marker: text that looks
+/// like the old `@hb@N@` placeholder, or like a link, reaches the page as written, in prose,
+/// code spans and code blocks, while the real links around it are rewritten.
+#[test]
+fn text_that_looks_like_a_placeholder_survives_and_links_are_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    std::fs::write(site.join("handbook.yaml"), "title: T\n").unwrap();
+    std::fs::create_dir(site.join("content")).unwrap();
+    std::fs::write(
+        site.join("content/index.md"),
+        "# Home\n\nProse @hb@0@ and @hb@1@ and &#64;hb&#64;0&#64; [guide](guide.md).\n\n\
+         Code `@hb@0@` and `<a href=\"guide.md\">`.\n\n\
+         ```\n@hb@1@\n<a href=\"guide.md\">@hb@0@</a>\n```\n\n\
+         <div><a class=\"btn\"\n   href=\"guide.md#intro\">Guide</a></div>\n",
+    )
+    .unwrap();
+    std::fs::write(site.join("content/guide.md"), "# Guide\n\n## Intro\n").unwrap();
+    let public = site.join("public");
+    handbook()
+        .args(["build", "--root"])
+        .arg(site)
+        .assert()
+        .success();
+    let html = read(&public.join("index.html"));
+    for text in [
+        "Prose @hb@0@ and @hb@1@ and @hb@0@ <a href=\"/guide/\">guide</a>.",
+        "Code <code>@hb@0@</code> and <code>&lt;a href=\"guide.md\"&gt;</code>.",
+        "<code>@hb@1@\n&lt;a href=\"guide.md\"&gt;@hb@0@&lt;/a&gt;\n</code>",
+        "<a class=\"btn\"\n   href=\"/guide/#intro\">Guide</a>",
+    ] {
+        assert!(html.contains(text), "missing {text:?} in\n{html}");
+    }
+}

@@ -32,6 +32,8 @@ pub enum Code {
     LinkOutsideRoot,
     InvalidAlias,
     UnsafeUrl,
+    DuplicateAnchor,
+    UndefinedReference,
     OrphanPage,
     StalePage,
     /// A symlink that points outside the handbook, loops or dangles: skipped (README, "Symlinks").
@@ -58,6 +60,8 @@ impl Code {
             Code::LinkOutsideRoot => "link-outside-root",
             Code::InvalidAlias => "invalid-alias",
             Code::UnsafeUrl => "unsafe-url",
+            Code::DuplicateAnchor => "duplicate-anchor",
+            Code::UndefinedReference => "undefined-reference",
             Code::OrphanPage => "orphan-page",
             Code::StalePage => "stale-page",
             Code::BadSymlink => "bad-symlink",

@@ -97,7 +97,7 @@ struct Raw {
 #[serde(deny_unknown_fields)]
 struct RawStage {
     name: Spanned<String>,
-    id: Option<String>,
+    id: Option<Spanned<String>>,
     goal: Option<String>,
     duration: Option<String>,
     sales_stage: Option<String>,
@@ -352,8 +352,16 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
                             .map(|r| (r.title, cx.located(r.url)))
                             .collect(),
                     );
+                    let (id, id_pos) = match s.id {
+                        Some(id) => {
+                            let id = cx.located(id);
+                            (id.value, id.pos)
+                        }
+                        None => (super::slug::slug(&s.name.value), cx.pos(&s.name.referenced)),
+                    };
                     Stage {
-                        id: s.id.unwrap_or_else(|| super::slug::slug(&s.name.value)),
+                        id,
+                        id_pos,
                         name: s.name.value,
                         goal: s.goal,
                         duration: s.duration,

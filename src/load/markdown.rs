@@ -1,56 +1,37 @@
 //! Markdown to HTML in one pass, collecting what the resolver needs: headings with their ids,
-//! every link with its source position, and raw-HTML anchors.
+//! every link with its source position, the anchors the body publishes, and reference links
+//! whose label has no definition.
 //!
 //! Links cannot be rewritten yet (their targets are resolved later, against the whole site),
-//! so each link destination is written into the HTML as a marker `@hb@N@`, N being the link's
-//! index in [`Parsed::links`]. [`crate::render`] swaps markers for resolved URLs, which keeps
-//! Markdown parsed exactly once per page, in `build` and in every `serve` rebuild.
+//! so the HTML is written with each destination as the page wrote it, and the byte range where
+//! it lands is recorded ([`crate::model::Body`]; how, and why no placeholder text is involved:
+//! [`super::html_writer`]). Markdown is parsed exactly once per page, in `build` and in every
+//! `serve` rebuild.
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::ops::Range;
 
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::html_writer::{self, Mark};
+use super::raw_html::{self, Unit};
+use super::reference_links;
 use super::slug::Slugger;
-use crate::model::{Heading, LinkForm};
+use crate::model::{AnchorKind, Body, Heading, LinkForm, ReferenceForm};
 
-/// What one page body yields.
+/// What one page body yields. Offsets are bytes into the body (the caller turns them into
+/// positions).
 #[derive(Debug, Default)]
 pub struct Parsed {
-    pub html: String,
+    pub body: Body,
     pub headings: Vec<Heading>,
-    pub html_anchors: Vec<String>,
-    /// Links with byte offsets into the body (the caller turns them into positions).
+    /// Every id the body publishes, in document order, with where it is written.
+    pub anchors: Vec<(String, AnchorKind, usize)>,
+    /// Links with where their destination is written.
     pub links: Vec<(String, LinkForm, usize)>,
-}
-
-const MARKER: &str = "@hb@";
-
-pub fn marker(index: usize) -> String {
-    format!("{MARKER}{index}@")
-}
-
-/// Calls `url(i)` for each marker `@hb@i@` in `html` and writes the result in its place.
-pub fn replace_markers(html: &str, mut url: impl FnMut(usize) -> String) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 8);
-    let mut rest = html;
-    while let Some(at) = rest.find(MARKER) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + MARKER.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match (
-            after[..digits].parse::<usize>(),
-            after.as_bytes().get(digits),
-        ) {
-            (Ok(i), Some(b'@')) => {
-                out.push_str(&url(i));
-                rest = &after[digits + 1..];
-            }
-            _ => {
-                out.push_str(MARKER);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    /// Reference links whose label has no definition: the label, how it is written, where the
+    /// label is, and the nearest defined label.
+    pub undefined: Vec<(String, ReferenceForm, usize, Option<String>)>,
 }
 
 /// The scheme of a URL that runs code or smuggles a document when followed (`javascript:`,
@@ -113,174 +94,289 @@ fn options() -> Options {
 /// Parses a page body. With `html` false (as `check` runs it) no HTML is produced: only the
 /// headings, anchors and links.
 pub fn parse(body: &str, html: bool) -> Parsed {
-    let mut parsed = Parsed::default();
-    let mut slugger = Slugger::default();
-    let mut iter = Parser::new_ext(body, options()).into_offset_iter();
-    let mut events: Vec<Event> = Vec::with_capacity(if html { body.len() / 16 } else { 0 });
-    // The open heading's explicit `{#id}`, if any.
-    let mut explicit_id: Option<String> = None;
-    // Reference links share the definition's link, so it is reported once, at the definition.
-    let mut definitions: Vec<(usize, usize)> = Vec::new();
-    // The open heading: its event index, its text, and its text as GitHub slugs it (without
-    // image alt text, which is not text content), and how many images deep we are in it.
-    let mut heading: Option<(usize, String, String)> = None;
-    let mut in_image = 0usize;
-    // Per open link or image: the index of an inline one and where its text ends so far. Its
-    // destination starts after the `](` that follows the text (a title may hold `](` too).
-    let mut open: Vec<Option<(usize, usize)>> = Vec::new();
-
+    let mut broken: Vec<(Range<usize>, LinkType, String)> = Vec::new();
+    let on_broken = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
+        broken.push((link.span, link.link_type, link.reference.into_string()));
+        None
+    };
+    let mut iter =
+        Parser::new_with_broken_link_callback(body, options(), Some(on_broken)).into_offset_iter();
+    let mut walk = Walk::new(body, html);
     while let Some((event, range)) = iter.next() {
-        if let Event::End(TagEnd::Link | TagEnd::Image) = event {
-            if let Some(Some((index, text_end))) = open.pop()
-                && let Some(offset) = destination_after(body, text_end, "](")
-            {
-                parsed.links[index].2 = offset;
+        let definition = match &event {
+            Event::Start(Tag::Link { id, .. } | Tag::Image { id, .. }) => {
+                iter.reference_definitions().get(id).map(|d| d.span.start)
             }
-        } else if let Some(Some((_, text_end))) = open.last_mut() {
-            *text_end = (*text_end).max(range.end);
-        }
-        if let Event::Start(Tag::Link { .. } | Tag::Image { .. }) = event {
-            open.push(None);
-        }
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
-                let links = Links {
-                    parsed: &mut parsed,
-                    definitions: &mut definitions,
-                    open: &mut open,
-                    body,
-                };
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: links.take(link_type, dest_url, range.clone(), def, false),
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let def = iter.reference_definitions().get(&id).map(|d| d.span.start);
-                let links = Links {
-                    parsed: &mut parsed,
-                    definitions: &mut definitions,
-                    open: &mut open,
-                    body,
-                };
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: links.take(link_type, dest_url, range.clone(), def, true),
-                    title,
-                    id,
-                })
-            }
-            Event::Html(html) => Event::Html(raw_html(&mut parsed, html, range.start)),
-            Event::InlineHtml(html) => Event::InlineHtml(raw_html(&mut parsed, html, range.start)),
-            other => other,
+            _ => None,
         };
-
-        match event {
-            Event::Start(Tag::Heading { ref id, .. }) => {
-                explicit_id = id.as_ref().map(|id| id.to_string());
-                heading = Some((events.len(), String::new(), String::new()))
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, text, slug_text)) = heading.take() {
-                    let slug = match explicit_id.take() {
-                        Some(explicit) => {
-                            slugger.reserve(&explicit);
-                            explicit
-                        }
-                        None => slugger.slug(&slug_text),
-                    };
-                    if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(start) {
-                        *id = Some(slug.clone().into());
-                    }
-                    parsed.headings.push(Heading {
-                        level: level as u8,
-                        text: text.trim().to_string(),
-                        id: slug,
-                    });
-                }
-                if html {
-                    events.push(event);
-                }
-                continue;
-            }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                if let Some((_, text, slug_text)) = heading.as_mut() {
-                    text.push_str(t);
-                    if in_image == 0 {
-                        slug_text.push_str(t);
-                    }
-                }
-            }
-            Event::Start(Tag::Image { .. }) => in_image += 1,
-            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
-            _ => {}
-        }
-        if html {
-            events.push(event);
-        }
+        walk.event(event, range, definition);
     }
-    if html {
-        parsed.html.reserve(body.len() + body.len() / 4);
-        pulldown_cmark::html::push_html(&mut parsed.html, events.into_iter());
-    }
+    let unused = reference_links::unused_definitions(&walk.definitions, &iter, body);
+    let labels: Vec<String> = iter
+        .reference_definitions()
+        .iter()
+        .map(|(label, _)| label.to_string())
+        .collect();
+    drop(iter);
+    let (mut parsed, link_spans) = walk.finish();
+    parsed.links.extend(unused);
+    parsed.undefined = reference_links::undefined(broken, body, &labels, &link_spans);
     parsed
 }
 
-/// What recording a link touches, borrowed for one link.
-struct Links<'p, 'b> {
-    parsed: &'p mut Parsed,
-    definitions: &'p mut Vec<(usize, usize)>,
-    open: &'p mut Vec<Option<(usize, usize)>>,
+/// The state of one walk over a body's events.
+struct Walk<'b> {
     body: &'b str,
+    /// Whether HTML is wanted: then `events` keeps every event for the writer.
+    html: bool,
+    parsed: Parsed,
+    slugger: Slugger,
+    events: Vec<Event<'b>>,
+    /// Per event index: what rendering rewrites in its output.
+    marks: Vec<(usize, Mark)>,
+    /// Reference links share the definition's link, so it is reported once, at the
+    /// definition: definition offset -> link index.
+    definitions: HashMap<usize, usize>,
+    /// The open heading: its event index, source range, explicit `{#id}`, its text, and its
+    /// text as GitHub slugs it (without image alt text, which is not text content).
+    heading: Option<OpenHeading>,
+    /// How many images deep the walk is.
+    in_image: usize,
+    /// Per open link or image: the index of an inline one and where its text ends so far. Its
+    /// destination starts after the `](` that follows the text (a title may hold `](` too).
+    open: Vec<Option<(usize, usize)>>,
+    /// Where every link and image is, in document order: brackets inside one are its text.
+    link_spans: Vec<Range<usize>>,
+    /// The open HTML block, gathered whole: the parser hands it over one line at a time.
+    html_block: Option<Unit>,
 }
 
-impl Links<'_, '_> {
-    /// Records a link or image (unless it is external) and returns the destination to write
-    /// into the HTML: its marker.
-    fn take<'a>(
-        self,
+struct OpenHeading {
+    event: usize,
+    source: Range<usize>,
+    explicit: Option<String>,
+    text: String,
+    slug_text: String,
+}
+
+impl<'b> Walk<'b> {
+    fn new(body: &'b str, html: bool) -> Self {
+        Walk {
+            body,
+            html,
+            parsed: Parsed::default(),
+            slugger: Slugger::default(),
+            events: Vec::with_capacity(if html { body.len() / 16 } else { 0 }),
+            marks: Vec::new(),
+            definitions: HashMap::new(),
+            heading: None,
+            in_image: 0,
+            open: Vec::new(),
+            link_spans: Vec::new(),
+            html_block: None,
+        }
+    }
+
+    /// Takes one event; `definition` is where a reference link's definition starts.
+    fn event(&mut self, event: Event<'b>, range: Range<usize>, definition: Option<usize>) {
+        self.track_link_text(&event, &range);
+        let mut mark = None;
+        match &event {
+            Event::Start(
+                tag @ (Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type,
+                    dest_url,
+                    ..
+                }),
+            ) => {
+                let image = matches!(tag, Tag::Image { .. });
+                self.link_spans.push(range.clone());
+                mark = self
+                    .link(*link_type, dest_url, range.clone(), definition, image)
+                    .map(Mark::Link);
+                self.in_image += usize::from(image);
+            }
+            Event::End(TagEnd::Image) => self.in_image = self.in_image.saturating_sub(1),
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some(Unit::default()),
+            Event::Html(chunk) if self.html_block.is_some() => {
+                if let Some(unit) = self.html_block.as_mut() {
+                    unit.push(chunk, range, self.body);
+                }
+                return;
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let unit = self.html_block.take().unwrap_or_default();
+                let block = self.raw_html(&unit);
+                self.emit(Event::Html(unit.text.into()), Some(block));
+            }
+            // Inline HTML (and, should the parser ever give one, HTML outside a block).
+            Event::InlineHtml(chunk) | Event::Html(chunk) => {
+                let mut unit = Unit::default();
+                unit.push(chunk, range, self.body);
+                mark = Some(self.raw_html(&unit));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                // `[^label]:`: the label starts after `[^`.
+                let at = range.start + 2;
+                self.parsed
+                    .anchors
+                    .push((label.to_string(), AnchorKind::Footnote, at));
+            }
+            Event::Start(Tag::Heading { id, .. }) => {
+                self.heading = Some(OpenHeading {
+                    event: self.events.len(),
+                    source: range,
+                    explicit: id.as_ref().map(|id| id.to_string()),
+                    text: String::new(),
+                    slug_text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(level)) => self.end_heading(*level as u8),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(heading) = self.heading.as_mut() {
+                    heading.text.push_str(t);
+                    if self.in_image == 0 {
+                        heading.slug_text.push_str(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.emit(event, mark);
+    }
+
+    /// Keeps the event for the writer (when HTML is wanted), with what it carries.
+    fn emit(&mut self, event: Event<'b>, mark: Option<Mark>) {
+        if self.html {
+            if let Some(mark) = mark {
+                self.marks.push((self.events.len(), mark));
+            }
+            self.events.push(event);
+        }
+    }
+
+    /// Follows where the text of each open inline link ends, and at its end records where its
+    /// destination is.
+    fn track_link_text(&mut self, event: &Event<'b>, range: &Range<usize>) {
+        if let Event::End(TagEnd::Link | TagEnd::Image) = event {
+            if let Some(Some((index, text_end))) = self.open.pop()
+                && let Some(offset) = destination_after(self.body, text_end, "](")
+            {
+                self.parsed.links[index].2 = offset;
+            }
+        } else if let Some(Some((_, text_end))) = self.open.last_mut() {
+            *text_end = (*text_end).max(range.end);
+        }
+    }
+
+    /// Records a link or image (unless it is external) and returns its index.
+    fn link(
+        &mut self,
         link_type: LinkType,
-        dest_url: CowStr<'a>,
-        range: std::ops::Range<usize>,
+        dest: &str,
+        range: Range<usize>,
         definition: Option<usize>,
         image: bool,
-    ) -> CowStr<'a> {
-        if skip(link_type, &dest_url) {
-            return dest_url;
-        }
-        let form = match link_type {
-            _ if is_reference(link_type) => LinkForm::Reference,
-            _ if image => LinkForm::Image,
-            LinkType::Autolink => LinkForm::Autolink,
-            _ => LinkForm::Inline,
-        };
-        let index = record(
-            self.parsed,
-            self.definitions,
-            self.body,
-            &dest_url,
-            form,
-            range.clone(),
-            definition,
+    ) -> Option<usize> {
+        let inline = link_type == LinkType::Inline;
+        let recorded = (!skip(link_type, dest)).then(|| {
+            let form = match link_type {
+                _ if is_reference(link_type) => LinkForm::Reference,
+                _ if image => LinkForm::Image,
+                LinkType::Autolink => LinkForm::Autolink,
+                _ => LinkForm::Inline,
+            };
+            record(
+                &mut self.parsed,
+                &mut self.definitions,
+                self.body,
+                dest,
+                form,
+                range.clone(),
+                definition,
+            )
+        });
+        self.open.push(
+            recorded
+                .filter(|_| inline)
+                .map(|index| (index, range.start + 1)),
         );
-        if let (LinkType::Inline, Some(last)) = (link_type, self.open.last_mut()) {
-            *last = Some((index, range.start + 1));
-        }
-        marker(index).into()
+        recorded
     }
+
+    fn end_heading(&mut self, level: u8) {
+        let Some(heading) = self.heading.take() else {
+            return;
+        };
+        let explicit = heading.explicit.is_some();
+        let slug = match heading.explicit {
+            Some(id) => {
+                self.slugger.reserve(&id);
+                id
+            }
+            None => self.slugger.slug(&heading.slug_text),
+        };
+        if let Some(Event::Start(Tag::Heading { id, .. })) = self.events.get_mut(heading.event) {
+            *id = Some(slug.clone().into());
+        }
+        let at = heading_id_offset(self.body, heading.source, explicit.then_some(slug.as_str()));
+        self.parsed
+            .anchors
+            .push((slug.clone(), AnchorKind::Heading { explicit }, at));
+        self.parsed.headings.push(Heading {
+            level,
+            text: heading.text.trim().to_string(),
+            id: slug,
+        });
+    }
+
+    /// Records the links and anchors of one unit of raw HTML; the mark says where its links
+    /// are.
+    fn raw_html(&mut self, unit: &Unit) -> Mark {
+        let found = raw_html::scan(&unit.text);
+        for (id, at) in found.anchors {
+            self.parsed
+                .anchors
+                .push((id, AnchorKind::Html, unit.source_offset(at)));
+        }
+        let mut slots = Vec::new();
+        for (value, range) in found.links {
+            if value.is_empty() || is_external(&value) {
+                continue;
+            }
+            let index = self.parsed.links.len();
+            self.parsed
+                .links
+                .push((value, LinkForm::Html, unit.source_offset(range.start)));
+            slots.push((range, index));
+        }
+        Mark::Html {
+            len: unit.text.len(),
+            slots,
+        }
+    }
+
+    fn finish(self) -> (Parsed, Vec<Range<usize>>) {
+        let mut parsed = self.parsed;
+        if self.html {
+            let capacity = self.body.len() + self.body.len() / 4;
+            parsed.body = html_writer::write(self.events, self.marks, capacity);
+        }
+        (parsed, self.link_spans)
+    }
+}
+
+/// Where a heading's id is written: its `{#id}`, else the heading's first character.
+fn heading_id_offset(body: &str, source: Range<usize>, explicit: Option<&str>) -> usize {
+    let text = body.get(source.clone()).unwrap_or_default();
+    explicit
+        .and_then(|id| text.rfind(&format!("#{id}")))
+        .map_or(source.start, |at| source.start + at + 1)
 }
 
 fn is_reference(link_type: LinkType) -> bool {
@@ -300,16 +396,16 @@ fn skip(link_type: LinkType, dest: &str) -> bool {
 /// Records a link and returns its index; the offset is where its destination is written.
 fn record(
     parsed: &mut Parsed,
-    definitions: &mut Vec<(usize, usize)>,
+    definitions: &mut HashMap<usize, usize>,
     body: &str,
     dest: &str,
     form: LinkForm,
-    range: std::ops::Range<usize>,
+    range: Range<usize>,
     definition: Option<usize>,
 ) -> usize {
     let offset = match (form, definition) {
         (LinkForm::Reference, Some(def)) | (LinkForm::Image, Some(def)) => {
-            if let Some(&(_, index)) = definitions.iter().find(|(d, _)| *d == def) {
+            if let Some(&index) = definitions.get(&def) {
                 return index;
             }
             destination_after(body, def, "]:").unwrap_or(def)
@@ -320,21 +416,21 @@ fn record(
     let index = parsed.links.len();
     if let Some(def) = definition.filter(|_| form == LinkForm::Reference || form == LinkForm::Image)
     {
-        definitions.push((def, index));
+        definitions.insert(def, index);
     }
     parsed.links.push((dest.to_string(), form, offset));
     index
 }
 
 /// The start of the destination in `[text](dest)`: after the last `](` of the link's source.
-fn destination_after_last(body: &str, range: std::ops::Range<usize>) -> Option<usize> {
+fn destination_after_last(body: &str, range: Range<usize>) -> Option<usize> {
     let source = body.get(range.clone())?;
     let at = source.rfind("](")?;
     Some(range.start + at + 2 + leading_blank(&source[at + 2..]))
 }
 
 /// The start of the destination after `sep`, searching from `from` (for `[label]: dest`).
-fn destination_after(body: &str, from: usize, sep: &str) -> Option<usize> {
+pub(super) fn destination_after(body: &str, from: usize, sep: &str) -> Option<usize> {
     let source = body.get(from..)?;
     let at = source.find(sep)?;
     Some(from + at + sep.len() + leading_blank(&source[at + sep.len()..]))
@@ -344,129 +440,6 @@ fn destination_after(body: &str, from: usize, sep: &str) -> Option<usize> {
 fn leading_blank(s: &str) -> usize {
     let ws = s.len() - s.trim_start().len();
     ws + usize::from(s[ws..].starts_with('<'))
-}
-
-/// Collects `id`/`name` anchors and turns `href`/`src` into link markers in a raw HTML chunk.
-fn raw_html<'a>(parsed: &mut Parsed, html: CowStr<'a>, offset: usize) -> CowStr<'a> {
-    let mut out = String::new();
-    let mut last = 0;
-    for attr in attributes(&html) {
-        match attr.name.to_ascii_lowercase().as_str() {
-            "id" | "name" => parsed.html_anchors.push(attr.value.to_string()),
-            "href" | "src" if !attr.value.is_empty() && !is_external(attr.value) => {
-                let index = parsed.links.len();
-                parsed.links.push((
-                    decode_entities(attr.value),
-                    LinkForm::Html,
-                    offset + attr.start,
-                ));
-                out.push_str(&html[last..attr.start]);
-                out.push_str(&marker(index));
-                last = attr.start + attr.value.len();
-            }
-            _ => {}
-        }
-    }
-    if last == 0 {
-        return html;
-    }
-    out.push_str(&html[last..]);
-    out.into()
-}
-
-/// The few entities that appear in URLs written by hand.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-}
-
-struct Attribute<'s> {
-    name: &'s str,
-    value: &'s str,
-    /// Byte offset of the value in the chunk.
-    start: usize,
-}
-
-/// Attributes of the tags in a chunk of raw HTML. Only quoted and bare values inside `<...>`
-/// are read; comments are skipped, so a commented-out link is not a link.
-fn attributes(html: &str) -> Vec<Attribute<'_>> {
-    let bytes = html.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"<!--") {
-            // `<` is ASCII, so `i` is a character boundary here.
-            i = html[i..].find("-->").map_or(bytes.len(), |end| i + end + 3);
-            continue;
-        }
-        if bytes[i] != b'<' || !bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic()) {
-            i += 1;
-            continue;
-        }
-        // Skip the tag name.
-        i += 1;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-            i += 1;
-        }
-        // Attributes until the tag closes.
-        while i < bytes.len() && bytes[i] != b'>' {
-            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-                i += 1;
-            }
-            let name_start = i;
-            while i < bytes.len()
-                && !matches!(bytes[i], b'=' | b'>' | b'/')
-                && !bytes[i].is_ascii_whitespace()
-            {
-                i += 1;
-            }
-            let name = &html[name_start..i];
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if bytes.get(i) != Some(&b'=') {
-                if name.is_empty() && i < bytes.len() && bytes[i] != b'>' {
-                    i += 1;
-                }
-                continue;
-            }
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            let (start, end) = match bytes.get(i) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let start = i + 1;
-                    let end = html[start..]
-                        .find(q as char)
-                        .map_or(bytes.len(), |e| start + e);
-                    i = (end + 1).min(bytes.len());
-                    (start, end)
-                }
-                _ => {
-                    let start = i;
-                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-                        i += 1;
-                    }
-                    (start, i)
-                }
-            };
-            if !name.is_empty() {
-                found.push(Attribute {
-                    name,
-                    value: &html[start..end],
-                    start,
-                });
-            }
-        }
-    }
-    found
 }
 
 #[cfg(test)]
@@ -483,7 +456,16 @@ mod tests {
         let p = parse(body, true);
         assert_eq!(dests(&p), ["../processes/index.md#stages"]);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 2], "..");
-        assert!(p.html.contains("href=\"@hb@0@\""), "{}", p.html);
+        assert_eq!(slotted(&p), [("../processes/index.md#stages", 0)]);
+    }
+
+    /// Each slot's text in the HTML, and its link.
+    fn slotted(p: &Parsed) -> Vec<(&str, usize)> {
+        p.body
+            .slots
+            .iter()
+            .map(|s| (&p.body.html[s.bytes.clone()], s.link))
+            .collect()
     }
 
     /// The destination starts after the `](` that closes the link text, not after the last
@@ -520,7 +502,7 @@ mod tests {
         assert_eq!(p.links.len(), 1);
         assert_eq!(p.links[0].1, LinkForm::Reference);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 8], "other.md");
-        assert_eq!(p.html.matches("@hb@0@").count(), 2);
+        assert_eq!(slotted(&p), [("other.md", 0), ("other.md", 0)]);
     }
 
     #[test]
@@ -529,7 +511,8 @@ mod tests {
             "`[x](a.md)`\n\n```\n[y](b.md)\n```\n\n[web](https://example.com) <mailto:a@b.c>";
         let p = parse(body, true);
         assert!(p.links.is_empty());
-        assert!(p.html.contains("https://example.com"));
+        assert!(p.body.html.contains("https://example.com"));
+        assert!(p.body.slots.is_empty());
     }
 
     #[test]
@@ -547,9 +530,9 @@ mod tests {
             "<a id=\"top\" href='x.md#y'>x</a> <img src=pic.png> <!-- <a href=\"gone.md\"> -->\n";
         let p = parse(body, true);
         assert_eq!(dests(&p), ["x.md#y", "pic.png"]);
-        assert_eq!(p.html_anchors, ["top"]);
+        assert_eq!(p.anchors, [("top".to_string(), AnchorKind::Html, 7)]);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 4], "x.md");
-        assert!(p.html.contains("href='@hb@0@'"));
+        assert_eq!(slotted(&p), [("x.md#y", 0), ("pic.png", 1)]);
     }
 
     #[test]
@@ -569,7 +552,7 @@ mod tests {
                 "code-here"
             ]
         );
-        assert!(p.html.contains("<h2 id=\"exit-criteria-1\">"));
+        assert!(p.body.html.contains("<h2 id=\"exit-criteria-1\">"));
     }
 
     /// GitHub slugs a heading's text content: an image's alt text is not part of it
@@ -585,14 +568,98 @@ mod tests {
         assert_eq!(p.headings[0].text, "Report Badge");
     }
 
+    /// Raw HTML is read a block at a time: a tag over several lines is one tag, a comment over
+    /// several lines hides what is in it, and positions still point at the value in the source.
     #[test]
-    fn markers_round_trip() {
-        let html = "<a href=\"@hb@0@\">a</a><a href=\"@hb@12@\">b</a> @hb@ text @hb@x@";
-        let out = replace_markers(html, |i| format!("/u{i}/"));
+    fn raw_html_blocks_are_read_whole() {
+        let body = "> <div>\n> <a class=\"btn\"\n>    href=\"gone.md\">x</a>\n> </div>\n\n\
+                    - <img\n    src=\"gone.png\">\n\n<!-- old\n<img src=\"old.png\">\n-->\n";
+        let p = parse(body, true);
+        assert_eq!(dests(&p), ["gone.md", "gone.png"]);
+        for (dest, _, at) in &p.links {
+            assert_eq!(&body[*at..at + dest.len()], dest);
+        }
+        assert_eq!(slotted(&p), [("gone.md", 0), ("gone.png", 1)]);
+    }
+
+    /// Text that looks like a link, a marker or an attribute is only text.
+    #[test]
+    fn slots_are_where_links_are_and_nowhere_else() {
+        let body = "[a](x.md \"href=\") `<a href=\"y.md\">` @hb@0@ ![i](p.png)\n\n\
+                    ```\n<a href=\"z.md\">\n```\n\n![a [l](n.md) b](q.png)\n";
+        let p = parse(body, true);
+        assert_eq!(dests(&p), ["x.md", "p.png", "q.png", "n.md"]);
+        // The link inside the image's alt text is not written (alt is plain text): no slot.
+        assert_eq!(slotted(&p), [("x.md", 0), ("p.png", 1), ("q.png", 2)]);
+        assert!(p.body.html.contains("@hb@0@"));
+        assert!(p.body.html.contains("&lt;a href=\"z.md\"&gt;"));
+    }
+
+    /// Wherever a link sits, its destination is a slot holding exactly what was written.
+    #[test]
+    fn every_written_link_has_a_slot_wherever_it_is() {
+        let body = "# [Head](h.md) {#top}\n\n| a | b |\n|---|---|\n| [cell](c.md \"t\") | <a href=\"d.md\">d</a> |\n\n\
+                    > - [quoted](q.md)\n\nNote.[^n]\n\n[^n]: See [foot](f.md).\n\n\
+                    [![img](i.png)](l.md) <auto@mail.x> [ref][r] ![pic][r]\n\n[r]: r&amp;.md\n";
+        let p = parse(body, true);
+        let written: Vec<(&str, usize)> = slotted(&p);
         assert_eq!(
-            out,
-            "<a href=\"/u0/\">a</a><a href=\"/u12/\">b</a> @hb@ text @hb@x@"
+            written,
+            [
+                ("h.md", 0),
+                ("c.md", 1),
+                ("d.md", 2),
+                ("q.md", 3),
+                ("f.md", 4),
+                ("l.md", 5),
+                ("i.png", 6),
+                ("r&amp;.md", 7),
+                ("r&amp;.md", 7),
+            ]
         );
+        assert_eq!(dests(&p)[7], "r&.md");
+    }
+
+    #[test]
+    fn footnotes_are_anchors_and_undefined_references_are_found() {
+        let body = "x[^note] [a][nolabel] [b][] [c] [!NOTE] [used]\n\n[^note]: N.\n\n[used]: u.md\n[unused]: gone.md\n";
+        let p = parse(body, false);
+        let note = body.find("[^note]:").unwrap() + 2;
+        assert_eq!(
+            p.anchors,
+            [("note".to_string(), AnchorKind::Footnote, note)]
+        );
+        let undefined: Vec<(&str, ReferenceForm, &str)> = p
+            .undefined
+            .iter()
+            .map(|(label, form, at, _)| (label.as_str(), *form, &body[*at..at + label.len()]))
+            .collect();
+        assert_eq!(
+            undefined,
+            [
+                ("nolabel", ReferenceForm::Full, "nolabel"),
+                ("b", ReferenceForm::Collapsed, "b"),
+                ("c", ReferenceForm::Shortcut, "c"),
+            ]
+        );
+        assert_eq!(
+            p.links
+                .iter()
+                .map(|(d, f, at)| (d.as_str(), *f, &body[*at..at + d.len()]))
+                .collect::<Vec<_>>(),
+            [
+                ("u.md", LinkForm::Reference, "u.md"),
+                ("gone.md", LinkForm::UnusedDefinition, "gone.md")
+            ]
+        );
+        // Brackets in a link's text are part of the link.
+        assert!(
+            parse("[a [b] c](x.md)\n\n[d]: x.md\n", false)
+                .undefined
+                .is_empty()
+        );
+        // Without any definition, `[c]` is prose in brackets.
+        assert!(parse("[c] and [d]\n", false).undefined.is_empty());
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //! its own ([`page`]), with no knowledge of the others, so `serve` can reload just one.
 
 pub mod front_matter;
+pub mod html_writer;
 pub mod markdown;
+pub mod raw_html;
 mod read;
+pub mod reference_links;
 pub mod slug;
 
 use std::path::{Path, PathBuf};
@@ -12,7 +15,9 @@ use bytesize::ByteSize;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role};
+use crate::model::{
+    Anchor, Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role, UndefinedReference,
+};
 
 /// Every page and asset under `content/`, and what went wrong reading them.
 #[derive(Debug, Default)]
@@ -177,6 +182,31 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
             }
         })
         .collect();
+    let anchors = parsed
+        .anchors
+        .into_iter()
+        .map(|(id, kind, offset)| Anchor {
+            pos: lines.pos(
+                body_offset + offset,
+                id.len().min(source.len() - body_offset - offset),
+            ),
+            id,
+            kind,
+        })
+        .collect();
+    let undefined_references = parsed
+        .undefined
+        .into_iter()
+        .map(|(label, form, offset, nearest)| UndefinedReference {
+            pos: lines.pos(
+                body_offset + offset,
+                label.len().min(source.len() - body_offset - offset),
+            ),
+            label,
+            form,
+            nearest,
+        })
+        .collect();
     let mut meta = fm
         .meta
         .unwrap_or_else(|| front_matter::empty_meta(fm.kind.unwrap_or(inferred)));
@@ -212,9 +242,10 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
         common: fm.common,
         meta,
         headings: parsed.headings,
-        html_anchors: parsed.html_anchors,
+        anchors,
         links,
-        body_html: parsed.html,
+        undefined_references,
+        body: parsed.body,
         url: url_of(path),
     };
     (Some(page), diagnostics)

@@ -250,7 +250,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
         tags: page.common.tags.clone(),
         content: rewrite_body(site, i),
         title_in_body: first_h1.is_some_and(|h| h.text == page.title)
-            && page.body_html.trim_start().starts_with("<h1"),
+            && page.body.html.trim_start().starts_with("<h1"),
         toc: page
             .headings
             .iter()

@@ -3,8 +3,7 @@
 
 use pulldown_cmark_escape::escape_href;
 
-use crate::load::markdown::replace_markers;
-use crate::model::PageIdx;
+use crate::model::{Body, PageIdx};
 use crate::resolve::{Site, Target};
 
 /// The URL that link `n` of page `i` is published as. A link that does not resolve (only
@@ -36,12 +35,80 @@ pub fn link_url(site: &Site, i: PageIdx, n: usize) -> String {
     }
 }
 
-/// The page's body with link markers replaced by escaped URLs.
+/// The page's body with each link slot replaced by its escaped URL.
 pub fn rewrite_body(site: &Site, i: PageIdx) -> String {
-    replace_markers(&site.pages[i].body_html, |n| {
-        let mut escaped = String::new();
+    splice(&site.pages[i].body, |n| link_url(site, i, n))
+}
+
+/// Writes `url(link)`, escaped for an attribute, over each slot of `body`: by byte range, so no
+/// text of the page is ever looked at.
+pub fn splice(body: &Body, mut url: impl FnMut(usize) -> String) -> String {
+    let html = &body.html;
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut last = 0;
+    for slot in &body.slots {
+        let (Some(before), true) = (
+            html.get(last..slot.bytes.start),
+            html.is_char_boundary(slot.bytes.end),
+        ) else {
+            continue;
+        };
+        out.push_str(before);
         // Writing to a String cannot fail.
-        let _ = escape_href(&mut escaped, &link_url(site, i, n));
-        escaped
-    })
+        let _ = escape_href(&mut out, &url(slot.link));
+        last = slot.bytes.end;
+    }
+    out.push_str(html.get(last..).unwrap_or_default());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use pulldown_cmark_escape::escape_html_body_text;
+
+    use super::splice;
+    use crate::load::markdown::parse;
+
+    fn escaped(text: &str) -> String {
+        let mut out = String::new();
+        let _ = escape_html_body_text(&mut out, text);
+        out
+    }
+
+    /// Text a page may hold, weighted toward what looks like a placeholder or a link.
+    fn text(plain: &'static str) -> impl Strategy<Value = String> {
+        prop_oneof![
+            2 => proptest::string::string_regex(plain).unwrap(),
+            1 => Just("@hb@0@".to_string()),
+            1 => Just("@hb@1@ @hb@2@".to_string()),
+            1 => (0..1000usize).prop_map(|n| format!("@hb@{n}@")),
+            1 => Just("href=\"x.md\" src=\"y.png\"".to_string()),
+        ]
+    }
+
+    proptest! {
+        /// Whatever a page says in prose, code spans and code blocks is published as written
+        /// (HTML-escaped), and exactly the links are rewritten.
+        #[test]
+        fn user_text_survives_and_links_are_rewritten(
+            prose in text("[a-zA-Z0-9@.,:;/?=%$'\"() ]{0,30}"),
+            code in text("[^`~\r\n\x00 ][^`~\r\n\x00]{0,30}[^`~\r\n\x00 ]"),
+            block in text("[^`~\r\x00]{0,60}"),
+        ) {
+            let source = format!(
+                "[a](x.md) A{prose}Z `{code}` [b](y.md)\n\n```\n{block}\n```\n\n<p><a\n href=\"z.md\">c</a></p>\n"
+            );
+            let parsed = parse(&source, true);
+            let html = splice(&parsed.body, |n| format!("/~u{n}/"));
+            prop_assert!(html.contains(&format!("A{}Z", escaped(&prose))), "{html}");
+            prop_assert!(html.contains(&format!("<code>{}</code>", escaped(&code))), "{html}");
+            prop_assert!(html.contains(&escaped(&format!("{block}\n"))), "{html}");
+            for (n, link) in ["href=\"/~u0/\">a", "href=\"/~u1/\">b", "href=\"/~u2/\">c"].iter().enumerate() {
+                prop_assert!(html.contains(link), "link {n}: {html}");
+            }
+            // `~` is in no user text above: every `/~u` is a rewritten link.
+            prop_assert_eq!(html.matches("/~u").count(), 3, "{}", html);
+        }
+    }
 }

@@ -138,17 +138,16 @@ fn with_fragment(site: &Site, page: PageIdx, fragment: Option<String>) -> Target
     }
 }
 
-/// Every anchor a page offers: heading ids, raw-HTML `id`/`name`, and stage ids.
+/// Every anchor a page offers: heading ids, raw-HTML `id`/`name`, footnotes, and stage ids.
 pub fn anchors(site: &Site, page: PageIdx) -> impl Iterator<Item = &str> {
     let page = &site.pages[page];
     let stages = page
         .process()
         .map(|p| p.stages.as_slice())
         .unwrap_or_default();
-    page.headings
+    page.anchors
         .iter()
-        .map(|h| h.id.as_str())
-        .chain(page.html_anchors.iter().map(String::as_str))
+        .map(|a| a.id.as_str())
         .chain(stages.iter().map(|s| s.id.as_str()))
 }
 

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::model::{Kind, Page, PageIdx};
+use crate::model::{Kind, LinkForm, Page, PageIdx};
 
 pub use links::Target;
 pub use references::{RefProblem, References};
@@ -151,7 +151,12 @@ impl Site {
 fn backlinks(site: &Site) -> Vec<Vec<PageIdx>> {
     let mut backlinks: Vec<Vec<PageIdx>> = vec![Vec::new(); site.pages.len()];
     for (from, targets) in site.targets.iter().enumerate() {
-        for target in targets {
+        // An unused reference definition is not published: it links nowhere.
+        let links = site.pages[from].links.iter();
+        for (_, target) in links
+            .zip(targets)
+            .filter(|(link, _)| link.form != LinkForm::UnusedDefinition)
+        {
             if let Some(to) = target.page() {
                 backlinks[to].push(from);
             }

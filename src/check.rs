@@ -467,6 +467,8 @@ fn suggest_path(
     let fragment = dest.find('#').map(|at| &dest[at..]).unwrap_or("");
     if dest.starts_with('/') && !dest.split('#').next().unwrap_or("").ends_with(".md") {
         let urls = site.by_url.keys().map(String::as_str);
+        // `/guideindex.html`: the page's URL with `index.html` glued on.
+        let wanted = wanted.strip_suffix("index.html").unwrap_or(wanted);
         let wanted = wanted.trim_end_matches('/');
         let best = hints.scan(site.by_url.len(), || {
             closest(wanted, urls.clone().map(|u| u.trim_end_matches('/')))

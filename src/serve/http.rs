@@ -62,10 +62,11 @@ pub async fn handle(state: Shared, uri: Uri) -> Response<Body> {
     match snapshot.files.get(&key) {
         Some(served) => respond(&snapshot, &key, served, StatusCode::OK).await,
         None if snapshot.files.contains_key(&format!("{key}/index.html")) => {
-            // `/processes/x` -> `/processes/x/`, as a static host would.
+            // `/processes/x` -> `/processes/x/`, as a static host would, query kept.
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
             Response::builder()
                 .status(StatusCode::MOVED_PERMANENTLY)
-                .header(header::LOCATION, format!("{path}/"))
+                .header(header::LOCATION, format!("{path}/{query}"))
                 .body(Body::empty())
                 .unwrap_or_default()
         }

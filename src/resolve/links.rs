@@ -291,6 +291,137 @@ pub fn relative(dir: &str, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+
+    /// A resolved site of `pages` (path, Markdown), content `assets` and `static/` files.
+    fn site(base_url: &str, pages: &[(&str, &str)], assets: &[&str], statics: &[&str]) -> Site {
+        let pages = pages
+            .iter()
+            .filter_map(|(path, text)| crate::load::page(path, text, false).0)
+            .collect();
+        let config = Config::parse(&format!("base_url: {base_url}")).unwrap();
+        let set = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+        super::super::resolve(config, pages, set(assets), set(statics), false)
+    }
+
+    fn odd_site() -> Site {
+        site(
+            "/handbook/",
+            &[
+                ("index.md", "# Home\n"),
+                (
+                    "guide.md",
+                    "# Guide\n\n## Café\n\n## Nai\u{308}ve\n\n<a id=\"top\"></a>\n",
+                ),
+                ("c#-tips.md", "# C# tips\n"),
+                ("faq?.md", "# FAQ\n"),
+                ("100%-club.md", "# Club\n"),
+                ("my page.md", "# My page\n"),
+            ],
+            &["widget/index.html", "files/price list.pdf"],
+            &["demo/index.html", "img/logo.png"],
+        )
+    }
+
+    /// Where `dest`, written on the home page, points: a page's path with its query and
+    /// anchor, a file, or the variant's name.
+    fn at(site: &Site, dest: &str) -> String {
+        let home = site.by_path["index.md"];
+        match resolve(site, home, dest) {
+            Target::Page {
+                page,
+                fragment,
+                query,
+            } => format!(
+                "{}{}{}",
+                site.pages[page].path,
+                query.map(|q| format!("?{q}")).unwrap_or_default(),
+                fragment.map(|f| format!("#{f}")).unwrap_or_default()
+            ),
+            Target::File { path, .. } => format!("file {path}"),
+            Target::Missing { wanted } => format!("missing {wanted}"),
+            Target::MissingAnchor { fragment, .. } => format!("no anchor {fragment}"),
+            Target::OutsideRoot => "outside".into(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn odd_names_are_written_percent_encoded() {
+        let site = odd_site();
+        assert_eq!(at(&site, "c%23-tips.md"), "c#-tips.md");
+        assert_eq!(at(&site, "faq%3F.md"), "faq?.md");
+        assert_eq!(at(&site, "100%25-club.md"), "100%-club.md");
+        assert_eq!(at(&site, "100%-club.md"), "100%-club.md");
+        assert_eq!(at(&site, "my%20page.md"), "my page.md");
+        assert_eq!(at(&site, "/c%23-tips/"), "c#-tips.md");
+        assert_eq!(at(&site, "/handbook/faq%3F"), "faq?.md");
+        // Raw, `#` and `?` start the fragment and the query, as in a browser.
+        assert_eq!(at(&site, "c#-tips.md"), "missing c");
+        assert_eq!(at(&site, "faq?.md"), "missing faq");
+    }
+
+    #[test]
+    fn absolute_paths_are_normalised_first() {
+        let site = odd_site();
+        assert_eq!(at(&site, "/docs/../guide.md"), "guide.md");
+        assert_eq!(at(&site, "/a/b/../../guide/"), "guide.md");
+        assert_eq!(at(&site, "/handbook/x/../guide/"), "guide.md");
+        // A browser resolves `/handbook/../guide/` to `/guide/`: the URL without the base.
+        assert_eq!(at(&site, "/handbook/../guide/"), "guide.md");
+        assert_eq!(at(&site, "/handbook"), "index.md");
+        assert_eq!(at(&site, "/../guide.md"), "outside");
+        assert_eq!(at(&site, "/a/../../guide/"), "outside");
+    }
+
+    #[test]
+    fn index_html_is_its_folder_and_nothing_else() {
+        let site = odd_site();
+        assert_eq!(at(&site, "/guide/index.html"), "guide.md");
+        assert_eq!(at(&site, "/index.html"), "index.md");
+        assert_eq!(at(&site, "/guideindex.html"), "missing guideindex.html");
+        for dest in ["/demo/", "/demo", "/demo/index.html", "/handbook/demo/"] {
+            assert_eq!(at(&site, dest), "file demo/", "{dest}");
+        }
+        assert_eq!(at(&site, "/demoindex.html"), "missing demoindex.html");
+        assert_eq!(at(&site, "widget/"), "file widget/");
+        assert_eq!(at(&site, "widget"), "file widget/");
+        assert_eq!(at(&site, "widget/index.html"), "file widget/index.html");
+        assert_eq!(at(&site, "/widget/index.html"), "file widget/");
+        assert_eq!(
+            at(&site, "files/price%20list.pdf"),
+            "file files/price list.pdf"
+        );
+    }
+
+    #[test]
+    fn queries_and_fragments_are_kept_and_fragments_checked() {
+        let site = odd_site();
+        assert_eq!(at(&site, "guide.md?src=x#top"), "guide.md?src=x#top");
+        assert_eq!(at(&site, "guide.md?src=x#nope"), "no anchor nope");
+        assert_eq!(at(&site, "guide.md?#"), "guide.md");
+        assert_eq!(at(&site, "?tab=2"), "index.md?tab=2");
+        let home = site.by_path["index.md"];
+        assert_eq!(
+            resolve(&site, home, "files/price%20list.pdf?v=2#page=3"),
+            Target::File {
+                path: "files/price list.pdf".into(),
+                query: Some("v=2".into()),
+                fragment: Some("page=3".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn a_fragment_in_another_unicode_normalisation_names_the_exact_id() {
+        let site = odd_site();
+        // The heading `Café` is composed (NFC); `Naïve` is written decomposed (NFD).
+        assert_eq!(at(&site, "guide.md#café"), "guide.md#café");
+        assert_eq!(at(&site, "guide.md#cafe\u{301}"), "guide.md#café");
+        assert_eq!(at(&site, "guide.md#caf%C3%A9"), "guide.md#café");
+        assert_eq!(at(&site, "guide.md#naïve"), "guide.md#nai\u{308}ve");
+        assert_eq!(at(&site, "guide.md#cafe"), "no anchor cafe");
+    }
 
     #[test]
     fn joins_and_climbs() {

@@ -230,6 +230,7 @@ fn preview(root: &Path) -> Preview {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("`handbook serve` did not say where it serves");
 }
 

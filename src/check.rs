@@ -12,6 +12,7 @@ use crate::resolve::aliases::{self, AliasProblem};
 use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
 use crate::suggest::closest;
+use crate::url;
 
 /// Every problem of the site, sorted. `today` decides which pages are stale.
 pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
@@ -78,7 +79,11 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                     Code::BrokenLink,
                     format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`", link.dest),
                 );
-                if let Some(help) = suggest_path(site, hints, i, &link.dest, wanted) {
+                if let Some(written) = literal_name(site, i, &link.dest) {
+                    d = d.with_help(format!(
+                        "a `#` in a link starts its fragment and a `?` its query: write them `%23` and `%3F` in a file name, as in `{written}`"
+                    ));
+                } else if let Some(help) = suggest_path(site, hints, i, &link.dest, wanted) {
                     d = d.with_help(format!("did you mean `{help}`?"));
                 }
                 out.push(d);
@@ -311,6 +316,22 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                 .with_help("rename or move one of them"),
             );
         }
+        // A static file or asset `x/index.html` would be written over the page's own file.
+        let file = format!("{}index.html", page.url);
+        if site.static_files.contains(&file) || site.assets.contains(&file) {
+            out.push(
+                Diagnostic::error(
+                    Code::UrlCollision,
+                    &page.file,
+                    start(),
+                    format!(
+                        "`{}` and the file `{file}` are both published at /{}",
+                        page.file, page.url
+                    ),
+                )
+                .with_help("rename or move one of them"),
+            );
+        }
     }
     let mut aliases: HashMap<String, &str> = HashMap::new();
     for page in &site.pages {
@@ -428,7 +449,21 @@ fn list(items: &[&str], max: usize) -> String {
     shown.join(", ")
 }
 
-/// The nearest existing path for a broken link, written the way the link was.
+/// A broken link whose `#` or `?` belongs to the file name (`c#-tips.md`): the link written
+/// with them encoded, when that resolves.
+fn literal_name(site: &Site, from: PageIdx, dest: &str) -> Option<String> {
+    if !dest.contains(['#', '?']) {
+        return None;
+    }
+    let written = dest.replace('#', "%23").replace('?', "%3F");
+    match links::resolve(site, from, &written) {
+        Target::Page { .. } | Target::File { .. } => Some(written),
+        _ => None,
+    }
+}
+
+/// The nearest existing path for a broken link, written the way the link was (encoded as a
+/// link destination: `my%20page.md`).
 fn suggest_path(
     site: &Site,
     hints: &Hints,
@@ -439,21 +474,30 @@ fn suggest_path(
     let fragment = dest.find('#').map(|at| &dest[at..]).unwrap_or("");
     if dest.starts_with('/') && !dest.split('#').next().unwrap_or("").ends_with(".md") {
         let urls = site.by_url.keys().map(String::as_str);
+        // `/guideindex.html`: the page's URL with `index.html` glued on.
+        let wanted = wanted.strip_suffix("index.html").unwrap_or(wanted);
         let wanted = wanted.trim_end_matches('/');
         let best = hints.scan(site.by_url.len(), || {
             closest(wanted, urls.clone().map(|u| u.trim_end_matches('/')))
         })?;
-        return Some(format!("{}{best}/{fragment}", site.config.base_path()));
+        return Some(format!(
+            "{}{}/{fragment}",
+            site.config.base_path(),
+            url::path(best)
+        ));
     }
     let best = hints.nearest_path(wanted)?;
     if dest.starts_with('/') {
-        return Some(format!("/{best}{fragment}"));
+        return Some(format!("/{}{fragment}", url::path(&best)));
     }
     let dir = site.pages[from]
         .path
         .rsplit_once('/')
         .map_or("", |(dir, _)| dir);
-    Some(format!("{}{fragment}", links::relative(dir, &best)))
+    Some(format!(
+        "{}{fragment}",
+        url::path(&links::relative(dir, &best))
+    ))
 }
 
 /// Lookups for "did you mean", built on first need. A full scan compares against every path

@@ -165,9 +165,10 @@ impl Config {
         }
     }
 
-    /// The output URL of a site path (`processes/x/`, no leading slash).
+    /// The URL of a site path (`processes/x/`, no leading slash, names as on disk): `base_url`
+    /// and the path percent-encoded. Every URL of the site is made here ([`crate::url`]).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path)
+        format!("{}{}", self.base_url, crate::url::path(path))
     }
 }
 
@@ -209,6 +210,7 @@ mod tests {
         assert_eq!(c.base_url, "https://example.com/handbook/");
         assert_eq!(c.base_path(), "/handbook/");
         assert_eq!(c.url("a/"), "https://example.com/handbook/a/");
+        assert_eq!(c.url("my page/"), "https://example.com/handbook/my%20page/");
         let c = Config::parse("").unwrap();
         assert_eq!((c.base_path(), c.title.as_str()), ("/", "Handbook"));
     }

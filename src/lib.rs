@@ -14,6 +14,7 @@ pub mod resolve;
 pub mod serve;
 pub mod site;
 pub mod suggest;
+pub mod url;
 pub mod walk;
 pub mod write;
 pub mod yaml;

@@ -1,14 +1,17 @@
 //! The table of bad inputs: one test per row. Each row writes a small handbook into a temp
 //! folder, runs the real binary's `check` and `build` on it, and asserts the exit status, a
 //! message naming the file (with line and column where there is one), that nothing panicked,
-//! and that a failed build wrote nothing. README, "Limits" and "Symlinks", says what each
-//! row's rule is.
+//! and that a failed build wrote nothing. README, "Limits", "Symlinks" and "Pages, URLs, ids,
+//! kinds", says what each row's rule is. Rows that build are crawled over HTTP (tests/crawl):
+//! every link of the output must arrive.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as StdCommand;
 use std::time::Duration;
 
 use assert_cmd::Command;
+
+mod crawl;
 
 /// Long enough for a debug binary on a busy machine; a hang (a FIFO read) hits it.
 const TIMEOUT: Duration = Duration::from_secs(180);
@@ -449,5 +452,91 @@ fn a_file_of_front_matter_only_is_a_page() {
     assert!(
         site.read("public/y/index.html")
             .contains("<title>No newline")
+    );
+}
+
+// --- Odd file names -------------------------------------------------------------------------
+
+/// A page named `file`, linked from the home page as `link` (relative), by its site URL `url`
+/// (as a browser requests it) and at a heading: it builds into a folder of its own name, checks
+/// clean, and every link of the output arrives over HTTP, the page's own included.
+fn odd_name(file: &str, link: &str, url: &str) {
+    let site = Site::new()
+        .file(
+            "content/index.md",
+            format!("# Home\n\n[by file]({link}), [by URL](/{url}), [a part]({link}#part-one).\n"),
+        )
+        .file(
+            &format!("content/{file}"),
+            "# Odd\n\n## Part one\n\nBack [home](/index.md), or [up](#part-one).\n",
+        );
+    for run in expect(&site, 0, &[]) {
+        assert!(
+            !run.stderr.contains("warning") && !run.stderr.contains("error"),
+            "checks clean:\n{}",
+            run.stderr
+        );
+    }
+    let folder = handbook::load::url_of(file);
+    assert!(
+        site.path(&format!("public/{folder}index.html")).is_file(),
+        "{file} is published as {folder}index.html, its name as it is"
+    );
+    let (report, origin) = crawl::crawl_dir(&site.path("public"), "/", &[]);
+    report.assert_clean(20);
+    report.assert_fetched(&origin, &[&format!("/{url}")]);
+    assert!(report.fragments >= 3, "the part, twice, and the skip links");
+}
+
+#[test]
+fn a_file_name_with_a_space() {
+    odd_name("my page.md", "my%20page.md", "my%20page/");
+    odd_name("my page.md", "<my page.md>", "my%20page/");
+    odd_name("sales team/index.md", "sales%20team/", "sales%20team/");
+}
+
+#[test]
+fn a_file_name_with_a_hash() {
+    odd_name("c#-tips.md", "c%23-tips.md", "c%23-tips/");
+}
+
+#[test]
+fn a_file_name_with_a_question_mark() {
+    odd_name("faq?.md", "faq%3F.md", "faq%3F/");
+}
+
+#[test]
+fn a_file_name_with_a_percent_sign() {
+    odd_name("100%-club.md", "100%25-club.md", "100%25-club/");
+    // A `%` that starts no escape is read as itself, as browsers read it.
+    odd_name("100%-club.md", "100%-club.md", "100%25-club/");
+}
+
+#[test]
+fn a_file_name_with_letters_beyond_ascii() {
+    odd_name("überblick.md", "überblick.md", "%C3%BCberblick/");
+    odd_name("überblick.md", "%C3%BCberblick.md", "%C3%BCberblick/");
+    odd_name("価格/index.md", "価格/", "%E4%BE%A1%E6%A0%BC/");
+}
+
+#[test]
+fn a_hash_or_question_mark_of_a_file_name_written_raw_is_a_broken_link() {
+    // `c#-tips.md` is the page `c` at the fragment `-tips.md`; `faq?.md` is `faq` with a query.
+    let site = Site::new()
+        .file(
+            "content/index.md",
+            "# Home\n\n[tips](c#-tips.md) [faq](faq?.md)\n\n[ok](c%23-tips.md) [ok](faq%3F.md)\n",
+        )
+        .file("content/c#-tips.md", "# Tips\n")
+        .file("content/faq?.md", "# FAQ\n");
+    expect(
+        &site,
+        1,
+        &[
+            "content/index.md:3:8",
+            "as in `c%23-tips.md`",
+            "content/index.md:3:26",
+            "as in `faq%3F.md`",
+        ],
     );
 }

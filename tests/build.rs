@@ -6,7 +6,7 @@ mod common;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use common::{copy_tree, dead_links, fixture, fixture_copy, repo, snapshot};
+use common::{copy_tree, fixture, fixture_copy, repo, snapshot};
 
 fn handbook() -> Command {
     Command::cargo_bin("handbook").unwrap()
@@ -29,8 +29,9 @@ fn read(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// That every link of it arrives is tests/links.rs's crawl, at `/` and `/handbook/`.
 #[test]
-fn shipped_handbook_builds_a_page_per_markdown_file_with_no_dead_links() {
+fn shipped_handbook_builds_a_page_per_markdown_file() {
     let out = build_shipped(&[]);
     let public = out.path().join("public");
     let markdown: Vec<String> = walkdir::WalkDir::new(repo().join("content"))
@@ -57,8 +58,6 @@ fn shipped_handbook_builds_a_page_per_markdown_file_with_no_dead_links() {
             "no page for {path}"
         );
     }
-    let dead = dead_links(&public, "/");
-    assert!(dead.is_empty(), "dead links:\n{}", dead.join("\n"));
     assert!(public.join("404.html").is_file());
     assert!(read(&public.join("sitemap.xml")).contains("<loc>/processes/edge-connectivity/</loc>"));
 }
@@ -170,16 +169,11 @@ fn an_alias_outside_the_site_fails_the_build_and_writes_nothing() {
     assert!(!tmp.path().join("escaped").exists());
 }
 
+/// Every link of it arriving under `/handbook/` is tests/links.rs's crawl.
 #[test]
 fn base_url_under_a_sub_path_prefixes_every_link() {
     let out = build_shipped(&["--base-url", "/handbook/"]);
     let public = out.path().join("public");
-    let dead = dead_links(&public, "/handbook/");
-    assert!(
-        dead.is_empty(),
-        "dead links under /handbook/:\n{}",
-        dead.join("\n")
-    );
     let sales = read(&public.join("departments/sales/index.html"));
     assert!(sales.contains("href=\"/handbook/processes/\""));
     assert!(sales.contains("/handbook/handbook.css"));

@@ -329,6 +329,40 @@ fn link_outside_root() {
 }
 
 #[test]
+fn bogus_url_forms() {
+    // content/index.md line 3: `[bogus](` is 8 characters, so the first destination is at 9;
+    // `/../guide.md` climbs above the site's root (at 45); `c#-tips.md` names `c` with the
+    // fragment `-tips.md` (at 67), and the file it meant is `c#-tips.md`.
+    let at = |code, column| error(code, "content/index.md", 3, column);
+    assert_fixture(
+        "check-bogus-urls",
+        1,
+        &[
+            at("broken-link", 9)
+                .message("link to `/guideindex.html` does not resolve: no page or file at `content/guideindex.html`")
+                .help("did you mean `/guide/`?"),
+            at("link-outside-root", 45)
+                .message("link to `/../guide.md` climbs out of the content folder")
+                .help("a file outside content/ is not published; link to a page inside it, or to an https: URL"),
+            at("broken-link", 67)
+                .message("link to `c#-tips.md` does not resolve: no page or file at `content/c`")
+                .help("a `#` in a link starts its fragment and a `?` its query: write them `%23` and `%3F` in a file name, as in `c%23-tips.md`"),
+        ],
+    );
+}
+
+#[test]
+fn url_collision_of_a_page_with_a_static_folder_index() {
+    assert_fixture(
+        "check-static-collision",
+        1,
+        &[error("url-collision", "content/demo/index.md", 1, 1)
+            .message("`content/demo/index.md` and the file `demo/index.html` are both published at /demo/")
+            .help("rename or move one of them")],
+    );
+}
+
+#[test]
 fn invalid_alias_points_at_the_yaml_value() {
     // content/guide.md: each alias on its own line, `  - ` then the value at column 5.
     // `/old-guide/` (line 4) and `/handbook/older-guide/index.html` (line 5, written with

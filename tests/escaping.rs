@@ -179,7 +179,11 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
     let process = read(&public, "processes/edge/index.html");
     let stage_id = escape(r#"two "><img src=x onerror=alert(1)>"#);
     assert!(process.contains(&format!("id=\"{stage_id}\"")));
-    assert!(process.contains(&format!("href=\"#{stage_id}\"")));
+    // Its anchor links carry the id percent-encoded, which escapes it too.
+    assert!(
+        process
+            .contains("href=\"/processes/edge/#two%20%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E\"")
+    );
     let guide = read(&public, "guide/index.html");
     assert!(guide.contains(&format!(
         "href=\"{}guide.md\"",
@@ -191,8 +195,8 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
         .expect("a Referenced by section");
     assert!(guide[referenced..].contains(&format!(">{}<", escape(NAMED))));
 
-    // The redirect of an alias to that page, and the sitemap, carry its URL.
-    let url = escape(&format!("/{NAMED}/"));
+    // The redirect of an alias to that page, and the sitemap, carry its URL, percent-encoded.
+    let url = "/x%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E/";
     let redirect = read(&public, "old-named/index.html");
     assert!(redirect.contains(&format!("url={url}\"")), "{redirect}");
     assert!(redirect.contains(&format!("href=\"{url}\">{url}</a>")));

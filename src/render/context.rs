@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::links::rewrite_body;
-use crate::model::{Heading, Kind, Meta, PageIdx, Role, Status};
+use crate::model::{Kind, Meta, PageIdx, Role, Status};
 use crate::resolve::{Site, nav};
 
 /// A link to a page: what lists and cross-references are made of.
@@ -86,7 +86,7 @@ pub struct PageContext {
     pub content: String,
     /// Whether the body starts with the `#` heading the title came from (themes skip their own `<h1>`).
     pub title_in_body: bool,
-    pub toc: Vec<Heading>,
+    pub toc: Vec<TocEntry>,
     pub breadcrumbs: Vec<PageLink>,
     pub backlinks: Vec<PageLink>,
     pub owner: Option<PageLink>,
@@ -101,6 +101,15 @@ pub struct PageContext {
     pub process: Option<ProcessContext>,
     pub playbook: Option<PlaybookContext>,
     pub list: Option<ListContext>,
+}
+
+/// A heading in the table of contents; `url` is `#` and its id, encoded as a fragment.
+#[derive(Debug, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+    pub url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -255,7 +264,12 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
             .headings
             .iter()
             .filter(|h| (2..=3).contains(&h.level))
-            .cloned()
+            .map(|h| TocEntry {
+                level: h.level,
+                text: h.text.clone(),
+                id: h.id.clone(),
+                url: format!("#{}", crate::url::fragment(&h.id)),
+            })
             .collect(),
         breadcrumbs: links(&nav::breadcrumbs(site, i)),
         backlinks: links(&site.backlinks[i]),
@@ -268,7 +282,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
             .config
             .edit_url
             .as_ref()
-            .map(|e| format!("{}{}", e.value, page.path)),
+            .map(|e| format!("{}{}", e.value, crate::url::path(&page.path))),
         extra: page.common.extra.clone(),
         department: match &page.meta {
             Meta::Department(d) => Some(DepartmentContext {
@@ -296,7 +310,6 @@ fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
             .map(|&p| PageLink::new(site, p))
             .collect()
     };
-    let url = site.page_url(i);
     let stages = process
         .stages
         .iter()
@@ -305,7 +318,7 @@ fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
             number: n + 1,
             name: stage.name.clone(),
             id: stage.id.clone(),
-            url: format!("{url}#{}", stage.id),
+            url: site.anchor_url(i, &stage.id),
             goal: stage.goal.clone(),
             duration: stage.duration.clone(),
             sales_stage: stage.sales_stage.clone(),
@@ -363,7 +376,7 @@ fn playbook_context(site: &Site, i: PageIdx) -> Option<PlaybookContext> {
             of: stages.len(),
             name: stage.name.clone(),
             id: stage.id.clone(),
-            url: format!("{}#{}", site.page_url(process), stage.id),
+            url: site.anchor_url(process, &stage.id),
             goal: stage.goal.clone(),
             playbook,
         })

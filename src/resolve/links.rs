@@ -1,12 +1,15 @@
-//! Where one link points. The rules are SPEC.md's "What must resolve": relative `.md` files and
-//! folders (relative to the page's file, as GitHub and editors preview them), content-root
-//! `/x.md`, site URLs with or without `base_url`'s path, static files and assets, fragments
-//! against heading ids, raw-HTML anchors and stage ids.
+//! Where one link points. The rules are README's "What `check` (and `build`) verify": relative
+//! `.md` files and folders (relative to the page's file, as GitHub and editors preview them),
+//! content-root `/x.md`, site URLs with or without `base_url`'s path, static files and assets
+//! (a folder holding `index.html` too), fragments against heading ids, raw-HTML anchors and
+//! stage ids. A destination is split as a browser splits a URL: the path, then `?query`, then
+//! `#fragment`; the path and fragment are percent-decoded, the query is kept as written.
 
-use std::borrow::Cow;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::load::markdown::{is_external, unsafe_scheme};
 use crate::model::PageIdx;
+use crate::url;
 
 use super::Site;
 
@@ -18,15 +21,25 @@ pub enum Target {
     Unsafe { scheme: &'static str },
     Page {
         page: PageIdx,
+        /// The anchor named, exactly as the page's id is written (the link's fragment may
+        /// differ from it in Unicode normalisation only).
+        fragment: Option<String>,
+        /// The query as written (without `?`), kept on the published link.
+        query: Option<String>,
+    },
+    /// A static file or an asset beside a page, by site path (`img/logo.png`; `demo/` for a
+    /// folder's `index.html`), with the query and fragment as written (not checked: a file's
+    /// fragment, such as a PDF's `#page=2`, is not an HTML id).
+    File {
+        path: String,
+        query: Option<String>,
         fragment: Option<String>,
     },
-    /// A static file or an asset beside a page, by output path.
-    File { path: String },
     /// No page or file there. `wanted` is the content-relative path tried (for suggestions).
     Missing { wanted: String },
-    /// The page exists but has no such anchor.
+    /// The page exists but has no such anchor (the fragment, percent-decoded).
     MissingAnchor { page: PageIdx, fragment: String },
-    /// A relative path that climbs above `content/`.
+    /// A path that climbs above `content/` (relative) or above the site's root (absolute).
     OutsideRoot,
 }
 
@@ -40,6 +53,14 @@ impl Target {
     }
 }
 
+/// What the path of a destination names, before its query and fragment are considered.
+enum Place {
+    Page(PageIdx),
+    File(String),
+    Missing(String),
+    OutsideRoot,
+}
+
 /// Resolves `dest`, written in page `from`.
 pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
     if let Some(scheme) = unsafe_scheme(dest) {
@@ -49,65 +70,95 @@ pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
         return Target::External;
     }
     let (path, fragment) = match dest.split_once('#') {
-        Some((path, fragment)) => (path, Some(decode(fragment))),
+        Some((path, fragment)) => (path, Some(fragment).filter(|f| !f.is_empty())),
         None => (dest, None),
     };
-    let path = path.split('?').next().unwrap_or_default();
-    let path = decode(path);
-    let fragment = fragment.filter(|f| !f.is_empty()).map(Cow::into_owned);
-
-    if path.is_empty() {
-        return with_fragment(site, from, fragment);
-    }
-    let page = &site.pages[from];
-    let (joined, site_url) = if let Some(absolute) = path.strip_prefix('/') {
-        let below_base = site
-            .config
-            .base_path()
-            .strip_prefix('/')
-            .and_then(|base| absolute.strip_prefix(base).filter(|_| !base.is_empty()));
-        (
-            below_base.unwrap_or(absolute).to_string(),
-            !path.ends_with(".md"),
-        )
-    } else {
-        let dir = page.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-        match join(dir, &path) {
-            Some(joined) => (joined, false),
-            None => return Target::OutsideRoot,
-        }
+    let (path, query) = match path.split_once('?') {
+        Some((path, query)) => (path, Some(query).filter(|q| !q.is_empty())),
+        None => (path, None),
     };
-
-    if site_url {
-        return match site_url_target(site, &joined) {
-            Some(Target::Page { page, .. }) => with_fragment(site, page, fragment),
-            Some(target) => target,
-            None => Target::Missing { wanted: joined },
-        };
+    let query = query.map(str::to_string);
+    match locate(site, from, &url::decode(path)) {
+        Place::Page(page) => with_fragment(site, page, fragment, query),
+        Place::File(path) => Target::File {
+            path,
+            query,
+            fragment: fragment.map(str::to_string),
+        },
+        Place::Missing(wanted) => Target::Missing { wanted },
+        Place::OutsideRoot => Target::OutsideRoot,
     }
-    if joined.ends_with(".md") {
-        return match site.by_path.get(joined.as_str()) {
-            Some(&page) => with_fragment(site, page, fragment),
-            None => Target::Missing { wanted: joined },
-        };
-    }
-    let folder_index = if joined.is_empty() {
-        "index.md".to_string()
-    } else {
-        format!("{}/index.md", joined.trim_end_matches('/'))
-    };
-    if let Some(&page) = site.by_path.get(folder_index.as_str()) {
-        return with_fragment(site, page, fragment);
-    }
-    if site.assets.contains(joined.as_str()) {
-        return Target::File { path: joined };
-    }
-    Target::Missing { wanted: joined }
 }
 
-/// A site URL (`processes/x/`, `processes/x`, `processes/x/index.html`) or a static file.
-fn site_url_target(site: &Site, url: &str) -> Option<Target> {
-    let url = url.strip_suffix("index.html").unwrap_or(url);
+/// What a percent-decoded path names, seen from page `from`.
+fn locate(site: &Site, from: PageIdx, path: &str) -> Place {
+    if path.is_empty() {
+        return Place::Page(from);
+    }
+    if let Some(absolute) = path.strip_prefix('/') {
+        // Normalised first, as a browser resolves `/a/../b/` before it asks for anything.
+        let Some(normal) = join("", absolute) else {
+            return Place::OutsideRoot;
+        };
+        let normal = below_base(site, &normal);
+        return if normal.ends_with(".md") {
+            page_file(site, normal)
+        } else {
+            site_url(site, normal)
+        };
+    }
+    let page = &site.pages[from];
+    let dir = page.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let Some(joined) = join(dir, path) else {
+        return Place::OutsideRoot;
+    };
+    if joined.ends_with(".md") {
+        return page_file(site, &joined);
+    }
+    if let Some(&page) = site.by_path.get(in_folder(&joined, "index.md").as_str()) {
+        return Place::Page(page);
+    }
+    if site.assets.contains(joined.as_str()) {
+        return Place::File(joined);
+    }
+    if site
+        .assets
+        .contains(in_folder(&joined, "index.html").as_str())
+    {
+        return Place::File(as_folder(&joined));
+    }
+    Place::Missing(joined)
+}
+
+/// A site path with `base_url`'s path taken off, when it starts with it (links may be
+/// written with or without it).
+fn below_base<'a>(site: &Site, path: &'a str) -> &'a str {
+    let base = url::decode(site.config.base_path());
+    let base = base.trim_start_matches('/');
+    if base.is_empty() {
+        return path;
+    }
+    if path == base.trim_end_matches('/') {
+        return "";
+    }
+    path.strip_prefix(base).unwrap_or(path)
+}
+
+fn page_file(site: &Site, path: &str) -> Place {
+    match site.by_path.get(path) {
+        Some(&page) => Place::Page(page),
+        None => Place::Missing(path.to_string()),
+    }
+}
+
+/// A site URL (`processes/x/`, `processes/x`, `processes/x/index.html`), a static file or
+/// asset, or a folder holding an `index.html` among them (`demo/`, `demo`, `demo/index.html`).
+fn site_url(site: &Site, url: &str) -> Place {
+    // `x/index.html` is the folder `x/`; `xindex.html` is a file of its own.
+    let url = match url.strip_suffix("index.html") {
+        Some(folder) if folder.is_empty() || folder.ends_with('/') => folder,
+        _ => url,
+    };
     let page = site.by_url.get(url).or_else(|| {
         if url.ends_with('/') || url.is_empty() {
             None
@@ -116,25 +167,62 @@ fn site_url_target(site: &Site, url: &str) -> Option<Target> {
         }
     });
     if let Some(&page) = page {
-        return Some(Target::Page {
-            page,
-            fragment: None,
-        });
+        return Place::Page(page);
     }
-    if site.static_files.contains(url) || site.assets.contains(url) {
-        return Some(Target::File {
-            path: url.to_string(),
-        });
+    let is_file = |path: &str| site.static_files.contains(path) || site.assets.contains(path);
+    if is_file(url) {
+        return Place::File(url.to_string());
     }
-    None
+    if is_file(&in_folder(url, "index.html")) {
+        return Place::File(as_folder(url));
+    }
+    Place::Missing(url.to_string())
 }
 
-fn with_fragment(site: &Site, page: PageIdx, fragment: Option<String>) -> Target {
-    match fragment {
-        Some(fragment) if !has_anchor(site, page, &fragment) => {
-            Target::MissingAnchor { page, fragment }
-        }
-        fragment => Target::Page { page, fragment },
+/// `name` inside folder `dir` (`a/b/` or `a/b`; `` is the root).
+fn in_folder(dir: &str, name: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// A folder's site path, `/`-terminated (`` for the root).
+fn as_folder(dir: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    }
+}
+
+fn with_fragment(
+    site: &Site,
+    page: PageIdx,
+    fragment: Option<&str>,
+    query: Option<String>,
+) -> Target {
+    let Some(written) = fragment else {
+        return Target::Page {
+            page,
+            fragment: None,
+            query,
+        };
+    };
+    let wanted = url::decode(written);
+    match anchor(site, page, &wanted) {
+        Some(id) => Target::Page {
+            page,
+            fragment: Some(id.to_string()),
+            query,
+        },
+        None => Target::MissingAnchor {
+            page,
+            fragment: wanted.into_owned(),
+        },
     }
 }
 
@@ -151,15 +239,19 @@ pub fn anchors(site: &Site, page: PageIdx) -> impl Iterator<Item = &str> {
         .chain(stages.iter().map(|s| s.id.as_str()))
 }
 
-fn has_anchor(site: &Site, page: PageIdx, fragment: &str) -> bool {
-    anchors(site, page).any(|a| a == fragment)
-}
-
-/// Percent-decodes, leaving invalid UTF-8 sequences as written.
-fn decode(s: &str) -> Cow<'_, str> {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8()
-        .unwrap_or(Cow::Borrowed(s))
+/// The anchor of `page` that a (percent-decoded) fragment names: the id equal to it, else one
+/// equal to it once both are in Unicode NFC (`é` typed as one character or as `e` and an
+/// accent). A browser compares bytes, so the published link names the id as the page writes
+/// it, and works.
+pub fn anchor<'s>(site: &'s Site, page: PageIdx, fragment: &str) -> Option<&'s str> {
+    if let Some(id) = anchors(site, page).find(|&a| a == fragment) {
+        return Some(id);
+    }
+    if fragment.is_ascii() {
+        return None;
+    }
+    let wanted: String = fragment.nfc().collect();
+    anchors(site, page).find(|a| !a.is_ascii() && a.nfc().eq(wanted.chars()))
 }
 
 /// Joins a relative path onto a folder, resolving `.` and `..`; `None` if it climbs above the root.
@@ -198,6 +290,137 @@ pub fn relative(dir: &str, to: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+
+    /// A resolved site of `pages` (path, Markdown), content `assets` and `static/` files.
+    fn site(base_url: &str, pages: &[(&str, &str)], assets: &[&str], statics: &[&str]) -> Site {
+        let pages = pages
+            .iter()
+            .filter_map(|(path, text)| crate::load::page(path, text, false).0)
+            .collect();
+        let config = Config::parse(&format!("base_url: {base_url}")).unwrap();
+        let set = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+        super::super::resolve(config, pages, set(assets), set(statics), false)
+    }
+
+    fn odd_site() -> Site {
+        site(
+            "/handbook/",
+            &[
+                ("index.md", "# Home\n"),
+                (
+                    "guide.md",
+                    "# Guide\n\n## Café\n\n## Nai\u{308}ve\n\n<a id=\"top\"></a>\n",
+                ),
+                ("c#-tips.md", "# C# tips\n"),
+                ("faq?.md", "# FAQ\n"),
+                ("100%-club.md", "# Club\n"),
+                ("my page.md", "# My page\n"),
+            ],
+            &["widget/index.html", "files/price list.pdf"],
+            &["demo/index.html", "img/logo.png"],
+        )
+    }
+
+    /// Where `dest`, written on the home page, points: a page's path with its query and
+    /// anchor, a file, or the variant's name.
+    fn at(site: &Site, dest: &str) -> String {
+        let home = site.by_path["index.md"];
+        match resolve(site, home, dest) {
+            Target::Page {
+                page,
+                fragment,
+                query,
+            } => format!(
+                "{}{}{}",
+                site.pages[page].path,
+                query.map(|q| format!("?{q}")).unwrap_or_default(),
+                fragment.map(|f| format!("#{f}")).unwrap_or_default()
+            ),
+            Target::File { path, .. } => format!("file {path}"),
+            Target::Missing { wanted } => format!("missing {wanted}"),
+            Target::MissingAnchor { fragment, .. } => format!("no anchor {fragment}"),
+            Target::OutsideRoot => "outside".into(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn odd_names_are_written_percent_encoded() {
+        let site = odd_site();
+        assert_eq!(at(&site, "c%23-tips.md"), "c#-tips.md");
+        assert_eq!(at(&site, "faq%3F.md"), "faq?.md");
+        assert_eq!(at(&site, "100%25-club.md"), "100%-club.md");
+        assert_eq!(at(&site, "100%-club.md"), "100%-club.md");
+        assert_eq!(at(&site, "my%20page.md"), "my page.md");
+        assert_eq!(at(&site, "/c%23-tips/"), "c#-tips.md");
+        assert_eq!(at(&site, "/handbook/faq%3F"), "faq?.md");
+        // Raw, `#` and `?` start the fragment and the query, as in a browser.
+        assert_eq!(at(&site, "c#-tips.md"), "missing c");
+        assert_eq!(at(&site, "faq?.md"), "missing faq");
+    }
+
+    #[test]
+    fn absolute_paths_are_normalised_first() {
+        let site = odd_site();
+        assert_eq!(at(&site, "/docs/../guide.md"), "guide.md");
+        assert_eq!(at(&site, "/a/b/../../guide/"), "guide.md");
+        assert_eq!(at(&site, "/handbook/x/../guide/"), "guide.md");
+        // A browser resolves `/handbook/../guide/` to `/guide/`: the URL without the base.
+        assert_eq!(at(&site, "/handbook/../guide/"), "guide.md");
+        assert_eq!(at(&site, "/handbook"), "index.md");
+        assert_eq!(at(&site, "/../guide.md"), "outside");
+        assert_eq!(at(&site, "/a/../../guide/"), "outside");
+    }
+
+    #[test]
+    fn index_html_is_its_folder_and_nothing_else() {
+        let site = odd_site();
+        assert_eq!(at(&site, "/guide/index.html"), "guide.md");
+        assert_eq!(at(&site, "/index.html"), "index.md");
+        assert_eq!(at(&site, "/guideindex.html"), "missing guideindex.html");
+        for dest in ["/demo/", "/demo", "/demo/index.html", "/handbook/demo/"] {
+            assert_eq!(at(&site, dest), "file demo/", "{dest}");
+        }
+        assert_eq!(at(&site, "/demoindex.html"), "missing demoindex.html");
+        assert_eq!(at(&site, "widget/"), "file widget/");
+        assert_eq!(at(&site, "widget"), "file widget/");
+        assert_eq!(at(&site, "widget/index.html"), "file widget/index.html");
+        assert_eq!(at(&site, "/widget/index.html"), "file widget/");
+        assert_eq!(
+            at(&site, "files/price%20list.pdf"),
+            "file files/price list.pdf"
+        );
+    }
+
+    #[test]
+    fn queries_and_fragments_are_kept_and_fragments_checked() {
+        let site = odd_site();
+        assert_eq!(at(&site, "guide.md?src=x#top"), "guide.md?src=x#top");
+        assert_eq!(at(&site, "guide.md?src=x#nope"), "no anchor nope");
+        assert_eq!(at(&site, "guide.md?#"), "guide.md");
+        assert_eq!(at(&site, "?tab=2"), "index.md?tab=2");
+        let home = site.by_path["index.md"];
+        assert_eq!(
+            resolve(&site, home, "files/price%20list.pdf?v=2#page=3"),
+            Target::File {
+                path: "files/price list.pdf".into(),
+                query: Some("v=2".into()),
+                fragment: Some("page=3".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn a_fragment_in_another_unicode_normalisation_names_the_exact_id() {
+        let site = odd_site();
+        // The heading `Café` is composed (NFC); `Naïve` is written decomposed (NFD).
+        assert_eq!(at(&site, "guide.md#café"), "guide.md#café");
+        assert_eq!(at(&site, "guide.md#cafe\u{301}"), "guide.md#café");
+        assert_eq!(at(&site, "guide.md#caf%C3%A9"), "guide.md#café");
+        assert_eq!(at(&site, "guide.md#naïve"), "guide.md#nai\u{308}ve");
+        assert_eq!(at(&site, "guide.md#cafe"), "no anchor cafe");
+    }
 
     #[test]
     fn joins_and_climbs() {

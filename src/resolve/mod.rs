@@ -221,9 +221,15 @@ impl Site {
         self.drafts || !self.pages[page].common.draft
     }
 
-    /// A page's URL in the output (with `base_url`).
+    /// A page's URL in the output: `base_url` and the page's path, percent-encoded
+    /// ([`Config::url`]); the page's file keeps the raw name (`my page/index.html`).
     pub fn page_url(&self, page: PageIdx) -> String {
         self.config.url(&self.pages[page].url)
+    }
+
+    /// The URL of an anchor (a heading or stage id) of a page: `/processes/x/#demo`.
+    pub fn anchor_url(&self, page: PageIdx, id: &str) -> String {
+        format!("{}#{}", self.page_url(page), crate::url::fragment(id))
     }
 
     /// The id-addressable page named `id`, if it is of `kind`.

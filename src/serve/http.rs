@@ -62,10 +62,11 @@ pub async fn handle(state: Shared, uri: Uri) -> Response<Body> {
     match snapshot.files.get(&key) {
         Some(served) => respond(&snapshot, &key, served, StatusCode::OK).await,
         None if snapshot.files.contains_key(&format!("{key}/index.html")) => {
-            // `/processes/x` -> `/processes/x/`, as a static host would.
+            // `/processes/x` -> `/processes/x/`, as a static host would, query kept.
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
             Response::builder()
                 .status(StatusCode::MOVED_PERMANENTLY)
-                .header(header::LOCATION, format!("{path}/"))
+                .header(header::LOCATION, format!("{path}/{query}"))
                 .body(Body::empty())
                 .unwrap_or_default()
         }
@@ -141,6 +142,18 @@ mod tests {
         assert_eq!(key_of("/hb/a/", "/hb/").as_deref(), Some("a/index.html"));
         assert_eq!(key_of("/hb", "/hb/").as_deref(), Some("index.html"));
         assert_eq!(key_of("/a/", "/hb/"), None);
+        // Names as on disk, from the URLs handbook writes for them (crate::url).
+        for (url, key) in [
+            ("/my%20page/", "my page/index.html"),
+            ("/c%23-tips/", "c#-tips/index.html"),
+            ("/faq%3F/", "faq?/index.html"),
+            ("/100%25-club/", "100%-club/index.html"),
+            ("/%C3%BCberblick/", "überblick/index.html"),
+            ("/a%2Bb.png", "a+b.png"),
+            ("/a+b.png", "a+b.png"),
+        ] {
+            assert_eq!(key_of(url, "/").as_deref(), Some(key), "{url}");
+        }
         for bad in [
             "/../etc/passwd",
             "/a/../../x",

@@ -3,7 +3,7 @@
 
 pub mod server;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub fn repo() -> PathBuf {
@@ -85,97 +85,4 @@ pub fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
         }
     }
     out
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-}
-
-/// Walks a built site and returns every internal `href`/`src` (with its fragment) that does
-/// not point at an existing file and, for fragments, an existing `id`.
-pub fn dead_links(output: &Path, base_path: &str) -> Vec<String> {
-    let mut ids_cache: BTreeMap<PathBuf, HashSet<String>> = BTreeMap::new();
-    let mut dead = Vec::new();
-    let pages: Vec<PathBuf> = walkdir::WalkDir::new(output)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    assert!(!pages.is_empty(), "no HTML in {}", output.display());
-    for page in &pages {
-        let html = std::fs::read_to_string(page).unwrap();
-        let mut values = attribute_values(&html, "href");
-        values.extend(attribute_values(&html, "src"));
-        for raw in values {
-            let value = decode_entities(raw);
-            if value.contains("://")
-                || value.starts_with("mailto:")
-                || value.starts_with("tel:")
-                || value.starts_with("data:")
-            {
-                continue;
-            }
-            let (path, fragment) = match value.split_once('#') {
-                Some((p, f)) => (p.to_string(), Some(f.to_string())),
-                None => (value.clone(), None),
-            };
-            let target = if path.is_empty() {
-                page.clone()
-            } else {
-                let Some(below) = path.strip_prefix(base_path) else {
-                    dead.push(format!(
-                        "{}: {value} (not under {base_path})",
-                        page.display()
-                    ));
-                    continue;
-                };
-                let below = percent_decode(below);
-                let mut file = output.join(&below);
-                if below.is_empty() || below.ends_with('/') {
-                    file = file.join("index.html");
-                }
-                file
-            };
-            if !target.is_file() {
-                dead.push(format!(
-                    "{}: {value} (no file {})",
-                    page.display(),
-                    target.display()
-                ));
-                continue;
-            }
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                let ids = ids_cache.entry(target.clone()).or_insert_with(|| {
-                    let html = std::fs::read_to_string(&target).unwrap_or_default();
-                    let mut ids: HashSet<String> = attribute_values(&html, "id")
-                        .into_iter()
-                        .map(decode_entities)
-                        .collect();
-                    ids.extend(
-                        attribute_values(&html, "name")
-                            .into_iter()
-                            .map(decode_entities),
-                    );
-                    ids
-                });
-                if !ids.contains(&percent_decode(&fragment)) {
-                    dead.push(format!(
-                        "{}: {value} (no id `{fragment}` in {})",
-                        page.display(),
-                        target.display()
-                    ));
-                }
-            }
-        }
-    }
-    dead
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }

@@ -1,0 +1,131 @@
+//! How handbook writes URLs: percent-encoding, in one place. Pages, files and folders keep their
+//! names as they are on disk (the output folder of `c#-tips.md` is `c#-tips/`); every URL that
+//! names them is encoded here, so a name with a space, `#`, `?`, `%` or any letter opens in a
+//! browser and on any static host (README, "Pages, URLs, ids, kinds").
+//!
+//! Everything outside ASCII is written as UTF-8 percent-escapes, which every browser, host and
+//! sitemap reader accepts; browsers show the letters again in the address bar.
+
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// What a path segment may hold as it is: RFC 3986's unreserved characters and the
+/// sub-delimiters that no common host treats specially. `%` (an escape), `?` (a query), `#`
+/// (a fragment), `\` (a folder separator to browsers), `+` (a space to some hosts) and `;`
+/// (parameters to some servers) are among what is encoded. `/` separates segments.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b',')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// What a fragment may hold as it is (RFC 3986: path characters, `/` and `?`). `%` is encoded,
+/// so that a browser, which percent-decodes the fragment before it looks for the id, finds
+/// exactly the id.
+const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b'?')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// What a URL cannot hold raw in a query or fragment written by the author (who writes URL
+/// syntax, so `%` escapes stay as they are): controls, space, quotes and angle brackets.
+const WRITTEN: &AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
+/// A site path made of raw names (`my page/`, `c#-tips/`) as a URL path (`my%20page/`,
+/// `c%23-tips/`).
+pub fn path(raw: &str) -> Cow<'_, str> {
+    utf8_percent_encode(raw, PATH).into()
+}
+
+/// An anchor id as the fragment of a URL (without the `#`): `über uns` -> `%C3%BCber%20uns`.
+pub fn fragment(id: &str) -> Cow<'_, str> {
+    utf8_percent_encode(id, FRAGMENT).into()
+}
+
+/// A query or fragment as the author wrote it, made a valid URL part: escapes are kept, only
+/// what cannot appear raw is encoded.
+pub fn written(part: &str) -> Cow<'_, str> {
+    utf8_percent_encode(part, WRITTEN).into()
+}
+
+/// Percent-decodes a URL part, leaving it as written when the bytes are not UTF-8.
+pub fn decode(part: &str) -> Cow<'_, str> {
+    percent_encoding::percent_decode_str(part)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_encode_what_a_path_segment_cannot_hold() {
+        assert_eq!(path("processes/edge/"), "processes/edge/");
+        assert_eq!(path("my page/"), "my%20page/");
+        assert_eq!(path("c#-tips/"), "c%23-tips/");
+        assert_eq!(path("faq?/"), "faq%3F/");
+        assert_eq!(path("100%-club/"), "100%25-club/");
+        assert_eq!(path("überblick/"), "%C3%BCberblick/");
+        assert_eq!(path("a+b;c\\d/"), "a%2Bb%3Bc%5Cd/");
+        assert_eq!(path("rock-&-roll_(live)~v1.2/"), "rock-&-roll_(live)~v1.2/");
+        assert!(matches!(path("plain/path.png"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn fragments_decode_back_to_the_id() {
+        for id in ["überblick", "100%", "a b", "x#y", "q?=1", "%41", "emoji-🚚"] {
+            let encoded = fragment(id);
+            assert!(encoded.is_ascii() && !encoded.contains(' '), "{encoded}");
+            assert_eq!(decode(&encoded), id);
+        }
+        assert_eq!(fragment("exit-criteria-1"), "exit-criteria-1");
+    }
+
+    #[test]
+    fn written_parts_keep_their_escapes() {
+        assert_eq!(written("src=x&y=%20z"), "src=x&y=%20z");
+        assert_eq!(written("q=a b\"ü"), "q=a%20b%22%C3%BC");
+    }
+
+    #[test]
+    fn decoding_leaves_bytes_that_are_not_utf8() {
+        assert_eq!(decode("a%20b"), "a b");
+        assert_eq!(decode("a%FFb"), "a%FFb");
+    }
+}

@@ -207,8 +207,6 @@ pub struct Built {
 /// are rendered, so the whole site's HTML is never held in memory at once. `waiting` is
 /// called if another build into the same output holds its lock.
 pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Built, RunError> {
-    // Before the work: a folder that must not be replaced is refused at once.
-    let target = write::Target::new(output, &options.root)?;
     let mut checked = check(options)?;
     let unwritten = |checked| {
         Ok(Built {
@@ -219,6 +217,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     if checked.has_errors() {
         return unwritten(checked);
     }
+    let target = write::Target::new(output, &options.root)?;
     let statics = static_files(&options.root)?;
     let Some(theme) = checked.theme.as_mut() else {
         return unwritten(checked);

@@ -26,7 +26,7 @@ use super::lock::{self, Lock};
 use super::manifest::{self, Entry, Manifest};
 use super::swap::{self, exists};
 use super::target::{MARKER, MARKER_TEXT, Target};
-use super::{WriteError, io, path};
+use super::{WriteError, io, path, read};
 
 const LOCK: &str = "lock";
 const PREV: &str = "prev";
@@ -158,21 +158,21 @@ impl Update {
     /// already holds its bytes there. Streamed: a large file is never held in memory.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), WriteError> {
         let path = self.join(rel)?;
-        let size = std::fs::metadata(from).map_err(io(from))?.len();
-        let hash = manifest::hash_file(from).map_err(io(from))?;
+        let size = std::fs::metadata(from).map_err(read(from))?.len();
+        let hash = manifest::hash_file(from).map_err(read(from))?;
         if let Some(entry) = self.holds(rel, &path, hash, size)? {
             self.record(rel, entry, false);
             return Ok(());
         }
         // Hashed again while copying: what is recorded is what was written, even if the
         // source changed in between.
-        let mut source = std::fs::File::open(from).map_err(io(from))?;
+        let mut source = std::fs::File::open(from).map_err(read(from))?;
         let mut file = create(&path)?;
         let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
         let mut buffer = vec![0; 64 * 1024];
         let mut size = 0;
         loop {
-            let n = std::io::Read::read(&mut source, &mut buffer).map_err(io(from))?;
+            let n = std::io::Read::read(&mut source, &mut buffer).map_err(read(from))?;
             if n == 0 {
                 break;
             }

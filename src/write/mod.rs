@@ -41,6 +41,13 @@ pub enum WriteError {
         #[source]
         source: std::io::Error,
     },
+    /// A source file (under `static/` or `content/`) that could not be read to be copied.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("refusing to build into {}: {reason}", .folder.display())]
     Refused { folder: PathBuf, reason: Refusal },
     #[error(
@@ -52,6 +59,13 @@ pub enum WriteError {
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn read(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Read {
         path: path.to_path_buf(),
         source,
     }

@@ -32,7 +32,10 @@ fn bytes(path: &str, text: &str) -> OutputFile {
 }
 
 fn build(site: &Site, files: &[OutputFile]) -> Summary {
-    write_site(&site.target, files, &|| panic!("nobody else holds the lock")).unwrap()
+    write_site(&site.target, files, &|| {
+        panic!("nobody else holds the lock")
+    })
+    .unwrap()
 }
 
 /// Every file and folder under `dir`: files with their text, folders as `/`.
@@ -42,7 +45,12 @@ fn tree(dir: &Path) -> BTreeMap<String, String> {
         .into_iter()
         .map(Result::unwrap)
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             if e.file_type().is_dir() {
                 (rel, "/".to_string())
             } else {
@@ -90,14 +98,24 @@ fn rebuilds_write_only_what_changed_and_remove_what_left() {
     let state = &s.target.state;
 
     let first = build(&s, &outputs(A));
-    assert_eq!(first.written, 5, "a first build writes every file and the marker");
+    assert_eq!(
+        first.written, 5,
+        "a first build writes every file and the marker"
+    );
     assert_eq!(tree(public), expected(A));
     assert!(state.join("live.manifest").is_file() && !state.join("prev").exists());
 
     let second = build(&s, &outputs(A));
-    assert_eq!(second.written, 5, "no generation to update yet: a fresh folder");
+    assert_eq!(
+        second.written, 5,
+        "no generation to update yet: a fresh folder"
+    );
     assert_eq!(tree(public), expected(A));
-    assert_eq!(tree(&state.join("prev")), expected(A), "the first build, kept");
+    assert_eq!(
+        tree(&state.join("prev")),
+        expected(A),
+        "the first build, kept"
+    );
     assert!(state.join("prev.manifest").is_file());
 
     let third = build(&s, &outputs(A));
@@ -156,8 +174,8 @@ fn an_update_dropped_halfway_leaves_the_output_and_the_next_build_whole() {
     let before = tree(&s.target.dir);
     {
         let files = outputs(B);
-        let update = Update::begin(&s.target, files.iter().map(|f| f.path.as_str()), &|| {})
-            .unwrap();
+        let update =
+            Update::begin(&s.target, files.iter().map(|f| f.path.as_str()), &|| {}).unwrap();
         update.put(&files[1]).unwrap();
         assert!(
             !s.target.state.join("prev.manifest").exists(),
@@ -187,7 +205,15 @@ fn an_unsafe_path_fails_the_build_before_anything_is_touched() {
         "{error}"
     );
     assert_eq!(tree(&s.target.dir), before);
-    assert!(!s.root.parent().unwrap().parent().unwrap().join("escaped").exists());
+    assert!(
+        !s.root
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("escaped")
+            .exists()
+    );
     assert!(
         !s.target.state.join("prev").exists() && s.target.state.join("live.manifest").exists(),
         "refused before the first step"

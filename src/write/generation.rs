@@ -70,27 +70,7 @@ impl Update {
         paths: impl IntoIterator<Item = &'a str>,
         waiting: &dyn Fn(),
     ) -> Result<Update, WriteError> {
-        let mut files: FxHashSet<&str> = FxHashSet::default();
-        let mut dirs: FxHashSet<&str> = FxHashSet::default();
-        for rel in paths {
-            path::check(rel)?;
-            if rel == MARKER {
-                return Err(WriteError::UnsafePath {
-                    path: rel.to_string(),
-                    reason: "the name is handbook's own output marker",
-                });
-            }
-            files.insert(rel);
-            let mut rest = rel;
-            while let Some((dir, _)) = rest.rsplit_once('/') {
-                if !dirs.insert(dir) {
-                    break;
-                }
-                rest = dir;
-            }
-        }
-        files.insert(MARKER);
-
+        let (files, dirs) = plan(paths)?;
         let state = &target.state;
         std::fs::create_dir_all(state).map_err(io(state))?;
         let lock = lock::acquire(&state.join(LOCK), waiting)?;
@@ -103,7 +83,7 @@ impl Update {
         let manifest = manifest::read(&state.join(PREV_MANIFEST)).unwrap_or_default();
         remove_file(&state.join(PREV_MANIFEST))?;
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let removed = prune(&dir, &files, &dirs)?;
+        let (removed, kept) = prune(&dir, &files, &dirs)?;
         let update = Update {
             target: target.clone(),
             dir,
@@ -116,17 +96,7 @@ impl Update {
         };
         // First, so a generation is never without its marker.
         update.write(MARKER, MARKER_TEXT.as_bytes())?;
-        let mut dirs: Vec<&str> = dirs.into_iter().collect();
-        dirs.sort_unstable();
-        for rel in dirs {
-            let path = update.dir.join(rel);
-            match std::fs::create_dir(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                    return Err(io(&path)(e));
-                }
-                _ => {}
-            }
-        }
+        create_dirs(&update.dir, dirs.difference(&kept))?;
         Ok(update)
     }
 
@@ -270,6 +240,47 @@ impl Update {
     }
 }
 
+/// The files and folders of a site made of `paths` (and the marker), each path proven safe.
+type Plan<'a> = (FxHashSet<&'a str>, FxHashSet<&'a str>);
+
+fn plan<'a>(paths: impl IntoIterator<Item = &'a str>) -> Result<Plan<'a>, WriteError> {
+    let mut files: FxHashSet<&str> = FxHashSet::default();
+    let mut dirs: FxHashSet<&str> = FxHashSet::default();
+    for rel in paths {
+        path::check(rel)?;
+        if rel == MARKER {
+            return Err(WriteError::UnsafePath {
+                path: rel.to_string(),
+                reason: "the name is handbook's own output marker",
+            });
+        }
+        files.insert(rel);
+        let mut rest = rel;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !dirs.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    files.insert(MARKER);
+    Ok((files, dirs))
+}
+
+/// Creates the folders `dirs` in `dir`, each after its parent.
+fn create_dirs<'a>(dir: &Path, dirs: impl Iterator<Item = &'a &'a str>) -> Result<(), WriteError> {
+    let mut dirs: Vec<&str> = dirs.copied().collect();
+    dirs.sort_unstable();
+    for rel in dirs {
+        let path = dir.join(rel);
+        match std::fs::create_dir(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(&path)(e)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Repairs what a build killed during [`Update::commit`] left, and drops manifests whose
 /// folder is gone.
 fn recover(target: &Target) -> Result<(), WriteError> {
@@ -300,10 +311,15 @@ fn recover(target: &Target) -> Result<(), WriteError> {
 
 /// Removes from `dir` every file not in `files` and every folder not in `dirs` (and anything
 /// that is neither a file nor a folder, such as a symlink, which a write would follow).
-/// Returns how many files it removed.
-fn prune(dir: &Path, files: &FxHashSet<&str>, dirs: &FxHashSet<&str>) -> Result<usize, WriteError> {
+/// Returns how many files it removed, and the folders of `dirs` it kept.
+fn prune<'a>(
+    dir: &Path,
+    files: &FxHashSet<&str>,
+    dirs: &FxHashSet<&'a str>,
+) -> Result<(usize, FxHashSet<&'a str>), WriteError> {
     let mut stale_files = Vec::new();
     let mut stale_dirs = Vec::new();
+    let mut kept = FxHashSet::default();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(|e| io(dir)(e.into()))?;
         let kind = entry.file_type();
@@ -313,14 +329,16 @@ fn prune(dir: &Path, files: &FxHashSet<&str>, dirs: &FxHashSet<&str>) -> Result<
             .ok()
             .and_then(Path::to_str)
             .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
-        let keep = rel.is_some_and(|r| {
-            (kind.is_dir() && dirs.contains(r.as_str()))
-                || (kind.is_file() && files.contains(r.as_str()))
-        });
-        match (keep, kind.is_dir()) {
-            (true, _) => {}
-            (false, true) => stale_dirs.push(entry.into_path()),
-            (false, false) => stale_files.push(entry.into_path()),
+        let needed_dir = rel
+            .as_deref()
+            .filter(|_| kind.is_dir())
+            .and_then(|r| dirs.get(r));
+        if let Some(&needed) = needed_dir {
+            kept.insert(needed);
+        } else if kind.is_dir() {
+            stale_dirs.push(entry.into_path());
+        } else if !(kind.is_file() && rel.is_some_and(|r| files.contains(r.as_str()))) {
+            stale_files.push(entry.into_path());
         }
     }
     stale_files
@@ -331,7 +349,7 @@ fn prune(dir: &Path, files: &FxHashSet<&str>, dirs: &FxHashSet<&str>) -> Result<
     for path in stale_dirs.iter().rev() {
         std::fs::remove_dir(path).map_err(io(path))?;
     }
-    Ok(stale_files.len())
+    Ok((stale_files.len(), kept))
 }
 
 /// Creates or truncates `path`. A read-only file (copied by an older build with its source's

@@ -97,19 +97,32 @@ q() { printf '%q' "$1"; }
 for n in $SIZES; do
     site="$SITES/n$n-s$SEED"
     out="$OUT_BASE/out-$n"
+    # `build` keeps the previous generation and its lock beside the output: a first build
+    # starts without either.
+    state="$OUT_BASE/.out-$n.handbook"
 
     log "N=$n: one build and one check, checked for errors, peak RSS"
-    rm -rf "$out"
+    rm -rf "$out" "$state"
     measure "build-n$n" "$BIN" build --root "$site" --output "$out"
     [ -f "$out/index.html" ] || fail "build-n$n succeeded but wrote no $out/index.html"
     measure "check-n$n" "$BIN" check --root "$site"
 
     log "N=$n: hyperfine"
     hyperfine --warmup "$WARMUP" --runs "$RUNS" --time-unit millisecond \
-        --prepare "rm -rf $(q "$out")" \
+        --prepare "rm -rf $(q "$out") $(q "$state")" \
         --export-markdown "$RESULTS/build-n$n.md" --export-json "$RESULTS/build-n$n.json" \
         -n "build N=$n" "$(q "$BIN") build --root $(q "$site") --output $(q "$out")" \
         || fail "hyperfine: build N=$n failed"
+    # A rebuild into the existing output with one page's body changed: each run appends a
+    # new line to one playbook, which is restored afterwards.
+    page="$site/content/playbooks/pb-000001.md"
+    cp "$page" "$OUT_BASE/page.md"
+    hyperfine --warmup "$WARMUP" --runs "$RUNS" --time-unit millisecond \
+        --prepare "echo \"edited \$(date +%s%N)\" >> $(q "$page")" \
+        --export-markdown "$RESULTS/rebuild-n$n.md" --export-json "$RESULTS/rebuild-n$n.json" \
+        -n "rebuild N=$n, one page changed" "$(q "$BIN") build --root $(q "$site") --output $(q "$out")" \
+        || { cp "$OUT_BASE/page.md" "$page"; fail "hyperfine: rebuild N=$n failed"; }
+    cp "$OUT_BASE/page.md" "$page"
     hyperfine --warmup "$WARMUP" --runs "$RUNS" --time-unit millisecond \
         --export-markdown "$RESULTS/check-n$n.md" --export-json "$RESULTS/check-n$n.json" \
         -n "check N=$n" "$(q "$BIN") check --root $(q "$site")" \
@@ -126,7 +139,7 @@ SUMMARY="$RESULTS/summary.md"
     echo
     first=1
     for n in $SIZES; do
-        for cmd in build check; do
+        for cmd in build rebuild check; do
             if [ $first -eq 1 ]; then cat "$RESULTS/$cmd-n$n.md"; first=0
             else tail -n +3 "$RESULTS/$cmd-n$n.md"; fi
         done

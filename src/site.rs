@@ -207,22 +207,36 @@ fn redirect_file(site_path: String) -> String {
     }
 }
 
+/// What `build` did: the checked site, and what was written when it was.
+pub struct Built {
+    pub checked: Checked,
+    /// `None` when nothing was written (the site has errors).
+    pub written: Option<write::Summary>,
+}
+
 /// `build`: check, and when there is no error, render and swap the output in.
 /// The previous output is untouched unless every step succeeds. Pages are written as they
-/// are rendered, so the whole site's HTML is never held in memory at once.
-pub fn build(options: &Options, output: &Path) -> Result<Checked, RunError> {
+/// are rendered, so the whole site's HTML is never held in memory at once. `waiting` is
+/// called if another build into the same output holds its lock.
+pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Built, RunError> {
     let mut checked = check(options)?;
+    let unwritten = |checked| {
+        Ok(Built {
+            checked,
+            written: None,
+        })
+    };
     if checked.has_errors() {
-        return Ok(checked);
+        return unwritten(checked);
     }
+    let target = write::Target::new(output, &options.root)?;
     let (statics, _) = static_files(&options.root);
     let Some(theme) = checked.theme.as_mut() else {
-        return Ok(checked);
+        return unwritten(checked);
     };
     theme.set_site(&checked.site);
     let site = &checked.site;
     let theme = &*theme;
-    let staging = write::Staging::new(output)?;
     let published: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.is_published(i))
         .collect();
@@ -231,30 +245,35 @@ pub fn build(options: &Options, output: &Path) -> Result<Checked, RunError> {
         Ok(files) => files,
         Err(d) => {
             checked.diagnostics.push(d);
-            return Ok(checked);
+            return unwritten(checked);
         }
     };
-    staging.folders(
+    let update = write::Update::begin(
+        &target,
         paths
             .iter()
             .map(String::as_str)
             .chain(others.iter().map(|f| f.path.as_str())),
+        waiting,
     )?;
     let rendered = published.par_iter().zip(&paths).try_for_each(|(&i, path)| {
         let html = theme.render_page(site, i).map_err(Failure::Template)?;
-        staging.write(path, html.as_bytes()).map_err(Failure::Write)
+        update.write(path, html.as_bytes()).map_err(Failure::Write)
     });
     match rendered {
         Ok(()) => {}
         Err(Failure::Template(d)) => {
             checked.diagnostics.push(d);
-            return Ok(checked);
+            return unwritten(checked);
         }
         Err(Failure::Write(e)) => return Err(e.into()),
     }
-    others.par_iter().try_for_each(|f| staging.put(f))?;
-    staging.commit()?;
-    Ok(checked)
+    others.par_iter().try_for_each(|f| update.put(f))?;
+    let summary = update.commit()?;
+    Ok(Built {
+        checked,
+        written: Some(summary),
+    })
 }
 
 enum Failure {

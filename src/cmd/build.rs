@@ -18,7 +18,13 @@ pub fn run(
         base_url,
         html: true,
     };
-    let checked = site::build(&options, &output)?;
+    let waiting = || {
+        eprintln!(
+            "waiting for another build into {} to finish",
+            output.display()
+        );
+    };
+    let site::Built { checked, written } = site::build(&options, &output, &waiting)?;
     if checked.has_errors() {
         super::print_human(&checked, &checked.diagnostics);
         eprintln!(
@@ -33,10 +39,14 @@ pub fn run(
     let published = (0..checked.site.pages.len())
         .filter(|&i| checked.site.is_published(i))
         .count();
+    let written = written.unwrap_or_default();
     eprintln!(
-        "built {published} pages into {} in {} ms",
+        "built {published} pages into {} in {} ms ({} files written, {} unchanged, {} removed)",
         output.display(),
-        started.elapsed().as_millis()
+        started.elapsed().as_millis(),
+        written.written,
+        written.unchanged,
+        written.removed,
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,380 @@
+//! Two generations that rotate. Beside the output `public/` sits `.public.handbook/`, holding
+//! the lock, `prev/` (the output of the build before the live one) and a manifest for each.
+//! A build turns `prev/` into the new site, writing only the files whose bytes differ from what
+//! it holds and removing those no longer in the site, then exchanges it with `public/` in one
+//! atomic step; the old live output becomes the next build's `prev/`. Nothing is deleted
+//! wholesale, and `public/` is never written in place.
+//!
+//! Files in `.public.handbook/`:
+//! - `lock`: held for the whole update.
+//! - `prev/`: the generation being updated; `prev.manifest` describes it while it is whole.
+//! - `live.manifest`: describes `public/`.
+//! - `new.manifest`, `old.manifest`, `swap/`: in flight during [`Update::commit`] only.
+//!
+//! A manifest is removed before its generation is changed and written only once the generation
+//! is whole, so after a build is killed a manifest either describes its folder or is absent (the
+//! next build then compares that folder's files by their bytes).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
+use super::lock::{self, Lock};
+use super::manifest::{self, Entry, Manifest};
+use super::swap::{self, exists};
+use super::target::{MARKER, MARKER_TEXT, Target};
+use super::{WriteError, io, path, read};
+
+const LOCK: &str = "lock";
+const PREV: &str = "prev";
+const PREV_MANIFEST: &str = "prev.manifest";
+const LIVE_MANIFEST: &str = "live.manifest";
+const NEW_MANIFEST: &str = "new.manifest";
+const OLD_MANIFEST: &str = "old.manifest";
+const SWAP: &str = "swap";
+
+/// What a build did to the generation it updated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// A generation being turned into the new output. Written to from many threads; dropped
+/// without [`Update::commit`], it leaves the live output untouched.
+#[derive(Debug)]
+pub struct Update {
+    target: Target,
+    /// `prev/`: where the new site is being written.
+    dir: PathBuf,
+    /// What `dir` held, by output path; each entry trusted only while the file's size and
+    /// modification time still match.
+    manifest: Manifest,
+    entries: Mutex<Vec<(String, Entry)>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    removed: usize,
+    _lock: Lock,
+}
+
+impl Update {
+    /// Takes the output's lock (calling `waiting` if another build holds it), repairs what an
+    /// interrupted build left, and readies `prev/` for a site made of `paths`: files it holds
+    /// that are not among them are removed, and the folders they need are created.
+    pub fn begin<'a>(
+        target: &Target,
+        paths: impl IntoIterator<Item = &'a str>,
+        waiting: &dyn Fn(),
+    ) -> Result<Update, WriteError> {
+        let (files, dirs) = plan(paths)?;
+        let state = &target.state;
+        std::fs::create_dir_all(state).map_err(io(state))?;
+        let lock = lock::acquire(&state.join(LOCK), waiting)?;
+        recover(target)?;
+        // Again, under the lock: another build may have run since `Target::new` looked.
+        target.check_owned(&target.dir)?;
+        let dir = state.join(PREV);
+        target.check_owned(&dir)?;
+
+        let manifest = manifest::read(&state.join(PREV_MANIFEST)).unwrap_or_default();
+        remove_file(&state.join(PREV_MANIFEST))?;
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let (removed, kept) = prune(&dir, &files, &dirs)?;
+        let update = Update {
+            target: target.clone(),
+            dir,
+            manifest,
+            entries: Mutex::new(Vec::with_capacity(files.len())),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            removed,
+            _lock: lock,
+        };
+        // First, so a generation is never without its marker.
+        update.write(MARKER, MARKER_TEXT.as_bytes())?;
+        create_dirs(&update.dir, dirs.difference(&kept))?;
+        Ok(update)
+    }
+
+    /// Writes one file, unless the generation already holds these bytes there.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.join(rel)?;
+        let hash = manifest::hash(bytes);
+        let size = bytes.len() as u64;
+        if let Some(entry) = self.holds(rel, &path, hash, size)? {
+            self.record(rel, entry, false);
+            return Ok(());
+        }
+        let mut file = create(&path)?;
+        std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
+        let meta = file.metadata().map_err(io(&path))?;
+        self.record(
+            rel,
+            Entry {
+                hash,
+                size,
+                mtime: manifest::mtime(&meta),
+            },
+            true,
+        );
+        Ok(())
+    }
+
+    /// Copies `from` (a file under `static/` or `content/`) to `rel`, unless the generation
+    /// already holds its bytes there. Streamed: a large file is never held in memory.
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), WriteError> {
+        let path = self.join(rel)?;
+        let size = std::fs::metadata(from).map_err(read(from))?.len();
+        let hash = manifest::hash_file(from).map_err(read(from))?;
+        if let Some(entry) = self.holds(rel, &path, hash, size)? {
+            self.record(rel, entry, false);
+            return Ok(());
+        }
+        // Hashed again while copying: what is recorded is what was written, even if the
+        // source changed in between.
+        let mut source = std::fs::File::open(from).map_err(read(from))?;
+        let mut file = create(&path)?;
+        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+        let mut buffer = vec![0; 64 * 1024];
+        let mut size = 0;
+        loop {
+            let n = std::io::Read::read(&mut source, &mut buffer).map_err(read(from))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            std::io::Write::write_all(&mut file, &buffer[..n]).map_err(io(&path))?;
+            size += n as u64;
+        }
+        let meta = file.metadata().map_err(io(&path))?;
+        self.record(
+            rel,
+            Entry {
+                hash: hasher.digest128(),
+                size,
+                mtime: manifest::mtime(&meta),
+            },
+            true,
+        );
+        Ok(())
+    }
+
+    /// Puts the finished generation in place of the live output, in one atomic step.
+    pub fn commit(self) -> Result<Summary, WriteError> {
+        let state = &self.target.state;
+        let summary = Summary {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed: self.removed,
+        };
+        let entries = self
+            .entries
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (new, live, old, prev) = (
+            state.join(NEW_MANIFEST),
+            state.join(LIVE_MANIFEST),
+            state.join(OLD_MANIFEST),
+            state.join(PREV_MANIFEST),
+        );
+        manifest::write(&new, &entries).map_err(io(&new))?;
+        // The live output's manifest steps aside before the exchange, so that at no moment
+        // does `live.manifest` or `prev.manifest` describe the other folder.
+        let had_live = rename_if_exists(&live, &old)?;
+        let exchanged = swap::publish(&self.dir, &self.target.dir, &state.join(SWAP))?;
+        if had_live && exchanged {
+            std::fs::rename(&old, &prev).map_err(io(&old))?;
+        } else {
+            remove_file(&old)?;
+        }
+        std::fs::rename(&new, &live).map_err(io(&new))?;
+        Ok(summary)
+    }
+
+    fn join(&self, rel: &str) -> Result<PathBuf, WriteError> {
+        path::join(&self.dir, rel)
+    }
+
+    /// The entry for `path` if it already holds bytes hashing to `hash`: trusted from the
+    /// manifest while its size and time match, read and hashed otherwise.
+    fn holds(
+        &self,
+        rel: &str,
+        path: &Path,
+        hash: u128,
+        size: u64,
+    ) -> Result<Option<Entry>, WriteError> {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return Ok(None);
+        };
+        if !meta.is_file() || meta.len() != size {
+            return Ok(None);
+        }
+        let mtime = manifest::mtime(&meta);
+        let recorded = self
+            .manifest
+            .get(rel)
+            .filter(|e| e.size == size && e.mtime.is_some() && e.mtime == mtime);
+        let held = match recorded {
+            Some(entry) => entry.hash,
+            None => manifest::hash_file(path).map_err(io(path))?,
+        };
+        Ok((held == hash).then_some(Entry { hash, size, mtime }))
+    }
+
+    fn record(&self, rel: &str, entry: Entry, written: bool) {
+        let counter = if written {
+            &self.written
+        } else {
+            &self.unchanged
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((rel.to_string(), entry));
+    }
+}
+
+/// The files and folders of a site made of `paths` (and the marker), each path proven safe.
+type Plan<'a> = (FxHashSet<&'a str>, FxHashSet<&'a str>);
+
+fn plan<'a>(paths: impl IntoIterator<Item = &'a str>) -> Result<Plan<'a>, WriteError> {
+    let mut files: FxHashSet<&str> = FxHashSet::default();
+    let mut dirs: FxHashSet<&str> = FxHashSet::default();
+    for rel in paths {
+        path::check(rel)?;
+        if rel == MARKER {
+            return Err(WriteError::UnsafePath {
+                path: rel.to_string(),
+                reason: "the name is handbook's own output marker",
+            });
+        }
+        files.insert(rel);
+        let mut rest = rel;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !dirs.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    files.insert(MARKER);
+    Ok((files, dirs))
+}
+
+/// Creates the folders `dirs` in `dir`, each after its parent.
+fn create_dirs<'a>(dir: &Path, dirs: impl Iterator<Item = &'a &'a str>) -> Result<(), WriteError> {
+    let mut dirs: Vec<&str> = dirs.copied().collect();
+    dirs.sort_unstable();
+    for rel in dirs {
+        let path = dir.join(rel);
+        match std::fs::create_dir(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(&path)(e)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Repairs what a build killed during [`Update::commit`] left, and drops manifests whose
+/// folder is gone.
+fn recover(target: &Target) -> Result<(), WriteError> {
+    let state = &target.state;
+    let (swap, prev) = (state.join(SWAP), state.join(PREV));
+    if exists(&swap) {
+        // Killed inside the two-rename fallback of `swap::publish`.
+        if !exists(&target.dir) {
+            std::fs::rename(&swap, &target.dir).map_err(io(&swap))?;
+        } else if !exists(&prev) {
+            std::fs::rename(&swap, &prev).map_err(io(&swap))?;
+        } else {
+            return Err(io(&swap)(std::io::Error::other(
+                "left by an interrupted build in a state handbook cannot repair; remove it",
+            )));
+        }
+    }
+    remove_file(&state.join(NEW_MANIFEST))?;
+    remove_file(&state.join(OLD_MANIFEST))?;
+    if !exists(&prev) {
+        remove_file(&state.join(PREV_MANIFEST))?;
+    }
+    if !exists(&target.dir) {
+        remove_file(&state.join(LIVE_MANIFEST))?;
+    }
+    Ok(())
+}
+
+/// Removes from `dir` every file not in `files` and every folder not in `dirs` (and anything
+/// that is neither a file nor a folder, such as a symlink, which a write would follow).
+/// Returns how many files it removed, and the folders of `dirs` it kept.
+fn prune<'a>(
+    dir: &Path,
+    files: &FxHashSet<&str>,
+    dirs: &FxHashSet<&'a str>,
+) -> Result<(usize, FxHashSet<&'a str>), WriteError> {
+    let mut stale_files = Vec::new();
+    let mut stale_dirs = Vec::new();
+    let mut kept = FxHashSet::default();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(|e| io(dir)(e.into()))?;
+        let kind = entry.file_type();
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+        let needed_dir = rel
+            .as_deref()
+            .filter(|_| kind.is_dir())
+            .and_then(|r| dirs.get(r));
+        if let Some(&needed) = needed_dir {
+            kept.insert(needed);
+        } else if kind.is_dir() {
+            stale_dirs.push(entry.into_path());
+        } else if !(kind.is_file() && rel.is_some_and(|r| files.contains(r.as_str()))) {
+            stale_files.push(entry.into_path());
+        }
+    }
+    stale_files
+        .par_iter()
+        .try_for_each(|path| std::fs::remove_file(path).map_err(io(path)))?;
+    // Deepest first: a folder sorts before everything inside it.
+    stale_dirs.sort_unstable();
+    for path in stale_dirs.iter().rev() {
+        std::fs::remove_dir(path).map_err(io(path))?;
+    }
+    Ok((stale_files.len(), kept))
+}
+
+/// Creates or truncates `path`. A read-only file (copied by an older build with its source's
+/// permissions) is replaced instead.
+fn create(path: &Path) -> Result<std::fs::File, WriteError> {
+    match std::fs::File::create(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            std::fs::remove_file(path).map_err(|_| io(path)(e))?;
+            std::fs::File::create(path).map_err(io(path))
+        }
+        other => other.map_err(io(path)),
+    }
+}
+
+fn remove_file(path: &Path) -> Result<(), WriteError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(path)(e)),
+        _ => Ok(()),
+    }
+}
+
+fn rename_if_exists(from: &Path, to: &Path) -> Result<bool, WriteError> {
+    match std::fs::rename(from, to) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io(from)(e)),
+    }
+}

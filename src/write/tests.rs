@@ -1,0 +1,320 @@
+//! The write stage on its own: generations, manifests, and what a killed build leaves.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::target::MARKER_TEXT;
+use super::*;
+
+struct Site {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    target: Target,
+}
+
+fn site() -> Site {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    let target = Target::new(&root.join("public"), &root).unwrap();
+    Site {
+        _tmp: tmp,
+        root,
+        target,
+    }
+}
+
+fn bytes(path: &str, text: &str) -> OutputFile {
+    OutputFile {
+        path: path.into(),
+        contents: Contents::Bytes(text.as_bytes().to_vec()),
+    }
+}
+
+fn build(site: &Site, files: &[OutputFile]) -> Summary {
+    write_site(&site.target, files, &|| {
+        panic!("nobody else holds the lock")
+    })
+    .unwrap()
+}
+
+/// Every file and folder under `dir`: files with their text, folders as `/`.
+fn tree(dir: &Path) -> BTreeMap<String, String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if e.file_type().is_dir() {
+                (rel, "/".to_string())
+            } else {
+                (rel, std::fs::read_to_string(e.path()).unwrap())
+            }
+        })
+        .collect()
+}
+
+/// What `files` look like on disk as a whole output.
+fn expected(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::from([(MARKER.to_string(), MARKER_TEXT.to_string())]);
+    for (path, text) in files {
+        let mut rest = *path;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            out.insert(dir.to_string(), "/".to_string());
+            rest = dir;
+        }
+        out.insert(path.to_string(), text.to_string());
+    }
+    out
+}
+
+fn outputs(files: &[(&str, &str)]) -> Vec<OutputFile> {
+    files.iter().map(|(p, t)| bytes(p, t)).collect()
+}
+
+const A: &[(&str, &str)] = &[
+    ("index.html", "home"),
+    ("processes/edge/index.html", "edge v1"),
+    ("processes/old/index.html", "old"),
+    ("handbook.css", "body{}"),
+];
+const B: &[(&str, &str)] = &[
+    ("index.html", "home"),
+    ("processes/edge/index.html", "edge v2"),
+    ("handbook.css", "body{}"),
+    ("playbooks/new/index.html", "new"),
+];
+
+#[test]
+fn rebuilds_write_only_what_changed_and_remove_what_left() {
+    let s = site();
+    let public = &s.target.dir;
+    let state = &s.target.state;
+
+    let first = build(&s, &outputs(A));
+    assert_eq!(
+        first.written, 5,
+        "a first build writes every file and the marker"
+    );
+    assert_eq!(tree(public), expected(A));
+    assert!(state.join("live.manifest").is_file() && !state.join("prev").exists());
+
+    let second = build(&s, &outputs(A));
+    assert_eq!(
+        second.written, 5,
+        "no generation to update yet: a fresh folder"
+    );
+    assert_eq!(tree(public), expected(A));
+    assert_eq!(
+        tree(&state.join("prev")),
+        expected(A),
+        "the first build, kept"
+    );
+    assert!(state.join("prev.manifest").is_file());
+
+    let third = build(&s, &outputs(A));
+    assert_eq!(
+        third,
+        Summary {
+            written: 0,
+            unchanged: 5,
+            removed: 0
+        },
+        "same site: nothing is written"
+    );
+
+    let fourth = build(&s, &outputs(B));
+    assert_eq!(
+        fourth,
+        Summary {
+            written: 2,
+            unchanged: 3,
+            removed: 1
+        }
+    );
+    assert_eq!(tree(public), expected(B), "no trace of processes/old/");
+
+    // The generation updated now is the third build's (A): the same two changes again.
+    assert_eq!(build(&s, &outputs(B)).written, 2);
+    assert_eq!(build(&s, &outputs(B)).written, 0);
+    assert_eq!(tree(public), expected(B));
+    let names: Vec<String> = std::fs::read_dir(state)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["live.manifest", "lock", "prev", "prev.manifest"]);
+}
+
+#[test]
+fn a_file_changed_by_hand_is_rewritten_when_its_generation_comes_back() {
+    let s = site();
+    build(&s, &outputs(A));
+    build(&s, &outputs(A));
+    // Same size, other bytes: only its modification time gives it away.
+    std::fs::write(s.target.dir.join("index.html"), "HOME").unwrap();
+    build(&s, &outputs(A));
+    let fourth = build(&s, &outputs(A));
+    assert_eq!(fourth.written, 1, "{fourth:?}");
+    assert_eq!(tree(&s.target.dir), expected(A));
+}
+
+#[test]
+fn an_update_dropped_halfway_leaves_the_output_and_the_next_build_whole() {
+    let s = site();
+    build(&s, &outputs(A));
+    build(&s, &outputs(A));
+    let before = tree(&s.target.dir);
+    {
+        let files = outputs(B);
+        let update =
+            Update::begin(&s.target, files.iter().map(|f| f.path.as_str()), &|| {}).unwrap();
+        update.put(&files[1]).unwrap();
+        assert!(
+            !s.target.state.join("prev.manifest").exists(),
+            "the manifest is gone before the generation changes"
+        );
+        // Dropped, as a failed render drops it.
+    }
+    assert_eq!(tree(&s.target.dir), before, "the live output is untouched");
+    let next = build(&s, &outputs(B));
+    assert_eq!(tree(&s.target.dir), expected(B));
+    assert_eq!(
+        next.written, 1,
+        "compared by bytes without a manifest: only the page the dropped update missed"
+    );
+}
+
+#[test]
+fn an_unsafe_path_fails_the_build_before_anything_is_touched() {
+    let s = site();
+    build(&s, &outputs(A));
+    let before = tree(&s.target.dir);
+    let mut files = outputs(A);
+    files.push(bytes("../../escaped/x.html", "gotcha"));
+    let error = write_site(&s.target, &files, &|| {}).unwrap_err();
+    assert!(
+        matches!(&error, WriteError::UnsafePath { path, .. } if path == "../../escaped/x.html"),
+        "{error}"
+    );
+    assert_eq!(tree(&s.target.dir), before);
+    assert!(
+        !s.root
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("escaped")
+            .exists()
+    );
+    assert!(
+        !s.target.state.join("prev").exists() && s.target.state.join("live.manifest").exists(),
+        "refused before the first step"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_planted_in_the_generation_is_removed_not_written_through() {
+    let s = site();
+    build(&s, &outputs(A));
+    build(&s, &outputs(A));
+    let outside = s.root.join("outside.html");
+    std::fs::write(&outside, "precious").unwrap();
+    let planted = s.target.state.join("prev/index.html");
+    std::fs::remove_file(&planted).unwrap();
+    std::os::unix::fs::symlink(&outside, &planted).unwrap();
+    std::os::unix::fs::symlink(&s.root, s.target.state.join("prev/processes/link")).unwrap();
+    build(&s, &outputs(A));
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+    assert_eq!(tree(&s.target.dir), expected(A));
+    assert!(s.root.join("content").is_dir());
+}
+
+#[test]
+fn files_and_folders_trade_places() {
+    let s = site();
+    let one = [("a", "file a"), ("b/index.html", "b")];
+    let two = [("a/index.html", "a"), ("b", "file b")];
+    for files in [&one[..], &two, &one, &two, &one] {
+        build(&s, &outputs(files));
+        assert_eq!(tree(&s.target.dir), expected(files));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_in_the_generation_is_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = site();
+    let static_dir = s.root.join("static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    let logo = static_dir.join("logo.svg");
+    std::fs::write(&logo, "<svg/>").unwrap();
+    std::fs::set_permissions(&logo, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let files = |svg: &str| {
+        std::fs::set_permissions(&logo, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::write(&logo, svg).unwrap();
+        vec![OutputFile {
+            path: "logo.svg".into(),
+            contents: Contents::Copy(logo.clone()),
+        }]
+    };
+    build(&s, &files("<svg/>"));
+    build(&s, &files("<svg/>"));
+    let prev_logo = s.target.state.join("prev/logo.svg");
+    std::fs::set_permissions(&prev_logo, std::fs::Permissions::from_mode(0o444)).unwrap();
+    build(&s, &files("<svg>2</svg>"));
+    assert_eq!(
+        std::fs::read_to_string(s.target.dir.join("logo.svg")).unwrap(),
+        "<svg>2</svg>"
+    );
+}
+
+#[test]
+fn a_build_killed_inside_the_two_rename_fallback_is_repaired() {
+    let s = site();
+    build(&s, &outputs(A));
+    build(&s, &outputs(B));
+    let state = &s.target.state;
+    // Killed after the fallback's first rename: the live output is at swap/, none at public/.
+    std::fs::rename(&s.target.dir, state.join("swap")).unwrap();
+    std::fs::remove_file(state.join("live.manifest")).unwrap();
+    build(&s, &outputs(A));
+    assert_eq!(tree(&s.target.dir), expected(A));
+    assert!(!state.join("swap").exists());
+
+    // Killed after the second: public/ is the new output, prev/ is missing.
+    std::fs::rename(state.join("prev"), state.join("swap")).unwrap();
+    build(&s, &outputs(B));
+    assert_eq!(tree(&s.target.dir), expected(B));
+    assert_eq!(tree(&state.join("prev")), expected(A));
+}
+
+#[test]
+fn a_generation_handbook_did_not_write_is_refused() {
+    let s = site();
+    build(&s, &outputs(A));
+    build(&s, &outputs(A));
+    let prev = s.target.state.join("prev");
+    std::fs::remove_file(prev.join(MARKER)).unwrap();
+    let error = write_site(&s.target, &outputs(A), &|| {}).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            WriteError::Refused {
+                reason: Refusal::NotOurs,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(tree(&prev).contains_key("index.html"), "left as it was");
+}

@@ -1,0 +1,473 @@
+//! `handbook build` and its output folder: which folders it refuses to replace, that nothing is
+//! written outside the output, what a rebuild writes, and that a killed or concurrent build
+//! never leaves a broken output.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+use common::{copy_tree, fixture, snapshot};
+
+fn handbook() -> Command {
+    Command::cargo_bin("handbook").unwrap()
+}
+
+/// Every file (with its bytes), folder and symlink under `dir`: a folder created or a file
+/// touched anywhere shows.
+fn everything(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let contents = if e.file_type().is_file() {
+                Some(std::fs::read(e.path()).unwrap())
+            } else if e.file_type().is_symlink() {
+                Some(
+                    std::fs::read_link(e.path())
+                        .unwrap()
+                        .into_os_string()
+                        .into_encoded_bytes(),
+                )
+            } else {
+                None
+            };
+            (e.path().strip_prefix(dir).unwrap().to_path_buf(), contents)
+        })
+        .collect()
+}
+
+/// A folder holding a handbook at `site/` (with `static/` and `templates/`), an unrelated file
+/// beside it and an unrelated non-empty `docs/`.
+fn workspace() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("build-broken-link"), &site);
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::write(site.join("static/robots.txt"), "User-agent: *\n").unwrap();
+    copy_tree(
+        &fixture("template-override").join("templates"),
+        &site.join("templates"),
+    );
+    std::fs::write(tmp.path().join("notes.txt"), "not the handbook's\n").unwrap();
+    std::fs::create_dir(tmp.path().join("docs")).unwrap();
+    std::fs::write(tmp.path().join("docs/plan.md"), "# Plan\n").unwrap();
+    tmp
+}
+
+#[test]
+fn folders_that_are_not_handbooks_to_replace_are_refused_and_left_untouched() {
+    // (where the command runs, its arguments, what stderr must say)
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            ".",
+            &["--root", "site", "--output", "."],
+            &["refusing to build into .: it holds the handbook at"],
+        ),
+        (
+            "site",
+            &["--output", "templates"],
+            &["refusing to build into templates: it is the site's `templates/` folder"],
+        ),
+        (
+            "site",
+            &["--output", "static"],
+            &["refusing to build into static: it is the site's `static/` folder"],
+        ),
+        (
+            ".",
+            &["--root", "site", "--output", "docs"],
+            &[
+                "refusing to build into docs: it is not empty and handbook did not write it",
+                "empty it, or pick another folder with --output",
+            ],
+        ),
+        (
+            ".",
+            &["--root", "site", "--output", "site/content/x"],
+            &[
+                "refusing to build into site/content/x: it is the site's `content/` folder, or inside it",
+            ],
+        ),
+        (
+            ".",
+            &["--root", "site", "--output", "site/public/../themes/x"],
+            &["it is the site's `themes/` folder, or inside it"],
+        ),
+        (
+            "site",
+            &["--output", "."],
+            &["refusing to build into .: it is the handbook's own folder"],
+        ),
+        (
+            "site",
+            &["--output", "handbook.yaml"],
+            &["refusing to build into handbook.yaml: it is a file, not a folder"],
+        ),
+    ];
+    for (dir, args, messages) in cases {
+        let tmp = workspace();
+        let before = everything(tmp.path());
+        let mut assert = handbook()
+            .current_dir(tmp.path().join(dir))
+            .arg("build")
+            .args(*args)
+            .assert()
+            .code(2);
+        for message in *messages {
+            assert = assert.stderr(predicate::str::contains(*message));
+        }
+        assert_eq!(
+            everything(tmp.path()),
+            before,
+            "`build {}` run in {dir} changed something",
+            args.join(" ")
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_source_folder_is_refused_as_that_folder() {
+    let tmp = workspace();
+    std::os::unix::fs::symlink(tmp.path().join("site/templates"), tmp.path().join("out")).unwrap();
+    let before = everything(tmp.path());
+    handbook()
+        .current_dir(tmp.path())
+        .args(["build", "--root", "site", "--output", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "refusing to build into out: it is the site's `templates/` folder",
+        ));
+    assert_eq!(everything(tmp.path()), before);
+}
+
+#[test]
+fn an_empty_folder_is_used_and_its_output_is_marked_and_replaced_next_time() {
+    let tmp = workspace();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    for _ in 0..3 {
+        handbook()
+            .current_dir(tmp.path())
+            .args(["build", "--root", "site", "--output", "out"])
+            .assert()
+            .success();
+        assert!(out.join("guide/index.html").is_file());
+        assert!(
+            std::fs::read_to_string(out.join(".handbook-output"))
+                .unwrap()
+                .contains("handbook build")
+        );
+    }
+}
+
+#[test]
+fn an_alias_that_leaves_the_site_writes_nothing_outside_it() {
+    let tmp = workspace();
+    let site = tmp.path().join("site");
+    handbook()
+        .arg("build")
+        .arg("--root")
+        .arg(&site)
+        .assert()
+        .success();
+    let public = snapshot(&site.join("public"));
+    std::fs::write(
+        site.join("content/guide.md"),
+        "---\ntitle: Guide\naliases: [\"/../../escaped/x.html\"]\n---\n\nBack [home](index.md).\n",
+    )
+    .unwrap();
+    handbook()
+        .arg("build")
+        .arg("--root")
+        .arg(&site)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("escaped/x.html"));
+    assert!(!tmp.path().join("escaped").exists());
+    assert!(!tmp.path().parent().unwrap().join("escaped/x.html").exists());
+    assert_eq!(snapshot(&site.join("public")), public);
+}
+
+/// The "(N written, N unchanged, N removed)" counts from a successful build's stderr.
+fn counts(output: &std::process::Output) -> (usize, usize, usize) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let tail = stderr
+        .rsplit_once(" ms (")
+        .unwrap_or_else(|| panic!("no counts in {stderr}"))
+        .1;
+    let numbers: Vec<usize> = tail
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (numbers[0], numbers[1], numbers[2])
+}
+
+#[test]
+fn a_rebuild_writes_only_the_files_that_changed_and_equals_a_clean_build() {
+    let tmp = workspace();
+    let site = tmp.path().join("site");
+    let build = |output: &Path| {
+        let out = handbook()
+            .env("HANDBOOK_TODAY", "2025-03-01")
+            .arg("build")
+            .arg("--root")
+            .arg(&site)
+            .arg("--output")
+            .arg(output)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        counts(&out)
+    };
+    let public = tmp.path().join("public");
+    let (first, _, _) = build(&public);
+    assert!(first > 3, "a first build writes every file");
+    build(&public);
+    assert_eq!(
+        build(&public).0,
+        0,
+        "the same site again: nothing is written"
+    );
+
+    // One page's body changes (nothing else shows it), one page is added, one removed: the
+    // generation updated is two builds old, so each change is written twice in a row.
+    std::fs::write(
+        site.join("content/guide.md"),
+        "---\ntitle: Guide\n---\n\nBack [home](index.md), again.\n",
+    )
+    .unwrap();
+    let (written, _, removed) = build(&public);
+    assert_eq!((written, removed), (1, 0));
+    let (written, _, removed) = build(&public);
+    assert_eq!((written, removed), (1, 0));
+    assert_eq!(build(&public).0, 0);
+    std::fs::remove_file(site.join("static/robots.txt")).unwrap();
+    let (_, _, removed) = build(&public);
+    assert_eq!(removed, 1);
+    build(&public);
+
+    let clean = tmp.path().join("clean");
+    build(&clean);
+    assert_eq!(everything(&public), everything(&clean));
+}
+
+/// A handbook of `pages` pages, each of whose bodies say `version`: two versions differ in
+/// every page.
+fn big_handbook(root: &Path, pages: usize, version: u32) {
+    let content = root.join("content");
+    std::fs::create_dir_all(content.join("notes")).unwrap();
+    std::fs::write(root.join("handbook.yaml"), "title: Big\n").unwrap();
+    let mut index = String::from("---\ntitle: Home\n---\n\n");
+    for i in 0..pages {
+        index.push_str(&format!("- [Note {i}](notes/n{i:05}.md)\n"));
+        let mut body = format!("---\ntitle: Note {i}\n---\n\n# Version {version}\n\n");
+        for p in 0..4 {
+            body.push_str(&format!(
+                "Paragraph {p} of note {i}, version {version}: plan the call, agree next steps, \
+                 and write them down where the buyer can see them.\n\n"
+            ));
+        }
+        body.push_str("Back [home](../index.md).\n");
+        std::fs::write(content.join(format!("notes/n{i:05}.md")), body).unwrap();
+    }
+    std::fs::write(content.join("index.md"), index).unwrap();
+}
+
+fn build_command(root: &Path, output: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("handbook"));
+    command
+        .env("HANDBOOK_TODAY", "2025-03-01")
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(output)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    command
+}
+
+fn build_ok(root: &Path, output: &Path) {
+    let out = build_command(root, output).output().unwrap();
+    assert!(
+        out.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Runs a build and SIGKILLs it once `ready` says so, or after `after`; returns whether it was
+/// killed before it finished by itself.
+fn kill_when(mut child: Child, after: Option<Duration>, ready: &dyn Fn() -> bool) -> bool {
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if after.is_some_and(|a| started.elapsed() >= a) || (after.is_none() && ready()) {
+            // `Child::kill` is SIGKILL on Unix: no destructor, no cleanup runs.
+            let _ = child.kill();
+            let status = child.wait().unwrap();
+            return !status.success();
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn a_build_killed_at_any_point_leaves_the_old_or_the_new_output_whole() {
+    const PAGES: usize = 800;
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let public = tmp.path().join("public");
+    let prev = tmp.path().join(".public.handbook/prev");
+
+    // The complete outputs a kill may leave: each version built cleanly on its own. Three
+    // versions in turn, so the one being built never matches the live output or `prev/`
+    // (the generation the build updates): every page is rewritten, the widest window to kill in.
+    let mut clean = Vec::new();
+    let mut full_build = Duration::ZERO;
+    for version in 0..3 {
+        big_handbook(&site, PAGES, version);
+        let out = tmp.path().join(format!("clean{version}"));
+        let started = Instant::now();
+        build_ok(&site, &out);
+        full_build = full_build.max(started.elapsed());
+        clean.push(snapshot(&out));
+    }
+    build_ok(&site, &public);
+    let mut live = 2;
+
+    // A few pages, to see from outside that a build is part-way through `prev/`.
+    let sample: Vec<PathBuf> = (0..PAGES)
+        .step_by(PAGES / 8)
+        .map(|i| PathBuf::from(format!("notes/n{i:05}/index.html")))
+        .collect();
+    let started_on = |version: usize| {
+        sample
+            .iter()
+            .any(|p| std::fs::read(prev.join(p)).ok().as_ref() == clean[version].get(p))
+    };
+    // Kill points: at fractions of a full build's time (loading, checking, rendering and
+    // writing, committing), and as soon as `prev/` holds a page of the new version.
+    let fractions = [0.0, 0.4, 0.7, 0.9];
+    let mut killed_mid_write = 0;
+    for round in 0..fractions.len() + 3 {
+        let next = (live + 1) % 3;
+        big_handbook(&site, PAGES, next as u32);
+        let child = build_command(&site, &public).spawn().unwrap();
+        let killed = match fractions.get(round) {
+            Some(&f) => kill_when(child, Some(full_build.mul_f64(f)), &|| false),
+            None => kill_when(child, None, &|| started_on(next)),
+        };
+        let after = snapshot(&public);
+        assert!(
+            after == clean[live] || after == clean[next],
+            "round {round}: after a kill the output is neither the old site nor the new one"
+        );
+        if killed && after == clean[live] && started_on(next) {
+            killed_mid_write += 1;
+        }
+        // The next build runs as if nothing happened, and leaves the new site.
+        build_ok(&site, &public);
+        assert!(
+            snapshot(&public) == clean[next],
+            "round {round}: the build after a kill is not the clean build"
+        );
+        live = next;
+    }
+    assert!(
+        killed_mid_write >= 2,
+        "only {killed_mid_write} kills landed while pages were being written: the test did \
+         not exercise what it is for"
+    );
+}
+
+#[test]
+fn two_builds_into_one_output_at_once_leave_one_of_them_whole() {
+    const PAGES: usize = 500;
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    big_handbook(&a, PAGES, 1);
+    big_handbook(&b, PAGES, 2);
+    build_ok(&a, &tmp.path().join("clean-a"));
+    build_ok(&b, &tmp.path().join("clean-b"));
+    let clean_a = snapshot(&tmp.path().join("clean-a"));
+    let clean_b = snapshot(&tmp.path().join("clean-b"));
+    let public = tmp.path().join("public");
+    for _ in 0..3 {
+        let first = build_command(&a, &public).spawn().unwrap();
+        let second = build_command(&b, &public).spawn().unwrap();
+        for child in [first, second] {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let after = snapshot(&public);
+        assert!(
+            after == clean_a || after == clean_b,
+            "two builds at once left a mix"
+        );
+    }
+    // And two of the same site: the result is that site.
+    let first = build_command(&a, &public).spawn().unwrap();
+    let second = build_command(&a, &public).spawn().unwrap();
+    for child in [first, second] {
+        assert!(child.wait_with_output().unwrap().status.success());
+    }
+    assert!(snapshot(&public) == clean_a);
+}
+
+#[test]
+fn a_build_waits_for_the_lock_and_says_so() {
+    let tmp = workspace();
+    let site = tmp.path().join("site");
+    let public = site.join("public");
+    build_ok(&site, &public);
+    let before = everything(&public);
+    std::fs::write(
+        site.join("content/guide.md"),
+        "---\ntitle: Guide\n---\n\nBack [home](index.md), changed.\n",
+    )
+    .unwrap();
+
+    let lock = std::fs::File::options()
+        .write(true)
+        .open(site.join(".public.handbook/lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let mut child = build_command(&site, &public).spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert_eq!(
+        line.trim_end(),
+        format!(
+            "waiting for another build into {} to finish",
+            public.display()
+        )
+    );
+    assert_eq!(
+        everything(&public),
+        before,
+        "nothing is written while it waits"
+    );
+    lock.unlock().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let guide = std::fs::read_to_string(public.join("guide/index.html")).unwrap();
+    assert!(guide.contains("changed."), "{guide}");
+}

@@ -76,8 +76,8 @@ fn no_output_file_holds_the_payload_unescaped() {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect();
-    // 9 pages, 2 redirects, 404.html, sitemap.xml and the stylesheet.
-    assert_eq!(files.len(), 14, "{files:#?}");
+    // 9 pages, 2 redirects, 404.html, sitemap.xml, the stylesheet and the output's marker.
+    assert_eq!(files.len(), 15, "{files:#?}");
     for file in &files {
         let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
         for bad in UNESCAPED {

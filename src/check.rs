@@ -38,8 +38,9 @@ fn start() -> Pos {
 fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     for (link, target) in page.links.iter().zip(&site.targets[i]) {
-        let at =
-            |code, message: String| Diagnostic::error(code, &page.file, link.pos.clone(), message);
+        let at = |code, message: String| {
+            Diagnostic::error(code, &page.file, link.pos.clone(), message).with_subject(&link.dest)
+        };
         let what = if link.form == LinkForm::Image {
             "image"
         } else {
@@ -62,7 +63,8 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 if site.pages[*to].common.draft && !page.common.draft {
                     out.push(
                         at(Code::DraftLink, format!("{what} to draft page `{}`", site.pages[*to].file))
-                            .with_help("publish that page (remove `draft: true`) or remove the link"),
+                            .with_help("publish that page (remove `draft: true`) or remove the link")
+                            .with_target(&site.pages[*to].file),
                     );
                 }
             }
@@ -70,7 +72,8 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 let mut d = at(
                     Code::BrokenLink,
                     format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`", link.dest),
-                );
+                )
+                .with_target(wanted);
                 if let Some(help) = suggest_path(site, hints, i, &link.dest, wanted) {
                     d = d.with_help(format!("did you mean `{help}`?"));
                 }
@@ -81,7 +84,8 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 let mut d = at(
                     Code::BrokenAnchor,
                     format!("`#{fragment}` is not an anchor of `{}`", target.file),
-                );
+                )
+                .with_target(&target.file);
                 let anchors: Vec<&str> = links::anchors(site, *to).collect();
                 d = match closest(fragment, anchors.iter().copied()) {
                     Some(best) => d.with_help(format!("did you mean `#{best}`?")),
@@ -126,7 +130,11 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnos
                     .iter()
                     .map(|&p| site.pages[p].id.as_str())
                     .collect();
-                let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message);
+                let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message)
+                    .with_subject(id);
+                if let Some(other) = found {
+                    d = d.with_target(&site.pages[*other].file);
+                }
                 if let Some(best) = hints.scan(ids.len(), || closest(id, ids.iter().copied())) {
                     d = d.with_help(format!("did you mean `{best}`?"));
                 } else if !ids.is_empty() {
@@ -152,7 +160,9 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnos
                         "`stage`: `{stage}` is not a stage of process `{}`",
                         process_page.id
                     ),
-                );
+                )
+                .with_subject(stage)
+                .with_target(&process_page.file);
                 d = match closest(stage, stages.iter().copied()) {
                     Some(best) => d.with_help(format!(
                         "did you mean `{best}`? stages are: {}",
@@ -182,7 +192,9 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnos
                     value.pos.clone(),
                     format!("front matter names draft page `{}`", site.pages[to].file),
                 )
-                .with_help("publish that page (remove `draft: true`) or remove the reference"),
+                .with_help("publish that page (remove `draft: true`) or remove the reference")
+                .with_subject(&value.value)
+                .with_target(&site.pages[to].file),
             );
         }
     }
@@ -279,7 +291,9 @@ fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
                     at.id_pos.clone().unwrap_or_else(start),
                     format!("id `{}` is already used by `{}`", at.id, with.file),
                 )
-                .with_help("set a unique `id:` in the front matter of one of them"),
+                .with_help("set a unique `id:` in the front matter of one of them")
+                .with_subject(&at.id)
+                .with_target(&with.file),
             );
         } else {
             first.insert(&page.id, i);
@@ -301,7 +315,9 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                         other.file, page.file, page.url
                     ),
                 )
-                .with_help("rename or move one of them"),
+                .with_help("rename or move one of them")
+                .with_subject(format!("/{}", page.url))
+                .with_target(&other.file),
             );
         }
     }
@@ -328,7 +344,9 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                         alias.pos.clone(),
                         format!("alias `{}` is already the URL of `{other}`", alias.value),
                     )
-                    .with_help("remove the alias, or move the other page"),
+                    .with_help("remove the alias, or move the other page")
+                    .with_subject(&alias.value)
+                    .with_target(other),
                 );
             } else if let Some(file) = file_in_the_way(site, &url) {
                 out.push(
@@ -341,7 +359,8 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                             alias.value
                         ),
                     )
-                    .with_help("remove the alias, or rename the file"),
+                    .with_help("remove the alias, or rename the file")
+                    .with_subject(&alias.value),
                 );
             } else {
                 aliases.insert(url, &page.file);
@@ -392,7 +411,9 @@ fn invalid_alias(file: &str, alias: &Located<String>, problem: AliasProblem) -> 
             "percent-encode characters as UTF-8 (`%C3%A9` for `é`), or write them as they are",
         ),
     };
-    Diagnostic::error(Code::InvalidAlias, file, alias.pos.clone(), message).with_help(help)
+    Diagnostic::error(Code::InvalidAlias, file, alias.pos.clone(), message)
+        .with_help(help)
+        .with_subject(value)
 }
 
 /// `handbook.yaml`: its URLs are published on every page.
@@ -408,7 +429,8 @@ fn config_rules(site: &Site, out: &mut Vec<Diagnostic>) {
                 edit_url.pos.clone(),
                 format!("`edit_url` is a `{scheme}:` URL, which can run script in the reader's browser"),
             )
-            .with_help("set it to the https: address where the content folder is edited, such as `https://github.com/ORG/REPO/edit/main/content/`"),
+            .with_help("set it to the https: address where the content folder is edited, such as `https://github.com/ORG/REPO/edit/main/content/`")
+            .with_subject("edit_url"),
         );
     }
 }

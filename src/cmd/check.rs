@@ -65,10 +65,17 @@ fn write_baseline(root: PathBuf, file: Option<PathBuf>) -> anyhow::Result<ExitCo
     let baseline = Baseline::of(&checked.diagnostics);
     baseline.write(&file).context("--write-baseline")?;
     let (errors, warnings) = counts(&checked.diagnostics);
-    let was = before.map_or(String::new(), |n| format!(" (it held {n})"));
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let entries = |n: usize| match n {
+        1 => "1 entry".to_string(),
+        n => format!("{n} entries"),
+    };
+    let was = before.map_or(String::new(), |n| format!("; it held {}", entries(n)));
     eprintln!(
-        "wrote {} entries ({errors} errors, {warnings} warnings) to {}{was}",
-        baseline.entries.len(),
+        "wrote {} ({}, {}) to {}{was}",
+        entries(baseline.entries.len()),
+        plural(errors, "error"),
+        plural(warnings, "warning"),
         file.display()
     );
     if checked.site.config.baseline.is_none() {

@@ -40,9 +40,8 @@ pub fn render(diagnostics: &[Diagnostic], prefix: &str) -> String {
                 text.push_str(help);
             }
             let file = format!("{prefix}{}", d.file);
-            json!({
+            let mut result = json!({
                 "ruleId": d.code.as_str(),
-                "ruleIndex": Code::ALL.iter().position(|&c| c == d.code).unwrap_or(0),
                 "level": level(d.severity),
                 "message": { "text": text },
                 "locations": [{
@@ -52,7 +51,11 @@ pub fn render(diagnostics: &[Diagnostic], prefix: &str) -> String {
                     }
                 }],
                 "partialFingerprints": { "handbookKey/v1": fingerprint },
-            })
+            });
+            if let Some(index) = Code::ALL.iter().position(|&c| c == d.code) {
+                result["ruleIndex"] = json!(index);
+            }
+            result
         })
         .collect();
     let log = json!({

@@ -370,7 +370,7 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// A static file or asset at an alias's site path, or where its redirect needs a folder.
-fn file_in_the_way<'a>(site: &'a Site, url: &str) -> Option<&'a str> {
+pub(crate) fn file_in_the_way<'a>(site: &'a Site, url: &str) -> Option<&'a str> {
     let path = url.trim_end_matches('/');
     std::iter::once(path)
         .chain(path.match_indices('/').map(|(at, _)| &path[..at]))

@@ -218,6 +218,7 @@ pub fn site_files(
             contents: Contents::Bytes(sitemap(site).into_bytes()),
         },
     ];
+    let mut redirected = std::collections::HashSet::new();
     for (i, page) in site
         .pages
         .iter()
@@ -230,6 +231,15 @@ pub fn site_files(
             let Ok(url) = aliases::site_path(&alias.value, site.config.base_path()) else {
                 continue;
             };
+            // An alias at the URL of a page, a file or another alias is a `url-collision`;
+            // built anyway (a baseline holds it), the page, the file or the first alias keeps
+            // the path.
+            if site.by_url.contains_key(url.as_str())
+                || crate::check::file_in_the_way(site, &url).is_some()
+                || !redirected.insert(url.clone())
+            {
+                continue;
+            }
             files.push(OutputFile {
                 path: redirect_file(url),
                 contents: Contents::Bytes(
@@ -285,8 +295,11 @@ pub fn build(options: &Options, output: &Path) -> Result<Checked, RunError> {
     let site = &checked.site;
     let theme = &*theme;
     let staging = write::Staging::new(output)?;
+    // Of pages sharing a URL (a `url-collision` a baseline holds), the one links resolve to.
     let published: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.is_published(i))
+        .filter(|&i| {
+            site.is_published(i) && site.by_url.get(site.pages[i].url.as_str()) == Some(&i)
+        })
         .collect();
     let paths: Vec<String> = published.iter().map(|&i| page_file(site, i)).collect();
     let others = match site_files(site, theme, &options.root, &statics) {

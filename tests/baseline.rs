@@ -344,3 +344,35 @@ fn write_baseline_refuses_flags_it_cannot_honour() {
         .code(2)
         .stderr(predicate::str::contains("cannot be used with"));
 }
+
+#[test]
+fn a_baselined_url_collision_builds_the_page_links_resolve_to() {
+    for (fixture, page) in [
+        ("check-url-collision", "<h1 id=\"pricing\">Pricing</h1>"),
+        ("check-alias-collision", "<h1 id=\"pricing\">Pricing</h1>"),
+    ] {
+        let (_tmp, site) = fixture_copy(fixture);
+        handbook()
+            .args(["check", "--write-baseline", "--root"])
+            .arg(&site)
+            .assert()
+            .code(0);
+        let baseline = site.join("handbook-baseline.json");
+        for _ in 0..3 {
+            handbook()
+                .args(["build", "--root"])
+                .arg(&site)
+                .arg("--baseline")
+                .arg(&baseline)
+                .assert()
+                .code(0);
+            let html = read(&site.join("public/pricing/index.html"));
+            assert!(html.contains(page), "{fixture}: {html}");
+        }
+        if fixture == "check-alias-collision" {
+            let css = read(&site.join("public/handbook.css"));
+            assert!(!css.contains("Redirecting"), "the theme's file stays: {css}");
+            assert!(read(&site.join("public/old-discounts/index.html")).contains("/discounts/"));
+        }
+    }
+}

@@ -371,7 +371,10 @@ fn a_baselined_url_collision_builds_the_page_links_resolve_to() {
         }
         if fixture == "check-alias-collision" {
             let css = read(&site.join("public/handbook.css"));
-            assert!(!css.contains("Redirecting"), "the theme's file stays: {css}");
+            assert!(
+                !css.contains("Redirecting"),
+                "the theme's file stays: {css}"
+            );
             assert!(read(&site.join("public/old-discounts/index.html")).contains("/discounts/"));
         }
     }

@@ -43,8 +43,9 @@ fn start() -> Pos {
 fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     for (link, target) in page.links.iter().zip(&site.targets[i]) {
-        let at =
-            |code, message: String| Diagnostic::error(code, &page.file, link.pos.clone(), message);
+        let at = |code, message: String| {
+            Diagnostic::error(code, &page.file, link.pos.clone(), message).with_subject(&link.dest)
+        };
         let what = match link.form {
             LinkForm::Image => "image",
             LinkForm::UnusedDefinition => "unused reference definition",
@@ -70,7 +71,8 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 if site.pages[*to].common.draft && !page.common.draft {
                     out.push(
                         at(Code::DraftLink, format!("{what} to draft page `{}`", site.pages[*to].file))
-                            .with_help("publish that page (remove `draft: true`) or remove the link"),
+                            .with_help("publish that page (remove `draft: true`) or remove the link")
+                            .with_target(&site.pages[*to].file),
                     );
                 }
             }
@@ -78,7 +80,8 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 let mut d = at(
                     Code::BrokenLink,
                     format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`", link.dest),
-                );
+                )
+                .with_target(wanted);
                 if let Some(written) = literal_name(site, i, &link.dest) {
                     d = d.with_help(format!(
                         "a `#` in a link starts its fragment and a `?` its query: write them `%23` and `%3F` in a file name, as in `{written}`"
@@ -93,7 +96,8 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 let mut d = at(
                     Code::BrokenAnchor,
                     format!("`#{fragment}` is not an anchor of `{}`", target.file),
-                );
+                )
+                .with_target(&target.file);
                 let anchors: Vec<&str> = links::anchors(site, *to).collect();
                 d = match closest(fragment, anchors.iter().copied()) {
                     Some(best) => d.with_help(format!("did you mean `#{best}`?")),
@@ -138,7 +142,11 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnos
                     .iter()
                     .map(|&p| site.pages[p].id.as_str())
                     .collect();
-                let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message);
+                let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message)
+                    .with_subject(id);
+                if let Some(other) = found {
+                    d = d.with_target(&site.pages[*other].file);
+                }
                 if let Some(best) = hints.scan(ids.len(), || closest(id, ids.iter().copied())) {
                     d = d.with_help(format!("did you mean `{best}`?"));
                 } else if !ids.is_empty() {
@@ -164,7 +172,9 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnos
                         "`stage`: `{stage}` is not a stage of process `{}`",
                         process_page.id
                     ),
-                );
+                )
+                .with_subject(stage)
+                .with_target(&process_page.file);
                 d = match closest(stage, stages.iter().copied()) {
                     Some(best) => d.with_help(format!(
                         "did you mean `{best}`? stages are: {}",
@@ -194,7 +204,9 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnos
                     value.pos.clone(),
                     format!("front matter names draft page `{}`", site.pages[to].file),
                 )
-                .with_help("publish that page (remove `draft: true`) or remove the reference"),
+                .with_help("publish that page (remove `draft: true`) or remove the reference")
+                .with_subject(&value.value)
+                .with_target(&site.pages[to].file),
             );
         }
     }
@@ -291,7 +303,9 @@ fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
                     at.id_pos.clone().unwrap_or_else(start),
                     format!("id `{}` is already used by `{}`", at.id, with.file),
                 )
-                .with_help("set a unique `id:` in the front matter of one of them"),
+                .with_help("set a unique `id:` in the front matter of one of them")
+                .with_subject(&at.id)
+                .with_target(&with.file),
             );
         } else {
             first.insert(&page.id, i);
@@ -313,7 +327,9 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                         other.file, page.file, page.url
                     ),
                 )
-                .with_help("rename or move one of them"),
+                .with_help("rename or move one of them")
+                .with_subject(format!("/{}", page.url))
+                .with_target(&other.file),
             );
         }
         // A static file or asset `x/index.html` would be written over the page's own file.
@@ -329,7 +345,9 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                         page.file, page.url
                     ),
                 )
-                .with_help("rename or move one of them"),
+                .with_help("rename or move one of them")
+                .with_subject(format!("/{}", page.url))
+                .with_target(&file),
             );
         }
     }
@@ -356,7 +374,9 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                         alias.pos.clone(),
                         format!("alias `{}` is already the URL of `{other}`", alias.value),
                     )
-                    .with_help("remove the alias, or move the other page"),
+                    .with_help("remove the alias, or move the other page")
+                    .with_subject(&alias.value)
+                    .with_target(other),
                 );
             } else if let Some(file) = file_in_the_way(site, &url) {
                 out.push(
@@ -369,7 +389,8 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
                             alias.value
                         ),
                     )
-                    .with_help("remove the alias, or rename the file"),
+                    .with_help("remove the alias, or rename the file")
+                    .with_subject(&alias.value),
                 );
             } else {
                 aliases.insert(url, &page.file);
@@ -379,7 +400,7 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// A static file or asset at an alias's site path, or where its redirect needs a folder.
-fn file_in_the_way<'a>(site: &'a Site, url: &str) -> Option<&'a str> {
+pub(crate) fn file_in_the_way<'a>(site: &'a Site, url: &str) -> Option<&'a str> {
     let path = url.trim_end_matches('/');
     std::iter::once(path)
         .chain(path.match_indices('/').map(|(at, _)| &path[..at]))
@@ -420,7 +441,9 @@ fn invalid_alias(file: &str, alias: &Located<String>, problem: AliasProblem) -> 
             "percent-encode characters as UTF-8 (`%C3%A9` for `é`), or write them as they are",
         ),
     };
-    Diagnostic::error(Code::InvalidAlias, file, alias.pos.clone(), message).with_help(help)
+    Diagnostic::error(Code::InvalidAlias, file, alias.pos.clone(), message)
+        .with_help(help)
+        .with_subject(value)
 }
 
 /// `handbook.yaml`: its URLs are published on every page.
@@ -436,7 +459,8 @@ fn config_rules(site: &Site, out: &mut Vec<Diagnostic>) {
                 edit_url.pos.clone(),
                 format!("`edit_url` is a `{scheme}:` URL, which can run script in the reader's browser"),
             )
-            .with_help("set it to the https: address where the content folder is edited, such as `https://github.com/ORG/REPO/edit/main/content/`"),
+            .with_help("set it to the https: address where the content folder is edited, such as `https://github.com/ORG/REPO/edit/main/content/`")
+            .with_subject("edit_url"),
         );
     }
 }

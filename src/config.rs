@@ -30,6 +30,12 @@ pub struct Config {
     /// A byte count or a size with a unit: `10 MB`, `512 KiB`.
     #[serde(default = "default_max_page_size")]
     pub max_page_size: ByteSize,
+    /// The language of the pages, a BCP 47 tag (`en`, `de`, `pt-BR`): `<html lang>`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// The baseline file `check` and `build` read, relative to the root (README, "Baseline").
+    #[serde(default)]
+    pub baseline: Option<PathBuf>,
     /// Free-form data for themes.
     #[serde(default)]
     pub extra: serde_json::Value,
@@ -70,6 +76,9 @@ fn default_base_url() -> String {
 }
 fn default_theme() -> String {
     "default".into()
+}
+fn default_language() -> String {
+    "en".into()
 }
 fn default_max_page_size() -> ByteSize {
     DEFAULT_MAX_PAGE_SIZE
@@ -117,6 +126,17 @@ impl Config {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             invalid(line, column, crate::yaml::message(&e))
         })?;
+        if !is_language_tag(&config.language) {
+            let (line, column) = position_of(text, "language");
+            return Err(invalid(
+                line,
+                column,
+                format!(
+                    "language `{}` is not a language tag such as `en`, `de` or `pt-BR`",
+                    config.language
+                ),
+            ));
+        }
         Ok(config.normalized())
     }
 
@@ -134,15 +154,7 @@ impl Config {
         } else {
             return Ok(());
         };
-        // Parsed again, on this error path only, for where the value is written.
-        #[derive(Deserialize)]
-        struct ThemeAt {
-            theme: Option<Spanned<String>>,
-        }
-        let (line, column) = crate::yaml::from_str::<ThemeAt>(text)
-            .ok()
-            .and_then(|t| t.theme)
-            .map_or((1, 1), |t| (t.referenced.line(), t.referenced.column()));
+        let (line, column) = position_of(text, "theme");
         Err(invalid(line, column, problem))
     }
 
@@ -170,6 +182,30 @@ impl Config {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, crate::url::path(path))
     }
+}
+
+/// Where the string value of top-level `key` is written in handbook.yaml: parsed again, on an
+/// error path only.
+fn position_of(text: &str, key: &str) -> (u64, u64) {
+    let Ok(map) = crate::yaml::from_str::<
+        std::collections::BTreeMap<String, Spanned<serde_json::Value>>,
+    >(text) else {
+        return (1, 1);
+    };
+    map.get(key)
+        .map_or((1, 1), |v| (v.referenced.line(), v.referenced.column()))
+}
+
+/// A BCP 47 tag's shape: letters first, then letter-or-digit subtags, joined by `-`. Checked
+/// so a typo cannot reach `<html lang>` as something browsers and screen readers ignore.
+fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let first_ok = subtags
+        .next()
+        .is_some_and(|s| (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn invalid(line: u64, column: u64, message: String) -> ConfigError {
@@ -213,6 +249,17 @@ mod tests {
         assert_eq!(c.url("my page/"), "https://example.com/handbook/my%20page/");
         let c = Config::parse("").unwrap();
         assert_eq!((c.base_path(), c.title.as_str()), ("/", "Handbook"));
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(Config::parse("").unwrap().language, "en");
+        assert_eq!(Config::parse("language: pt-BR").unwrap().language, "pt-BR");
+        let e = Config::parse("title: A\nlanguage: \"en gb\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("handbook.yaml:2:11: language `en gb`"), "{e}");
+        assert!(Config::parse("language: x").is_err());
     }
 
     #[test]

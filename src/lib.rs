@@ -4,6 +4,8 @@
 //! [`write`]. [`site`] runs it for `build` and `check`; `serve` runs the same stages on what
 //! changed.
 
+pub mod baseline;
+pub mod changes;
 pub mod check;
 pub mod config;
 pub mod diagnostic;

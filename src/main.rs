@@ -42,19 +42,38 @@ enum Command {
         /// Publish draft pages too.
         #[arg(long)]
         drafts: bool,
+        /// Publish despite the problems this baseline file holds (replaces `baseline:` in
+        /// handbook.yaml); fail only on new ones.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Check every link and reference; renders nothing.
     Check {
+        /// The folder holding handbook.yaml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// How to report: human (stderr), or json, github, sarif, gitlab (stdout).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Fail only on problems this baseline file does not hold (replaces `baseline:` in
+        /// handbook.yaml); report its entries that are fixed.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record every problem found today as the baseline, in FILE [default: the `baseline:`
+        /// of handbook.yaml, else ROOT/handbook-baseline.json], and exit 0.
+        #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["baseline", "changed_since", "deny_warnings"])]
+        write_baseline: Option<Option<PathBuf>>,
+        /// Report only problems in files changed since this git revision (commits, edits,
+        /// untracked files) and problems the change causes elsewhere.
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
     },
     /// Preview the handbook: build into memory, serve it, rebuild and reload on every save.
     Serve {
+        /// The folder holding handbook.yaml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The address to listen on; 127.0.0.1 keeps the preview on this machine.
@@ -70,15 +89,27 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
-    /// Write a new department, process, playbook or page with its front matter to fill in.
+    /// Write a new department, process, playbook or page with its front matter to fill in,
+    /// and link to it from its parent page.
     New {
+        /// What kind of page.
         #[arg(value_enum)]
         kind: cmd::new::NewKind,
+        /// Its id: letters, digits and dashes (`renewal-call`).
         id: String,
+        /// Its title [default: the id, dashes as spaces].
         #[arg(long)]
         title: Option<String>,
+        /// The folder holding handbook.yaml.
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+    /// Start a handbook in DIR: handbook.yaml, a home page, a department, a process and a
+    /// playbook linked together, and a .gitignore for the output. DIR must be empty or absent.
+    Init {
+        /// Where to create it.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
 }
 
@@ -90,12 +121,29 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
-        } => cmd::build::run(root, output, base_url, drafts),
+            baseline,
+        } => cmd::build::run(cmd::build::Args {
+            root,
+            output,
+            base_url,
+            drafts,
+            baseline,
+        }),
         Command::Check {
             root,
             format,
             deny_warnings,
-        } => cmd::check::run(root, format, deny_warnings),
+            baseline,
+            write_baseline,
+            changed_since,
+        } => cmd::check::run(cmd::check::Args {
+            root,
+            format,
+            deny_warnings,
+            baseline,
+            write_baseline,
+            changed_since,
+        }),
         Command::Serve {
             root,
             bind,
@@ -116,6 +164,7 @@ fn main() -> ExitCode {
             title,
             root,
         } => cmd::new::run(&root, kind, &id, title.as_deref()),
+        Command::Init { dir } => cmd::init::run(&dir),
     };
     match result {
         Ok(code) => code,

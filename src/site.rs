@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::baseline::{self, Baseline, BaselineError};
 use crate::config::{Config, ConfigError};
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Diagnostic, key::Key};
 use crate::load::{self, LoadError};
 use crate::render::Theme;
 use crate::resolve::{self, Site, aliases};
@@ -22,6 +23,8 @@ pub enum RunError {
     Load(#[from] LoadError),
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
 }
 
 /// What to load and how.
@@ -34,6 +37,30 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Render page bodies to HTML while loading (`build` needs them, `check` does not).
     pub html: bool,
+    /// Which baseline to hold the problems against.
+    pub baseline: UseBaseline,
+}
+
+/// Where the baseline comes from (README, "Baseline").
+#[derive(Debug, Clone, Default)]
+pub enum UseBaseline {
+    /// None: every problem counts (`new`, `serve`, `check --write-baseline`).
+    #[default]
+    Off,
+    /// The file `baseline:` in handbook.yaml names, if it names one.
+    Configured,
+    /// This file (`--baseline`), whatever handbook.yaml says.
+    File(PathBuf),
+}
+
+/// The problems a baseline holds, kept apart from those that fail the run.
+#[derive(Debug)]
+pub struct Baselined {
+    pub file: PathBuf,
+    /// Problems found that the baseline holds: reported only as a count.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Entries no longer found.
+    pub fixed: Vec<Key>,
 }
 
 /// A loaded, resolved and checked handbook, ready to render.
@@ -42,8 +69,10 @@ pub struct Checked {
     pub site: Site,
     /// `None` when the theme failed to load (its diagnostic is in `diagnostics`).
     pub theme: Option<Theme>,
-    /// Sorted; includes load problems (front matter) and check problems.
+    /// Sorted; includes load problems (front matter) and check problems, less those a
+    /// baseline holds (they are in `baselined`).
     pub diagnostics: Vec<Diagnostic>,
+    pub baselined: Option<Baselined>,
 }
 
 impl Checked {
@@ -127,12 +156,43 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
         diagnostics.extend(theme.render_samples(&site));
     }
     diagnostic::sort(&mut diagnostics);
+    let mut baselined = None;
+    if let Some(file) = baseline_file(options, &site.config) {
+        let triage = Baseline::load(&file)?.triage(diagnostics);
+        diagnostics = triage.new;
+        baselined = Some(Baselined {
+            file,
+            diagnostics: triage.baselined,
+            fixed: triage.fixed,
+        });
+    }
     Ok(Checked {
         root: options.root.clone(),
         site,
         theme,
         diagnostics,
+        baselined,
     })
+}
+
+/// The baseline file a run reads, if any: `--baseline`, else `baseline:` in handbook.yaml.
+fn baseline_file(options: &Options, config: &Config) -> Option<PathBuf> {
+    match &options.baseline {
+        UseBaseline::Off => None,
+        UseBaseline::Configured => config.baseline.as_ref().map(|f| options.root.join(f)),
+        UseBaseline::File(file) => Some(file.clone()),
+    }
+}
+
+/// Where `check --write-baseline` writes without a file named: the configured baseline, else
+/// [`baseline::DEFAULT_FILE`] at the root.
+pub fn default_baseline_file(root: &Path, config: &Config) -> PathBuf {
+    root.join(
+        config
+            .baseline
+            .as_deref()
+            .unwrap_or(Path::new(baseline::DEFAULT_FILE)),
+    )
 }
 
 /// Where page `i` is written: `processes/x/index.html`.
@@ -158,6 +218,7 @@ pub fn site_files(
             contents: Contents::Bytes(sitemap(site).into_bytes()),
         },
     ];
+    let mut redirected = std::collections::HashSet::new();
     for (i, page) in site
         .pages
         .iter()
@@ -170,9 +231,20 @@ pub fn site_files(
             let Ok(url) = aliases::site_path(&alias.value, site.config.base_path()) else {
                 continue;
             };
+            // An alias at the URL of a page, a file or another alias is a `url-collision`;
+            // built anyway (a baseline holds it), the page, the file or the first alias keeps
+            // the path.
+            if site.by_url.contains_key(url.as_str())
+                || crate::check::file_in_the_way(site, &url).is_some()
+                || !redirected.insert(url.clone())
+            {
+                continue;
+            }
             files.push(OutputFile {
                 path: redirect_file(url),
-                contents: Contents::Bytes(redirect(&site.page_url(i)).into_bytes()),
+                contents: Contents::Bytes(
+                    redirect(&site.page_url(i), &site.config.language).into_bytes(),
+                ),
             });
         }
     }
@@ -237,8 +309,11 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     theme.set_site(&checked.site);
     let site = &checked.site;
     let theme = &*theme;
+    // Of pages sharing a URL (a `url-collision` a baseline holds), the one links resolve to.
     let published: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.is_published(i))
+        .filter(|&i| {
+            site.is_published(i) && site.by_url.get(site.pages[i].url.as_str()) == Some(&i)
+        })
         .collect();
     let paths: Vec<String> = published.iter().map(|&i| page_file(site, i)).collect();
     let others = match site_files(site, theme, &options.root, &statics) {
@@ -301,10 +376,11 @@ fn sitemap(site: &Site) -> String {
 }
 
 /// A page that sends the browser (and search engines, via `canonical`) to where a page moved.
-fn redirect(to: &str) -> String {
+fn redirect(to: &str, language: &str) -> String {
     let to = escape(to);
+    let language = escape(language);
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
+        "<!doctype html>\n<html lang=\"{language}\"><head><meta charset=\"utf-8\"><title>Redirecting…</title>\
          <link rel=\"canonical\" href=\"{to}\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\
          <body><p>This page moved to <a href=\"{to}\">{to}</a>.</p></body></html>\n"
     )

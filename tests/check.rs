@@ -830,7 +830,15 @@ fn json_has_exactly_the_documented_fields() {
         keys.sort();
         keys
     };
-    assert_eq!(keys(&report), ["diagnostics", "errors", "warnings"]);
+    assert_eq!(
+        keys(&report),
+        ["baselined", "diagnostics", "errors", "fixed", "warnings"]
+    );
+    // Without a baseline nothing is held back or fixed.
+    assert_eq!(
+        (&report["baselined"], &report["fixed"]),
+        (&json!(0), &json!([]))
+    );
     let d = &report["diagnostics"][0];
     assert_eq!(
         keys(d),

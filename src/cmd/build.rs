@@ -2,21 +2,28 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use handbook::site::{self, Options};
+use handbook::site::{self, Options, UseBaseline};
 
-pub fn run(
-    root: PathBuf,
-    output: Option<PathBuf>,
-    base_url: Option<String>,
-    drafts: bool,
-) -> anyhow::Result<ExitCode> {
+/// `build`'s flags, as parsed.
+pub struct Args {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub baseline: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let output = output.unwrap_or_else(|| root.join("public"));
+    let output = args.output.unwrap_or_else(|| args.root.join("public"));
     let options = Options {
-        root,
-        drafts,
-        base_url,
+        root: args.root,
+        drafts: args.drafts,
+        base_url: args.base_url,
         html: true,
+        baseline: args
+            .baseline
+            .map_or(UseBaseline::Configured, UseBaseline::File),
     };
     let waiting = || {
         eprintln!(
@@ -25,6 +32,7 @@ pub fn run(
         );
     };
     let site::Built { checked, written } = site::build(&options, &output, &waiting)?;
+    super::step_summary("handbook build", &checked);
     if checked.has_errors() {
         super::print_human(&checked, &checked.diagnostics);
         eprintln!(
@@ -33,7 +41,7 @@ pub fn run(
         );
         return Ok(ExitCode::from(1));
     }
-    if !checked.diagnostics.is_empty() {
+    if !checked.diagnostics.is_empty() || checked.baselined.is_some() {
         super::print_human(&checked, &checked.diagnostics);
     }
     let published = (0..checked.site.pages.len())

@@ -1,17 +1,109 @@
-//! One file per subcommand.
+//! One file per subcommand, and the reporting `check` and `build` share.
 
 pub mod build;
 pub mod check;
+pub mod init;
 pub mod new;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 
-use handbook::diagnostic::{Diagnostic, human};
+use handbook::diagnostic::{Diagnostic, Held, human, summary};
 use handbook::site::Checked;
 
-/// Prints diagnostics the human way to stderr, with color on a terminal.
+/// Prints diagnostics the human way to stderr, with color on a terminal, then what a baseline
+/// held back.
 pub fn print_human(checked: &Checked, diagnostics: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let root_file = |file: &str| checked.source(file);
     eprint!("{}", human::render(diagnostics, root_file, color));
+    if let Some(held) = held(checked) {
+        eprintln!("{}", held.line());
+        const SHOWN: usize = 10;
+        for fixed in held.fixed.iter().take(SHOWN) {
+            let subject = fixed
+                .subject
+                .as_deref()
+                .map_or(String::new(), |s| format!(" `{s}`"));
+            eprintln!("  fixed: {} {}{subject}", fixed.file, fixed.code);
+        }
+        if held.fixed.len() > SHOWN {
+            eprintln!("  and {} more fixed", held.fixed.len() - SHOWN);
+        }
+    }
+}
+
+/// What the run's baseline held back, if it had one.
+pub fn held(checked: &Checked) -> Option<Held<'_>> {
+    checked.baselined.as_ref().map(|b| Held {
+        file: b
+            .file
+            .strip_prefix(&checked.root)
+            .unwrap_or(&b.file)
+            .to_str()
+            .unwrap_or("the baseline"),
+        baselined: b.diagnostics.len(),
+        fixed: &b.fixed,
+    })
+}
+
+/// The handbook's folder inside the CI checkout (`docs/`, or empty at its root), read from
+/// `GITHUB_WORKSPACE` or `CI_PROJECT_DIR`: GitHub and GitLab read paths from the repository's
+/// root, where diagnostics name files from the handbook's.
+pub fn ci_prefix(root: &Path) -> String {
+    let Ok(root) = root.canonicalize() else {
+        return String::new();
+    };
+    ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .filter_map(|dir| Path::new(&dir).canonicalize().ok())
+        .find_map(|dir| root.strip_prefix(&dir).ok().map(Path::to_path_buf))
+        .map(|inside| {
+            let parts: Vec<String> = inside
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            parts.iter().map(|p| format!("{p}/")).collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Appends the Markdown summary to `$GITHUB_STEP_SUMMARY` when it is set, whatever the format.
+/// A summary that cannot be written is a warning: the run's result stands.
+pub fn step_summary(title: &str, checked: &Checked) {
+    let Some(file) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|f| !f.is_empty()) else {
+        return;
+    };
+    let prefix = ci_prefix(&checked.root);
+    let blob = match (
+        std::env::var("GITHUB_SERVER_URL"),
+        std::env::var("GITHUB_REPOSITORY"),
+        std::env::var("GITHUB_SHA"),
+    ) {
+        (Ok(server), Ok(repo), Ok(sha)) => Some(format!("{server}/{repo}/blob/{sha}/")),
+        _ => None,
+    };
+    let links = summary::Links {
+        prefix: &prefix,
+        blob: blob.as_deref(),
+    };
+    let text = summary::render(
+        title,
+        &checked.diagnostics,
+        held(checked),
+        links,
+        summary::LIMIT,
+    );
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&file)
+        .and_then(|mut f| f.write_all(format!("{text}\n").as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "warning: cannot write the step summary to {}: {e}",
+            Path::new(&file).display()
+        );
+    }
 }

@@ -3,7 +3,9 @@
 
 use super::{Diagnostic, Severity};
 
-pub fn render(diagnostics: &[Diagnostic]) -> String {
+/// The annotations. `prefix` is put before each file, since GitHub reads paths from the
+/// repository's root.
+pub fn render(diagnostics: &[Diagnostic], prefix: &str) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -17,7 +19,7 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         }
         out.push_str(&format!(
             "::{level} file={},line={},col={},title={}::{}\n",
-            property(&d.file),
+            property(&format!("{prefix}{}", d.file)),
             d.line,
             d.column,
             property(d.code.as_str()),
@@ -59,7 +61,7 @@ mod tests {
         )
         .with_help("did you mean `x`?");
         assert_eq!(
-            render(&[d]),
+            render(&[d], ""),
             "::error file=content/a%2Cb%3Ac.md,line=3,col=7,title=broken-link::100%25 broken%0Areally%0Ahelp: did you mean `x`?\n"
         );
     }

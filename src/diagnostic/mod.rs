@@ -1,10 +1,14 @@
 //! A diagnostic is data: severity, a stable code, a message, where, and an optional help line.
 //! It is built where the problem is found and rendered only at the edge ([`human`], [`json`],
-//! [`github`]).
+//! [`github`], [`sarif`], [`gitlab`], the Markdown [`summary`]).
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod key;
+pub mod sarif;
+pub mod summary;
 
 use serde::Serialize;
 
@@ -46,6 +50,80 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in README's order: SARIF lists one rule per code.
+    pub const ALL: [Code; 20] = [
+        Code::FrontMatterSyntax,
+        Code::FrontMatterSchema,
+        Code::DuplicateId,
+        Code::UrlCollision,
+        Code::BrokenLink,
+        Code::BrokenAnchor,
+        Code::BrokenRef,
+        Code::UnknownStage,
+        Code::DraftLink,
+        Code::LinkOutsideRoot,
+        Code::InvalidAlias,
+        Code::UnsafeUrl,
+        Code::DuplicateAnchor,
+        Code::UndefinedReference,
+        Code::OrphanPage,
+        Code::StalePage,
+        Code::BadSymlink,
+        Code::Template,
+        Code::Io,
+        Code::Config,
+    ];
+
+    /// What the code means, as README's table of codes says it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::FrontMatterSyntax => {
+                "The YAML front matter does not parse, or is not closed by `---`."
+            }
+            Code::FrontMatterSchema => {
+                "Front matter with an unknown field, a wrong type, a missing required field, a field of another kind, or a bad date."
+            }
+            Code::DuplicateId => "Two department, process or playbook pages share an id.",
+            Code::UrlCollision => "Two pages (or an alias and a page or file) publish at one URL.",
+            Code::BrokenLink => "Nothing at the link's destination.",
+            Code::BrokenAnchor => "The linked page exists, the `#fragment` does not.",
+            Code::BrokenRef => "A front-matter reference names no page of the right kind.",
+            Code::UnknownStage => "A playbook's `stage` is not a stage of its process.",
+            Code::DraftLink => "A published page links to (or names) a draft.",
+            Code::LinkOutsideRoot => {
+                "A relative link climbs out of `content/`, or an absolute one above the site's root."
+            }
+            Code::InvalidAlias => "An alias is not a path inside the site.",
+            Code::UnsafeUrl => {
+                "A link, image, stage resource or `edit_url` is a `javascript:`, `vbscript:` or `data:` URL."
+            }
+            Code::DuplicateAnchor => {
+                "Two anchors of one page share an id: a link meant for the second lands on the first."
+            }
+            Code::UndefinedReference => {
+                "A reference link whose label has no definition (a warning for the `[label]` form alone)."
+            }
+            Code::OrphanPage => "No other page links to the page or names it in front matter.",
+            Code::StalePage => "`last_reviewed` plus `review_every` days is in the past.",
+            Code::BadSymlink => {
+                "A symlink points outside the handbook, loops or dangles; it is skipped."
+            }
+            Code::Template => "A theme template fails to compile or render.",
+            Code::Io => {
+                "A file cannot be read: unreadable, not a regular file, not UTF-8, or over `max_page_size`."
+            }
+            Code::Config => "`handbook.yaml` is invalid.",
+        }
+    }
+
+    /// The severity the code is reported with.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::OrphanPage | Code::StalePage | Code::BadSymlink => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::FrontMatterSyntax => "front-matter-syntax",
@@ -91,6 +169,26 @@ pub struct Diagnostic {
     /// Byte range in the file, for the code frame; not part of any output format.
     #[serde(skip)]
     pub bytes: std::ops::Range<usize>,
+    /// What the problem is about, for telling problems apart across edits; not part of the
+    /// JSON report. Boxed: most diagnostics are never asked, and a small `Diagnostic` keeps
+    /// the `Result`s it travels in small.
+    #[serde(skip)]
+    pub about: Option<Box<About>>,
+}
+
+/// What a problem is about, set where the diagnostic is built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct About {
+    /// As written: a link's destination, a referenced id, a field name, an alias. With the
+    /// code and the file it names the problem across edits that move it to another line (the
+    /// baseline's key, the fingerprints of SARIF and GitLab); `None` when the file alone says
+    /// it (an orphan page).
+    pub subject: Option<String>,
+    /// The other file the problem points into, relative to the root: the page a broken anchor
+    /// or a draft link names, the process of an unknown stage, the other page of a duplicate
+    /// id; for a broken link, the path it wanted (under `content/`, or a site path).
+    /// Pull-request mode reports a problem in an unchanged file when this changed.
+    pub target: Option<String>,
 }
 
 impl Diagnostic {
@@ -110,6 +208,7 @@ impl Diagnostic {
             column: pos.column.max(1),
             help: None,
             bytes: pos.bytes,
+            about: None,
         }
     }
 
@@ -126,6 +225,26 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_subject(mut self, subject: impl Into<String>) -> Self {
+        self.about.get_or_insert_default().subject = Some(subject.into());
+        self
+    }
+
+    pub fn with_target(mut self, target: impl Into<String>) -> Self {
+        self.about.get_or_insert_default().target = Some(target.into());
+        self
+    }
+
+    /// See [`About::subject`].
+    pub fn subject(&self) -> Option<&str> {
+        self.about.as_ref()?.subject.as_deref()
+    }
+
+    /// See [`About::target`].
+    pub fn target(&self) -> Option<&str> {
+        self.about.as_ref()?.target.as_deref()
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -139,6 +258,38 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// What a baseline held back from a report, for the report's summary (README, "Baseline").
+#[derive(Debug, Clone, Copy)]
+pub struct Held<'a> {
+    /// The baseline file, as the report names it.
+    pub file: &'a str,
+    /// Problems found that the baseline holds, left out of the report.
+    pub baselined: usize,
+    /// Entries of the baseline no longer found.
+    pub fixed: &'a [key::Key],
+}
+
+impl Held<'_> {
+    /// One line for a summary: how many problems the baseline holds and how many are fixed.
+    pub fn line(&self) -> String {
+        let mut line = format!(
+            "{} known problem{} held by the baseline {}",
+            self.baselined,
+            if self.baselined == 1 { "" } else { "s" },
+            self.file
+        );
+        if !self.fixed.is_empty() {
+            line.push_str(&format!(
+                "; {} of its entries {} fixed: run `handbook check --write-baseline` to drop {}",
+                self.fixed.len(),
+                if self.fixed.len() == 1 { "is" } else { "are" },
+                if self.fixed.len() == 1 { "it" } else { "them" },
+            ));
+        }
+        line
+    }
+}
+
 /// How many errors and warnings, for summaries and exit codes.
 pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -148,8 +299,15 @@ pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
+    /// Code frames and a summary, to stderr.
     #[default]
     Human,
+    /// `{"errors", "warnings", "diagnostics", ...}` to stdout.
     Json,
+    /// GitHub Actions `::error` annotations to stdout (GitHub shows only some per step).
     Github,
+    /// SARIF 2.1.0 to stdout, for GitHub code scanning: every finding is kept.
+    Sarif,
+    /// GitLab Code Quality JSON to stdout, shown in the merge request.
+    Gitlab,
 }

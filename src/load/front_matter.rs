@@ -242,7 +242,8 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
                 .with_help(format!(
                     "remove `{field}`, or set `kind: {}`",
                     allowed.as_str()
-                )),
+                ))
+                .with_subject(field),
             );
         }
     };
@@ -300,13 +301,15 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
     if kind == Kind::Process && raw.owner.is_none() {
         problems.push(
             cx.at_start(Code::FrontMatterSchema, "a process page needs `owner`")
-                .with_help("add `owner: <department id>`"),
+                .with_help("add `owner: <department id>`")
+                .with_subject("owner"),
         );
     }
     if kind == Kind::Playbook && raw.process.is_none() {
         problems.push(
             cx.at_start(Code::FrontMatterSchema, "a playbook page needs `process`")
-                .with_help("add `process: <process id>`"),
+                .with_help("add `process: <process id>`")
+                .with_subject("process"),
         );
     }
     if let Some(date) = &raw.last_reviewed
@@ -318,7 +321,8 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> Result<FrontMatter, Ve
                 &date.referenced,
                 format!("`last_reviewed` is not a date: `{}`", date.value),
             )
-            .with_help("write it as YYYY-MM-DD"),
+            .with_help("write it as YYYY-MM-DD")
+            .with_subject("last_reviewed"),
         );
     }
     if !problems.is_empty() {
@@ -428,6 +432,7 @@ fn yaml_error(cx: &Context, error: &serde_saphyr::Error) -> Diagnostic {
         None => cx.at_start(code, &message),
     };
     if let Some(field) = between(&message, "unknown field `", "`") {
+        diagnostic = diagnostic.with_subject(field);
         let candidates = if message.contains("`goal`") {
             STAGE_FIELDS
         } else {

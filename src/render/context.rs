@@ -38,6 +38,8 @@ pub struct SiteContext {
     pub description: Option<String>,
     pub base_url: String,
     pub home_url: String,
+    /// `language` from handbook.yaml, for `<html lang>`.
+    pub language: String,
     pub extra: serde_json::Value,
     pub sections: Vec<SectionContext>,
 }
@@ -56,6 +58,7 @@ pub fn site_context(site: &Site) -> SiteContext {
         description: site.config.description.clone(),
         base_url: site.config.base_url.clone(),
         home_url: site.config.url(""),
+        language: site.config.language.clone(),
         extra: site.config.extra.clone(),
         sections: nav::sections(site)
             .into_iter()

@@ -63,7 +63,11 @@ fn readme_codes() -> std::collections::BTreeSet<String> {
     let mut codes = std::collections::BTreeSet::new();
     for line in readme.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        if cells.len() > 3 && matches!(cells[2], "error" | "warning") {
+        // A severity cell: `error`, `warning`, or `error / warning` for a code that is both.
+        let severity = cells
+            .get(2)
+            .is_some_and(|c| c.split(" / ").all(|s| matches!(s, "error" | "warning")));
+        if cells.len() > 3 && severity {
             codes.extend(
                 cells[1]
                     .split(", ")
@@ -88,6 +92,8 @@ const CODES: &[&str] = &[
     "link-outside-root",
     "invalid-alias",
     "unsafe-url",
+    "duplicate-anchor",
+    "undefined-reference",
     "orphan-page",
     "stale-page",
     "bad-symlink",

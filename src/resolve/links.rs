@@ -24,7 +24,7 @@ pub enum Target {
     Missing { wanted: String },
     /// The page exists but has no such anchor.
     MissingAnchor { page: PageIdx, fragment: String },
-    /// A relative path that climbs above `content/`.
+    /// A path that climbs above `content/`: relative, or from the root with a leading `/`.
     OutsideRoot,
 }
 
@@ -56,13 +56,18 @@ pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
     }
     let page = &site.pages[from];
     let (joined, site_url) = if let Some(absolute) = path.strip_prefix('/') {
+        // `.` and `..` first, as a browser resolves them, then `base_url`'s path.
+        let Some(absolute) = join("", absolute) else {
+            return Target::OutsideRoot;
+        };
         let below_base = site
             .config
             .base_path()
             .strip_prefix('/')
-            .and_then(|base| absolute.strip_prefix(base).filter(|_| !base.is_empty()));
+            .filter(|base| !base.is_empty())
+            .and_then(|base| absolute.strip_prefix(base));
         (
-            below_base.unwrap_or(absolute).to_string(),
+            below_base.map_or_else(|| absolute.clone(), str::to_string),
             !path.ends_with(".md"),
         )
     } else {
@@ -204,6 +209,44 @@ mod tests {
         assert_eq!(join("a", "./b/../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(join("a", "../x/").as_deref(), Some("x/"));
         assert_eq!(join("a", "../../x.md"), None);
+    }
+
+    /// A site of empty pages at `paths`, with `base_url: /hb/`.
+    fn site(paths: &[&str]) -> Site {
+        let pages = paths
+            .iter()
+            .filter_map(|path| crate::load::page(path, "", false).0)
+            .collect();
+        let config = crate::config::Config::parse("base_url: /hb/").unwrap();
+        let assets = ["x.png".to_string()].into();
+        crate::resolve::resolve(config, pages, assets, Default::default(), false)
+    }
+
+    /// Found by fuzzing (`resolve_links`): a destination from the root that climbs out
+    /// (`/../a.md`) was a broken link to `content/../a.md` instead of `link-outside-root`, and
+    /// `/a/../b/` did not resolve where a browser goes.
+    #[test]
+    fn root_paths_resolve_dot_segments_and_never_climb_out() {
+        let site = site(&["index.md", "a.md", "b/index.md"]);
+        for dest in [
+            "/../a.md",
+            "/b/../../a.md",
+            "/hb/../../x/",
+            "/..",
+            "/%2e%2e/a.md",
+        ] {
+            assert_eq!(resolve(&site, 0, dest), Target::OutsideRoot, "{dest}");
+        }
+        let b = site.by_path["b/index.md"];
+        for dest in ["/x/../b/", "/hb/./b/", "/b/../b/index.md", "/x/../hb/b/"] {
+            assert_eq!(resolve(&site, 0, dest).page(), Some(b), "{dest}");
+        }
+        assert_eq!(
+            resolve(&site, 0, "/b/../x.png"),
+            Target::File {
+                path: "x.png".into()
+            }
+        );
     }
 
     #[test]

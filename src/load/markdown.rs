@@ -282,7 +282,7 @@ fn record(
             if let Some(&(_, index)) = definitions.iter().find(|(d, _)| *d == def) {
                 return index;
             }
-            destination_after(body, def, "]:").unwrap_or(def)
+            definition_destination(body, def).unwrap_or(def)
         }
         (LinkForm::Autolink, _) => range.start + 1,
         _ => destination_after_last(body, range.clone()).unwrap_or(range.start),
@@ -303,11 +303,27 @@ fn destination_after_last(body: &str, range: std::ops::Range<usize>) -> Option<u
     Some(range.start + at + 2 + leading_blank(&source[at + 2..]))
 }
 
-/// The start of the destination after `sep`, searching from `from` (for `[label]: dest`).
+/// The start of the destination after the first `sep` from `from` (`](` after a link's text).
 fn destination_after(body: &str, from: usize, sep: &str) -> Option<usize> {
     let source = body.get(from..)?;
     let at = source.find(sep)?;
     Some(from + at + sep.len() + leading_blank(&source[at + sep.len()..]))
+}
+
+/// The start of the destination in a definition `[label]: dest` that starts at `def`: after the
+/// label's closing `]`, the first one not escaped (a label may hold `\]`, even `\]:`).
+fn definition_destination(body: &str, def: usize) -> Option<usize> {
+    let source = body.get(def..)?;
+    let open = source.find('[')?;
+    let mut escaped = false;
+    let (close, _) = source[open + 1..].char_indices().find(|&(_, c)| {
+        let closes = !escaped && c == ']';
+        escaped = !escaped && c == '\\';
+        closes
+    })?;
+    let after = open + 1 + close + 1;
+    let rest = source[after..].strip_prefix(':')?;
+    Some(def + after + 1 + leading_blank(rest))
 }
 
 /// Bytes of white space and an opening `<` before a destination.
@@ -491,6 +507,23 @@ mod tests {
         assert_eq!(p.links[0].1, LinkForm::Reference);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 8], "other.md");
         assert_eq!(p.html.matches("@hb@0@").count(), 2);
+    }
+
+    /// Found while extending the `markdown_links` property (`tests/properties.rs`) to
+    /// reference links: the destination was looked for after the first `]:` of the
+    /// definition, which can be inside its label (`[a\]:b]`).
+    #[test]
+    fn reference_destination_is_found_after_the_label() {
+        for (body, dest) in [
+            ("[a\\]:b]\n\n[a\\]:b]: dest.md\n", "dest.md"),
+            ("[x]\n\n   [x]:\n  <d b.md>\n", "d b.md"),
+            ("> [x]\n>\n> [x]: q.md\n", "q.md"),
+        ] {
+            let p = parse(body, false);
+            assert_eq!(p.links.len(), 1, "{body}");
+            let at = p.links[0].2;
+            assert_eq!(&body[at..at + dest.len()], dest, "{body}");
+        }
     }
 
     #[test]

@@ -408,7 +408,7 @@ mod tests {
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `owner`?"));
     }
 
-    /// Found by fuzzing (`front_matter`): serde-saphyr breaks lines at a lone `\r`, the line
+    /// Found by the `front_matter` property (`tests/properties.rs`): serde-saphyr breaks lines at a lone `\r`, the line
     /// index does not, and a column past a line's end ran on into later lines; the error was
     /// reported at 4:3 while its offset was on line 6. Positions now come from the byte offset.
     #[test]

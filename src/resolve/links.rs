@@ -222,7 +222,7 @@ mod tests {
         crate::resolve::resolve(config, pages, assets, Default::default(), false)
     }
 
-    /// Found by fuzzing (`resolve_links`): a destination from the root that climbs out
+    /// Found by the `resolve_links` property (`tests/properties.rs`): a destination from the root that climbs out
     /// (`/../a.md`) was a broken link to `content/../a.md` instead of `link-outside-root`, and
     /// `/a/../b/` did not resolve where a browser goes.
     #[test]

@@ -10,7 +10,15 @@ mod invariants;
 
 /// Folder and file names that make links between the pages likely to resolve.
 const NAMES: &[&str] = &[
-    "index", "departments", "processes", "playbooks", "sales", "edge", "call", "a", "b",
+    "index",
+    "departments",
+    "processes",
+    "playbooks",
+    "sales",
+    "edge",
+    "call",
+    "a",
+    "b",
 ];
 
 /// A content-relative path of 1 to 3 segments, each a known name or fuzzed text (never `.`,
@@ -40,7 +48,9 @@ struct Input(invariants::SiteCase);
 impl<'a> Arbitrary<'a> for Input {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
         let mut case = invariants::SiteCase {
-            base_url: u.choose(&["/", "/hb/", "https://example.com/docs/"])?.to_string(),
+            base_url: u
+                .choose(&["/", "/hb/", "https://example.com/docs/"])?
+                .to_string(),
             ..Default::default()
         };
         for _ in 0..u.int_in_range(1..=4)? {

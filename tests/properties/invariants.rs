@@ -62,7 +62,10 @@ pub fn markdown_links(body: &str) {
                 *offset <= body.len() && body.is_char_boundary(*offset),
                 "link {dest:?} at {offset} is not a position in {body:?}"
             );
-            if matches!(form, LinkForm::Inline | LinkForm::Image | LinkForm::Reference) {
+            if matches!(
+                form,
+                LinkForm::Inline | LinkForm::Image | LinkForm::Reference
+            ) {
                 destination_at(body, *offset, dest);
             }
         }
@@ -84,7 +87,10 @@ fn destination_at(body: &str, offset: usize, dest: &str) {
         .find(|(_, (w, d))| w != d)
     {
         assert!(
-            written.chars().take(at + 1).any(|c| matches!(c, '\\' | '&')),
+            written
+                .chars()
+                .take(at + 1)
+                .any(|c| matches!(c, '\\' | '&')),
             "destination {dest:?} differs at char {at} from the source at {offset}: {body:?}"
         );
     } else {

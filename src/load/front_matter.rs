@@ -183,17 +183,19 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn pos(&self, location: &Location) -> Pos {
-        // serde-saphyr counts from the start of the YAML block; the block starts a line.
-        let first_line = self.lines.line_of(self.yaml_offset);
-        let line = first_line + location.line() as usize - 1;
-        let column = (location.column() as usize).max(1);
-        let start = self.lines.offset_of(line, column);
-        let len = location.span().byte_len().unwrap_or(0) as usize;
-        Pos {
-            line,
-            column,
-            bytes: start..start + len,
-        }
+        // serde-saphyr gives byte offsets into the YAML block (it parses a string), which stay
+        // exact where its lines are not ours: it also breaks lines at a lone `\r`.
+        let span = location.span();
+        let start = match span.byte_offset() {
+            Some(offset) => self.yaml_offset + offset as usize,
+            None => {
+                // The block starts a line; serde-saphyr counts lines from there.
+                let first_line = self.lines.line_of(self.yaml_offset);
+                let line = first_line + (location.line() as usize).saturating_sub(1);
+                self.lines.offset_of(line, location.column() as usize)
+            }
+        };
+        self.lines.pos(start, span.byte_len().unwrap_or(0) as usize)
     }
 
     fn located<T>(&self, spanned: Spanned<T>) -> Located<T> {

@@ -408,7 +408,7 @@ fn record(
             if let Some(&index) = definitions.get(&def) {
                 return index;
             }
-            destination_after(body, def, "]:").unwrap_or(def)
+            definition_destination(body, def).unwrap_or(def)
         }
         (LinkForm::Autolink, _) => range.start + 1,
         _ => destination_after_last(body, range.clone()).unwrap_or(range.start),
@@ -434,6 +434,22 @@ pub(super) fn destination_after(body: &str, from: usize, sep: &str) -> Option<us
     let source = body.get(from..)?;
     let at = source.find(sep)?;
     Some(from + at + sep.len() + leading_blank(&source[at + sep.len()..]))
+}
+
+/// The start of the destination in a definition `[label]: dest` that starts at `def`: after the
+/// label's closing `]`, the first one not escaped (a label may hold `\]`, even `\]:`).
+fn definition_destination(body: &str, def: usize) -> Option<usize> {
+    let source = body.get(def..)?;
+    let open = source.find('[')?;
+    let mut escaped = false;
+    let (close, _) = source[open + 1..].char_indices().find(|&(_, c)| {
+        let closes = !escaped && c == ']';
+        escaped = !escaped && c == '\\';
+        closes
+    })?;
+    let after = open + 1 + close + 1;
+    let rest = source[after..].strip_prefix(':')?;
+    Some(def + after + 1 + leading_blank(rest))
 }
 
 /// Bytes of white space and an opening `<` before a destination.
@@ -503,6 +519,23 @@ mod tests {
         assert_eq!(p.links[0].1, LinkForm::Reference);
         assert_eq!(&body[p.links[0].2..p.links[0].2 + 8], "other.md");
         assert_eq!(slotted(&p), [("other.md", 0), ("other.md", 0)]);
+    }
+
+    /// Found while extending the `markdown_links` property (`tests/properties.rs`) to
+    /// reference links: the destination was looked for after the first `]:` of the
+    /// definition, which can be inside its label (`[a\]:b]`).
+    #[test]
+    fn reference_destination_is_found_after_the_label() {
+        for (body, dest) in [
+            ("[a\\]:b]\n\n[a\\]:b]: dest.md\n", "dest.md"),
+            ("[x]\n\n   [x]:\n  <d b.md>\n", "d b.md"),
+            ("> [x]\n>\n> [x]: q.md\n", "q.md"),
+        ] {
+            let p = parse(body, false);
+            assert_eq!(p.links.len(), 1, "{body}");
+            let at = p.links[0].2;
+            assert_eq!(&body[at..at + dest.len()], dest, "{body}");
+        }
     }
 
     #[test]

@@ -278,8 +278,15 @@ impl<'a> LineIndex<'a> {
         self.starts.partition_point(|&s| s <= offset)
     }
 
-    /// Line and character column of `offset`, with a `len`-byte range.
+    /// Line and character column of `offset`, with a `len`-byte range. An offset past the
+    /// end or inside a character is moved back to the nearest character start, so a position
+    /// always names a place in the text.
     pub fn pos(&self, offset: usize, len: usize) -> Pos {
+        let offset = (0..=offset.min(self.text.len()))
+            .rev()
+            .find(|&i| self.text.is_char_boundary(i))
+            .unwrap_or(0);
+        let len = len.min(self.text.len() - offset);
         let line = self.line_of(offset);
         let start = self.line_start(line).min(offset);
         let column = self
@@ -302,13 +309,15 @@ impl<'a> LineIndex<'a> {
         }
     }
 
-    /// The byte offset of a 1-based line and character column.
+    /// The byte offset of a 1-based line and character column; a column past the end of the
+    /// line is the line's end (never a place on a later line).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let start = self.line_start(line);
         let rest = &self.text[start..];
         start
             + rest
                 .chars()
+                .take_while(|&c| c != '\n')
                 .take(column.saturating_sub(1))
                 .map(char::len_utf8)
                 .sum::<usize>()
@@ -396,6 +405,35 @@ mod tests {
         assert_eq!(diags[0].code, Code::FrontMatterSchema);
         assert_eq!((diags[0].line, diags[0].column), (3, 1));
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `owner`?"));
+    }
+
+    /// Found by the `front_matter` property (`tests/properties.rs`): serde-saphyr breaks lines at a lone `\r`, the line
+    /// index does not, and a column past a line's end ran on into later lines; the error was
+    /// reported at 4:3 while its offset was on line 6. Positions now come from the byte offset.
+    #[test]
+    fn yaml_error_position_agrees_with_its_offset_after_a_lone_cr() {
+        let src = "---\n\rtitle: Ünï\n- ---\n\n\n---\nbody\n";
+        let (_, diags) = page("a.md", src, true);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let d = &diags[0];
+        assert_eq!((d.line, d.column, d.bytes.start), (4, 1, 24), "{d:?}");
+    }
+
+    #[test]
+    fn offset_of_a_column_past_the_line_end_is_the_line_end() {
+        let lines = LineIndex::new("ab\n\ncd\n");
+        assert_eq!(lines.offset_of(2, 3), 3);
+        assert_eq!(lines.offset_of(3, 2), 5);
+        assert_eq!(lines.offset_of(1, 9), 2);
+    }
+
+    #[test]
+    fn positions_past_the_end_or_inside_a_character_are_clamped() {
+        let lines = LineIndex::new("aé\n");
+        let pos = lines.pos(2, 5);
+        assert_eq!((pos.line, pos.column, pos.bytes), (1, 2, 1..4));
+        let pos = lines.pos(99, 1);
+        assert_eq!((pos.line, pos.column, pos.bytes), (2, 1, 4..4));
     }
 
     #[test]

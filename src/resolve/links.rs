@@ -433,6 +433,44 @@ mod tests {
         assert_eq!(join("a", "../../x.md"), None);
     }
 
+    /// A site of empty pages at `paths`, with `base_url: /hb/`.
+    fn site(paths: &[&str]) -> Site {
+        let pages = paths
+            .iter()
+            .filter_map(|path| crate::load::page(path, "", false).0)
+            .collect();
+        let config = crate::config::Config::parse("base_url: /hb/").unwrap();
+        let assets = ["x.png".to_string()].into();
+        crate::resolve::resolve(config, pages, assets, Default::default(), false)
+    }
+
+    /// Found by the `resolve_links` property (`tests/properties.rs`): a destination from the root that climbs out
+    /// (`/../a.md`) was a broken link to `content/../a.md` instead of `link-outside-root`, and
+    /// `/a/../b/` did not resolve where a browser goes.
+    #[test]
+    fn root_paths_resolve_dot_segments_and_never_climb_out() {
+        let site = site(&["index.md", "a.md", "b/index.md"]);
+        for dest in [
+            "/../a.md",
+            "/b/../../a.md",
+            "/hb/../../x/",
+            "/..",
+            "/%2e%2e/a.md",
+        ] {
+            assert_eq!(resolve(&site, 0, dest), Target::OutsideRoot, "{dest}");
+        }
+        let b = site.by_path["b/index.md"];
+        for dest in ["/x/../b/", "/hb/./b/", "/b/../b/index.md", "/x/../hb/b/"] {
+            assert_eq!(resolve(&site, 0, dest).page(), Some(b), "{dest}");
+        }
+        assert_eq!(
+            resolve(&site, 0, "/b/../x.png"),
+            Target::File {
+                path: "x.png".into()
+            }
+        );
+    }
+
     #[test]
     fn relative_paths() {
         assert_eq!(

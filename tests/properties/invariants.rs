@@ -168,13 +168,8 @@ pub struct SiteCase {
 /// target is a real page or file, never a path with `..`; a relative destination that climbs
 /// above `content/` is `OutsideRoot`, and only such a one is.
 pub fn resolve_links(case: &SiteCase) {
-    let config = Config {
-        title: "Fuzz".into(),
-        description: None,
-        base_url: case.base_url.clone(),
-        theme: "default".into(),
-        edit_url: None,
-        extra: serde_json::Value::Null,
+    let Ok(config) = Config::parse(&format!("title: Fuzz\nbase_url: {:?}", case.base_url)) else {
+        return;
     };
     let mut pages: Vec<Page> = Vec::new();
     let mut sources = std::collections::HashMap::new();
@@ -215,18 +210,28 @@ fn target_invariants(site: &resolve::Site, from: usize, dest: &str, target: &Tar
         Target::Page { page: to, .. } | Target::MissingAnchor { page: to, .. } => {
             assert!(*to < site.pages.len(), "{dest:?}: page {to} out of range");
         }
-        Target::File { path } => {
+        Target::File { path, .. } => {
             assert!(
                 !path.split('/').any(|s| s == ".."),
                 "{dest:?} from {}: file target {path:?} climbs",
                 page.path
             );
+            // A folder (`demo/`) is a file target through the `index.html` it holds.
+            let file = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.clone()
+            };
             assert!(
-                site.assets.contains(path) || site.static_files.contains(path),
+                site.assets.contains(&file) || site.static_files.contains(&file),
                 "{dest:?}: file target {path:?} is no file of the site"
             );
         }
         _ => {}
+    }
+    if markdown::unsafe_scheme(dest).is_some() {
+        assert!(matches!(target, Target::Unsafe { .. }), "{dest:?}");
+        return;
     }
     if markdown::is_external(dest) {
         assert_eq!(*target, Target::External, "{dest:?}");

@@ -115,6 +115,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        reset_sigpipe();
+    }
     let result = match cli.command {
         Command::Build {
             root,
@@ -172,5 +175,17 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `handbook check | head` must end quietly when `head` stops reading, as `cat` and `grep` do,
+/// not panic in `print!`: Rust ignores SIGPIPE, so restore the default (cargo does the same).
+/// A build killed this way leaves the output as it was (README, "Commands"). Not for `serve`,
+/// whose writes to clients that went away are errors it handles.
+fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once, before any thread is started; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

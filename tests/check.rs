@@ -1047,3 +1047,35 @@ fn sourcegraph_corpus_checks_without_panic() {
         diagnostics.len()
     );
 }
+
+/// `handbook check 2>&1 | head -1`: when the reader goes away, the report ends quietly (killed
+/// by SIGPIPE, as `grep` is), never with a panic (exit 101) from printing to a closed pipe.
+#[test]
+fn a_reader_that_stops_reading_ends_the_report_without_a_panic() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir(root.join("content")).unwrap();
+    std::fs::write(root.join("handbook.yaml"), "title: Pipe\n").unwrap();
+    // Far more report than a pipe buffers (64 KiB), so writing goes on after the reader left.
+    let links: String = (0..3000)
+        .map(|n| format!("[gone {n}](gone-{n}.md)\n"))
+        .collect();
+    std::fs::write(root.join("content/index.md"), links).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["check", "--root"])
+        .arg(root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("broken-link"), "{first}");
+    // The reader is dropped here, closing the pipe.
+    let status = child.wait().unwrap();
+    assert_ne!(status.code(), Some(101), "panicked: {status:?}");
+    assert!(!status.success(), "{status:?}");
+}

@@ -117,7 +117,26 @@ fn rebuild_on_change(
         let Ok(mut preview) = preview.lock() else {
             return;
         };
-        let report = preview.apply(&paths);
+        // A bug in an incremental rebuild must not end the preview: the watcher thread would
+        // die with it and the browser would never update again. Start over from the disk.
+        let applied =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| preview.apply(&paths)));
+        let report = match applied {
+            Ok(report) => report,
+            Err(_) => {
+                eprintln!("internal error while rebuilding; reloading the whole handbook");
+                match Preview::open(preview.root()) {
+                    Ok((fresh, report)) => {
+                        *preview = fresh;
+                        report
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return;
+                    }
+                }
+            }
+        };
         let next = Arc::new(snapshot(&preview));
         if let Ok(mut guard) = shared.write() {
             *guard = next;

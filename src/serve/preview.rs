@@ -134,6 +134,11 @@ impl Preview {
         Arc::clone(&self.files)
     }
 
+    /// The handbook's root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub fn base_path(&self) -> &str {
         self.site.config.base_path()
     }

@@ -138,7 +138,9 @@ fn playbooks_follow_their_process_in_stage_order() {
         "/playbooks/executive-close-meeting/",
     ];
     let in_order = |html: &str, from: &str, what: &str| {
-        let mut at = html.find(from).unwrap_or_else(|| panic!("{what}: no {from}"));
+        let mut at = html
+            .find(from)
+            .unwrap_or_else(|| panic!("{what}: no {from}"));
         for url in stage_order {
             let found = html[at..]
                 .find(&format!("href=\"{url}\""))
@@ -262,7 +264,11 @@ fn favicon_everywhere_and_canonical_urls_only_with_a_full_base_url() {
     let out = build_shipped(&["--base-url", "https://handbook.example.com/sales/"]);
     let public = out.path().join("public");
     assert!(read(&public.join("favicon.svg")).starts_with("<svg"));
-    for page in ["index.html", "404.html", "playbooks/discovery-call/index.html"] {
+    for page in [
+        "index.html",
+        "404.html",
+        "playbooks/discovery-call/index.html",
+    ] {
         let html = read(&public.join(page));
         assert!(
             html.contains(
@@ -280,7 +286,10 @@ fn favicon_everywhere_and_canonical_urls_only_with_a_full_base_url() {
     assert!(!read(&public.join("404.html")).contains("rel=\"canonical\""));
 
     let out = build_shipped(&["--base-url", "/handbook/"]);
-    let playbook = read(&out.path().join("public/playbooks/discovery-call/index.html"));
+    let playbook = read(
+        &out.path()
+            .join("public/playbooks/discovery-call/index.html"),
+    );
     assert!(playbook.contains("href=\"/handbook/favicon.svg\""));
     assert!(!playbook.contains("rel=\"canonical\""));
     assert!(!playbook.contains("og:url"));

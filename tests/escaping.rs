@@ -116,10 +116,7 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
                 "Departments-list",
             ],
         ),
-        (
-            "processes/index.html",
-            &["Processes-list", "Used-when"],
-        ),
+        ("processes/index.html", &["Processes-list", "Used-when"]),
         (
             "processes/edge/index.html",
             &[
@@ -140,10 +137,7 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
                 "Processes-list",
             ],
         ),
-        (
-            "playbooks/index.html",
-            &["Playbooks-list", "Stage-one"],
-        ),
+        ("playbooks/index.html", &["Playbooks-list", "Stage-one"]),
         (
             "playbooks/discovery-call/index.html",
             &[

@@ -69,14 +69,22 @@ fn the_reload_script_is_inside_the_body() {
         let end = body.rfind("</body>").expect("a </body>");
         assert!(script < end, "{path}: the script comes after </body>");
         assert_eq!(body.matches("data-event-stream").count(), 1, "{path}");
-        assert!(body.trim_end().ends_with("</html>"), "{path}: {}", &body[end..]);
+        assert!(
+            body.trim_end().ends_with("</html>"),
+            "{path}: {}",
+            &body[end..]
+        );
     }
     // The stream never ends: read its head only.
     let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    write!(stream, "GET /__handbook/event-stream HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /__handbook/event-stream HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .unwrap();
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {

@@ -566,12 +566,17 @@ mod tests {
             true,
         );
         let html = &p.body.html;
-        let alert = html.find("<blockquote class=\"markdown-alert-warning\">").unwrap();
+        let alert = html
+            .find("<blockquote class=\"markdown-alert-warning\">")
+            .unwrap();
         let title = html.find("Warning</p>").unwrap();
         let text = html.find("Never discount <em>before</em>").unwrap();
         assert!(alert < title && title < text, "{html}");
         assert!(!html.contains("[!WARNING]"), "{html}");
-        assert!(html.contains("<blockquote>\n<p>Just a quote.</p>"), "{html}");
+        assert!(
+            html.contains("<blockquote>\n<p>Just a quote.</p>"),
+            "{html}"
+        );
         assert_eq!(html.matches("markdown-alert-title").count(), 1, "{html}");
         for (marker, class, title) in [
             ("NOTE", "note", "Note"),
@@ -643,7 +648,11 @@ mod tests {
                 "code-here"
             ]
         );
-        assert!(p.body.html.contains("<h2 id=\"exit-criteria-1\">Exit criteria <a"));
+        assert!(
+            p.body
+                .html
+                .contains("<h2 id=\"exit-criteria-1\">Exit criteria <a")
+        );
     }
 
     /// GitHub slugs a heading's text content: an image's alt text is not part of it

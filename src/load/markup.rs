@@ -60,7 +60,6 @@ pub fn alert_title(kind: BlockQuoteKind) -> &'static str {
     }
 }
 
-
 /// The link to a section, written at the end of its heading: the URL readers copy to point a
 /// colleague at one section.
 pub fn heading_anchor(id: &str, text: &str) -> String {

@@ -113,7 +113,7 @@ impl Engine {
         }
     }
 
-    fn browser(self) -> PathBuf {
+    pub fn browser(self) -> PathBuf {
         PathBuf::from(match self {
             Engine::Chromium => "/usr/bin/chromium",
             Engine::Firefox => "/usr/bin/firefox-esr",

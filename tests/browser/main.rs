@@ -52,6 +52,41 @@ async fn firefox_esr_reads_navigates_and_reloads() {
     run(Engine::Firefox).await;
 }
 
+/// Printing the process page (8 stages with agenda, exit criteria and links) takes as many
+/// sheets as its content: five, with no blank ones (it took eleven, a third of them blank).
+#[test]
+fn chromium_prints_a_process_on_five_sheets() {
+    let engine = Engine::Chromium;
+    if !runs("the print test", "HANDBOOK_SKIP_BROWSER", engine.missing()) {
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_server, addr, _root) = serve(tmp.path());
+    let pdf = tmp.path().join("process.pdf");
+    let status = std::process::Command::new(engine.browser())
+        .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", tmp.path().join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("http://{addr}/processes/edge-connectivity/"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "chromium --print-to-pdf failed: {status}");
+    let pdf = std::fs::read(&pdf).unwrap();
+    // Each sheet is one `/Type /Page` object (the tree of them is `/Type /Pages`).
+    let pages = pdf
+        .windows(11)
+        .enumerate()
+        .filter(|(at, w)| *w == b"/Type /Page" && pdf.get(at + 11) != Some(&b's'))
+        .count();
+    assert!(
+        (3..=5).contains(&pages),
+        "the process page printed on {pages} sheets"
+    );
+}
+
 async fn run(engine: Engine) {
     let test = format!("the {} browser test", engine.name());
     if !runs(&test, "HANDBOOK_SKIP_BROWSER", engine.missing()) {

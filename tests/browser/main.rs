@@ -13,7 +13,6 @@ mod common;
 mod driver;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use fantoccini::Client;
@@ -40,7 +39,7 @@ const PAGE_KINDS: [&str; 5] = [
 ];
 
 /// One browser at a time: two at once on a small CI machine only make both slow.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[tokio::test(flavor = "multi_thread")]
 async fn chromium_reads_navigates_and_reloads() {
@@ -60,13 +59,21 @@ fn chromium_prints_a_process_on_five_sheets() {
     if !runs("the print test", "HANDBOOK_SKIP_BROWSER", engine.missing()) {
         return;
     }
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = ONE_AT_A_TIME.blocking_lock();
     let tmp = tempfile::tempdir().unwrap();
     let (_server, addr, _root) = serve(tmp.path());
     let pdf = tmp.path().join("process.pdf");
     let status = std::process::Command::new(engine.browser())
-        .args(["--headless=new", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
-        .arg(format!("--user-data-dir={}", tmp.path().join("profile").display()))
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            tmp.path().join("profile").display()
+        ))
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!("http://{addr}/processes/edge-connectivity/"))
         .stdout(std::process::Stdio::null())
@@ -92,7 +99,7 @@ async fn run(engine: Engine) {
     if !runs(&test, "HANDBOOK_SKIP_BROWSER", engine.missing()) {
         return;
     }
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let _turn = ONE_AT_A_TIME.lock().await;
     let tmp = tempfile::tempdir().unwrap();
     let profile = tmp.path().join("profile");
     std::fs::create_dir_all(&profile).unwrap();
@@ -306,16 +313,18 @@ async fn phone_menu_opens_mid_page(client: &Client, phone: &Phone<'_>) {
             "window.scrollTo({top: document.documentElement.scrollHeight / 2, behavior: 'instant'}); \
              const nav = document.getElementById('hb-nav'); \
              const menu = document.querySelector('.menu-toggle').getBoundingClientRect(); \
+             const folded = [...document.querySelectorAll('.toc, .stage-details')].map(d => d.open); \
              return [scrollY > 2000, getComputedStyle(nav).visibility, menu.top >= 0 && menu.bottom < 100, \
-                     document.documentElement.scrollWidth <= innerWidth];",
+                     document.documentElement.scrollWidth <= innerWidth, folded.length, folded.some(o => o)];",
             vec![],
         )
         .await
         .unwrap();
     assert_eq!(
         layout,
-        json!([true, "hidden", true, true]),
-        "mid-page on a phone: the menu closed, its button on screen, nothing wider than the screen"
+        json!([true, "hidden", true, true, 9, false]),
+        "mid-page on a phone: the menu closed, its button on screen, nothing wider than the \
+         screen, the contents and the 8 stages' details folded"
     );
     click(client, ".menu-toggle").await;
     wait_for(

@@ -43,6 +43,7 @@
     return root.classList.contains("nav-open");
   };
   var setMenu = function (open, returnFocus) {
+    root.classList.add("nav-motion");
     root.classList.toggle("nav-open", open);
     opener.setAttribute("aria-expanded", String(open));
     if (open) {

@@ -106,11 +106,82 @@ fn process_page_shows_stages_as_anchors_and_backlinks() {
         process.contains("href=\"/playbooks/discovery-call/\""),
         "stages link their playbooks"
     );
-    // The Sales department links to the process, so the process lists it under "Referenced by".
+    // "Referenced by" adds what the page does not already show: the MQL Handling process links
+    // here; the Sales department does too, but it is the owner, shown in the facts box, and
+    // the playbooks that name the process are listed under it.
     let referenced = process
         .find("Referenced by")
         .expect("a Referenced by section");
-    assert!(process[referenced..].contains("href=\"/departments/sales/\""));
+    let referenced = &process[referenced..];
+    assert!(referenced.contains("href=\"/processes/mql-handling/\""));
+    assert!(process.contains("href=\"/departments/sales/\""));
+    assert!(!referenced.contains("href=\"/departments/sales/\""));
+    assert!(!referenced.contains("href=\"/playbooks/discovery-call/\""));
+}
+
+/// The process's playbooks run in stage order, in its list, in the sidebar and in the pager
+/// (previous/next) of each playbook; list pages and the home page carry no empty "Referenced
+/// by"; exit criteria are unchecked boxes to tick, not ticked ones.
+#[test]
+fn playbooks_follow_their_process_in_stage_order() {
+    let out = build_shipped(&[]);
+    let public = out.path().join("public");
+    let stage_order = [
+        "/playbooks/discovery-call/",
+        "/playbooks/technical-discovery-session/",
+        "/playbooks/solution-demo/",
+        "/playbooks/pov-scoping-workshop/",
+        "/playbooks/pov-review-meeting/",
+        "/playbooks/proposal-walkthrough/",
+        "/playbooks/negotiation-call/",
+        "/playbooks/executive-close-meeting/",
+    ];
+    let in_order = |html: &str, from: &str, what: &str| {
+        let mut at = html
+            .find(from)
+            .unwrap_or_else(|| panic!("{what}: no {from}"));
+        for url in stage_order {
+            let found = html[at..]
+                .find(&format!("href=\"{url}\""))
+                .unwrap_or_else(|| panic!("{what}: {url} missing or out of stage order"));
+            at += found;
+        }
+    };
+    let process = read(&public.join("processes/edge-connectivity/index.html"));
+    in_order(&process, "id=\"hb-playbooks\"", "the process's playbooks");
+    // The sidebar, on any page: the process with its playbooks under it, in stage order.
+    let tools = read(&public.join("tools/index.html"));
+    let nav = &tools[tools.find("id=\"hb-nav\"").unwrap()..tools.find("</nav>").unwrap()];
+    in_order(nav, "href=\"/processes/edge-connectivity/\"", "the sidebar");
+    assert!(
+        tools.find("id=\"hb-nav\"") < tools.find("<main"),
+        "the sidebar comes before <main>"
+    );
+
+    for pair in stage_order.windows(2) {
+        let (before, after) = (pair[0], pair[1]);
+        let page = read(&public.join(format!("{}index.html", &before[1..])));
+        let pager = &page[page.find("class=\"pager\"").expect("a pager")..];
+        assert!(
+            pager.contains(&format!("rel=\"next\" href=\"{after}\"")),
+            "{before} leads to {after}"
+        );
+        let next = read(&public.join(format!("{}index.html", &after[1..])));
+        assert!(
+            next.contains(&format!("rel=\"prev\" href=\"{before}\"")),
+            "{after} goes back to {before}"
+        );
+    }
+    // The sidebar marks the page being read.
+    let demo = read(&public.join("playbooks/solution-demo/index.html"));
+    assert!(demo.contains("href=\"/playbooks/solution-demo/\" aria-current=\"page\""));
+
+    for list in ["index.html", "processes/index.html", "playbooks/index.html"] {
+        let html = read(&public.join(list));
+        assert!(!html.contains("No other page links here yet"), "{list}");
+    }
+    assert!(process.contains("<ul class=\"checklist\""));
+    assert!(!process.contains("checked"), "exit criteria are not ticked");
 }
 
 #[test]
@@ -177,6 +248,45 @@ fn base_url_under_a_sub_path_prefixes_every_link() {
     let sales = read(&public.join("departments/sales/index.html"));
     assert!(sales.contains("href=\"/handbook/processes/\""));
     assert!(sales.contains("/handbook/handbook.css"));
+}
+
+/// Every page (the 404 page too) links the theme's favicon, which is written; a full
+/// `base_url` gives each page its canonical URL and Open Graph data, a path gives none (a
+/// relative canonical URL would mislead crawlers).
+#[test]
+fn favicon_everywhere_and_canonical_urls_only_with_a_full_base_url() {
+    let out = build_shipped(&["--base-url", "https://handbook.example.com/sales/"]);
+    let public = out.path().join("public");
+    assert!(read(&public.join("favicon.svg")).starts_with("<svg"));
+    for page in [
+        "index.html",
+        "404.html",
+        "playbooks/discovery-call/index.html",
+    ] {
+        let html = read(&public.join(page));
+        assert!(
+            html.contains(
+                "<link rel=\"icon\" href=\"https://handbook.example.com/sales/favicon.svg\" type=\"image/svg+xml\">"
+            ),
+            "{page}"
+        );
+    }
+    let playbook = read(&public.join("playbooks/discovery-call/index.html"));
+    let url = "https://handbook.example.com/sales/playbooks/discovery-call/";
+    assert!(playbook.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")));
+    assert!(playbook.contains(&format!("<meta property=\"og:url\" content=\"{url}\">")));
+    assert!(playbook.contains("<meta property=\"og:title\" content=\"Discovery call\">"));
+    assert!(playbook.contains("<meta property=\"og:description\" content=\""));
+    assert!(!read(&public.join("404.html")).contains("rel=\"canonical\""));
+
+    let out = build_shipped(&["--base-url", "/handbook/"]);
+    let playbook = read(
+        &out.path()
+            .join("public/playbooks/discovery-call/index.html"),
+    );
+    assert!(playbook.contains("href=\"/handbook/favicon.svg\""));
+    assert!(!playbook.contains("rel=\"canonical\""));
+    assert!(!playbook.contains("og:url"));
 }
 
 #[test]

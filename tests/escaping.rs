@@ -76,8 +76,9 @@ fn no_output_file_holds_the_payload_unescaped() {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
         .collect();
-    // 9 pages, 2 redirects, 404.html, sitemap.xml, the stylesheet and the output's marker.
-    assert_eq!(files.len(), 15, "{files:#?}");
+    // 9 pages, 2 redirects, 404.html, sitemap.xml, the theme's stylesheet, script and favicon,
+    // and the output's marker.
+    assert_eq!(files.len(), 17, "{files:#?}");
     for file in &files {
         let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
         for bad in UNESCAPED {
@@ -95,12 +96,13 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
     let (_tmp, public) = build();
     let named = format!("{NAMED}/index.html");
     let pages: &[(&str, &[&str])] = &[
-        // `<title>`, `<meta name="description">` and the hero.
-        ("index.html", &["Home-title", "Home-description"]),
+        // `<meta name="description">` and the hero. The home page goes by the site's title
+        // (tab, hero; "Home" in breadcrumbs), so its own title is shown nowhere.
+        ("index.html", &["Home-description"]),
         (
             "departments/index.html",
             // Title, the list's cards, breadcrumbs.
-            &["Departments-list", "Department-description", "Home-title"],
+            &["Departments-list", "Department-description"],
         ),
         (
             "departments/sales/index.html",
@@ -112,13 +114,9 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
                 "Used-when",
                 // Breadcrumbs, and "Referenced by" (the home, the guide, the process).
                 "Departments-list",
-                "Home-title",
             ],
         ),
-        (
-            "processes/index.html",
-            &["Processes-list", "Used-when", "Home-title"],
-        ),
+        ("processes/index.html", &["Processes-list", "Used-when"]),
         (
             "processes/edge/index.html",
             &[
@@ -137,13 +135,9 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
                 "Next-step-one",
                 "Resource-title",
                 "Processes-list",
-                "Home-title",
             ],
         ),
-        (
-            "playbooks/index.html",
-            &["Playbooks-list", "Stage-one", "Home-title"],
-        ),
+        ("playbooks/index.html", &["Playbooks-list", "Stage-one"]),
         (
             "playbooks/discovery-call/index.html",
             &[
@@ -151,14 +145,13 @@ fn every_string_shows_escaped_where_the_theme_shows_it() {
                 "Stage-one",
                 "Goal-one",
                 "Audience",
-                // The pager to the next stage.
+                // The next stage, in the facts box.
                 "Stage-two",
                 "Playbooks-list",
-                "Home-title",
             ],
         ),
         ("guide/index.html", &["Toc-one", "Toc-two", "Tag-two"]),
-        (&named, &["Home-title"]),
+        (&named, &[]),
         ("404.html", &[]),
     ];
     for (file, labels) in pages {

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::io::{Read, Write};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -52,6 +53,46 @@ fn edits_additions_deletions_and_template_changes_are_served() {
     server.wait_for("the template edit", "/glossary/", |s, b| {
         s == 200 && b.contains("Custom template for")
     });
+}
+
+/// The live-reload script is part of the document (inside `<body>`, once), not appended after
+/// `</html>`; the 404 page gets it too, and the event stream it listens to answers.
+#[test]
+fn the_reload_script_is_inside_the_body() {
+    let server = start(free_port());
+    for (path, status) in [("/playbooks/discovery-call/", 200), ("/no/such/page/", 404)] {
+        let (got, body) = server.get(path);
+        assert_eq!(got, status, "{path}");
+        let script = body
+            .find("<script data-event-stream=\"/__handbook/event-stream\">")
+            .unwrap_or_else(|| panic!("{path}: no reload script"));
+        let end = body.rfind("</body>").expect("a </body>");
+        assert!(script < end, "{path}: the script comes after </body>");
+        assert_eq!(body.matches("data-event-stream").count(), 1, "{path}");
+        assert!(
+            body.trim_end().ends_with("</html>"),
+            "{path}: {}",
+            &body[end..]
+        );
+    }
+    // The stream never ends: read its head only.
+    let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__handbook/event-stream HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("content-type: text/event-stream"), "{head}");
 }
 
 #[test]

@@ -14,6 +14,7 @@ use std::ops::Range;
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::html_writer::{self, Mark};
+use super::markup;
 use super::raw_html::{self, Unit};
 use super::reference_links;
 use super::slug::Slugger;
@@ -84,7 +85,9 @@ pub fn is_external(dest: &str) -> bool {
 }
 
 fn options() -> Options {
+    // GFM: GitHub's alerts (`> [!NOTE]`), as a handbook written on GitHub previews them.
     Options::ENABLE_TABLES
+        | Options::ENABLE_GFM
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -237,6 +240,18 @@ impl<'b> Walk<'b> {
                 });
             }
             Event::End(TagEnd::Heading(level)) => self.end_heading(*level as u8),
+            Event::Start(Tag::Table(_)) => self.emit_html(markup::TABLE_OPEN),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let title = markup::alert_title(*kind);
+                self.emit(event, None);
+                self.emit_html(title);
+                return;
+            }
+            Event::End(TagEnd::Table) => {
+                self.emit(event, None);
+                self.emit_html(markup::TABLE_CLOSE);
+                return;
+            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(heading) = self.heading.as_mut() {
                     heading.text.push_str(t);
@@ -258,6 +273,11 @@ impl<'b> Walk<'b> {
             }
             self.events.push(event);
         }
+    }
+
+    /// Keeps HTML of our own for the writer, which passes it through as it is.
+    fn emit_html(&mut self, html: impl Into<CowStr<'b>>) {
+        self.emit(Event::InlineHtml(html.into()), None);
     }
 
     /// Follows where the text of each open inline link ends, and at its end records where its
@@ -323,6 +343,10 @@ impl<'b> Walk<'b> {
         };
         if let Some(Event::Start(Tag::Heading { id, .. })) = self.events.get_mut(heading.event) {
             *id = Some(slug.clone().into());
+        }
+        // The title (`#`) is the page's, not a section to point at.
+        if level > 1 && self.html {
+            self.emit_html(markup::heading_anchor(&slug, heading.text.trim()));
         }
         let at = heading_id_offset(self.body, heading.source, explicit.then_some(slug.as_str()));
         self.parsed
@@ -569,6 +593,78 @@ mod tests {
     }
 
     #[test]
+    fn github_alerts_get_a_title_and_plain_quotes_do_not() {
+        let p = parse(
+            "> [!WARNING]\n> Never discount *before* the PoV review.\n\n> Just a quote.\n",
+            true,
+        );
+        let html = &p.body.html;
+        let alert = html
+            .find("<blockquote class=\"markdown-alert-warning\">")
+            .unwrap();
+        let title = html.find("Warning</p>").unwrap();
+        let text = html.find("Never discount <em>before</em>").unwrap();
+        assert!(alert < title && title < text, "{html}");
+        assert!(!html.contains("[!WARNING]"), "{html}");
+        assert!(
+            html.contains("<blockquote>\n<p>Just a quote.</p>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("markdown-alert-title").count(), 1, "{html}");
+        for (marker, class, title) in [
+            ("NOTE", "note", "Note"),
+            ("TIP", "tip", "Tip"),
+            ("IMPORTANT", "important", "Important"),
+            ("CAUTION", "caution", "Caution"),
+        ] {
+            let html = parse(&format!("> [!{marker}]\n> Text\n"), true).body.html;
+            assert!(
+                html.contains(&format!("class=\"markdown-alert-{class}\"")),
+                "{html}"
+            );
+            assert!(html.contains(&format!("</svg>{title}</p>")), "{html}");
+        }
+    }
+
+    #[test]
+    fn tables_are_wrapped_to_scroll_and_links_in_them_keep_their_slots() {
+        let p = parse("| a | b |\n|---|---|\n| [x](x.md) | 2 |\n\nAfter.\n", true);
+        let html = &p.body.html;
+        assert!(
+            html.starts_with("<div class=\"table-wrap\" tabindex=\"0\">\n<table>"),
+            "{html}"
+        );
+        assert!(html.contains("</table>\n</div>\n<p>After.</p>"), "{html}");
+        assert_eq!(slotted(&p), [("x.md", 0)]);
+    }
+
+    #[test]
+    fn section_headings_link_to_themselves_and_the_title_does_not() {
+        let p = parse(
+            "# Title\n\n## Who *joins*\n\n### R&D \"notes\" {#r&d}\n",
+            true,
+        );
+        let html = &p.body.html;
+        assert!(html.contains("<h1 id=\"title\">Title</h1>"), "{html}");
+        assert!(
+            html.contains(
+                "<h2 id=\"who-joins\">Who <em>joins</em> <a class=\"anchor\" href=\"#who-joins\" \
+                 aria-label=\"Link to this section: Who joins\">#</a></h2>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "href=\"#r&amp;d\" aria-label=\"Link to this section: R&amp;D &quot;notes&quot;\">"
+            ),
+            "{html}"
+        );
+        // The table of contents reads the heading's text, not the anchor.
+        let texts: Vec<&str> = p.headings.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(texts, ["Title", "Who joins", "R&D \"notes\""]);
+    }
+
+    #[test]
     fn headings_get_github_ids_and_explicit_ids() {
         let p = parse(
             "# Title\n\n## Exit criteria\n\n## Exit criteria\n\n## Custom {#mine}\n\n## `code` here\n",
@@ -585,7 +681,11 @@ mod tests {
                 "code-here"
             ]
         );
-        assert!(p.body.html.contains("<h2 id=\"exit-criteria-1\">"));
+        assert!(
+            p.body
+                .html
+                .contains("<h2 id=\"exit-criteria-1\">Exit criteria <a")
+        );
     }
 
     /// GitHub slugs a heading's text content: an image's alt text is not part of it

@@ -4,6 +4,7 @@
 pub mod front_matter;
 pub mod html_writer;
 pub mod markdown;
+mod markup;
 pub mod raw_html;
 mod read;
 pub mod reference_links;

@@ -42,6 +42,27 @@ pub struct SiteContext {
     pub language: String,
     pub extra: serde_json::Value,
     pub sections: Vec<SectionContext>,
+    /// The sidebar as readers scan it: processes with their playbooks under them.
+    pub nav: Vec<NavSection>,
+}
+
+/// A section of the sidebar's tree.
+#[derive(Debug, Serialize)]
+pub struct NavSection {
+    pub title: &'static str,
+    pub url: Option<String>,
+    pub count: usize,
+    pub items: Vec<NavItem>,
+}
+
+/// A page in the sidebar (its page link's fields), with the pages under it.
+#[derive(Debug, Serialize)]
+pub struct NavItem {
+    #[serde(flatten)]
+    pub link: PageLink,
+    /// A playbook under its process: the number of its stage.
+    pub stage_number: Option<usize>,
+    pub items: Vec<NavItem>,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,7 +90,37 @@ pub fn site_context(site: &Site) -> SiteContext {
                 items: s.items.iter().map(|&i| PageLink::new(site, i)).collect(),
             })
             .collect(),
+        nav: nav::tree(site)
+            .into_iter()
+            .map(|group| NavSection {
+                title: group.title,
+                url: group.list.map(|l| site.page_url(l)),
+                count: group.count,
+                items: group
+                    .entries
+                    .into_iter()
+                    .map(|entry| NavItem {
+                        link: PageLink::new(site, entry.page),
+                        stage_number: None,
+                        items: entry
+                            .children
+                            .into_iter()
+                            .map(|p| NavItem {
+                                link: PageLink::new(site, p),
+                                stage_number: stage_number(site, p),
+                                items: Vec::new(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
+}
+
+/// The 1-based number of a playbook's stage in its process.
+fn stage_number(site: &Site, playbook: PageIdx) -> Option<usize> {
+    site.references[playbook].stage.map(|n| n + 1)
 }
 
 /// `page`: everything about the page being rendered.
@@ -92,6 +143,11 @@ pub struct PageContext {
     pub toc: Vec<TocEntry>,
     pub breadcrumbs: Vec<PageLink>,
     pub backlinks: Vec<PageLink>,
+    /// `backlinks` less the pages this page already shows a link to (its owner, collaborators,
+    /// processes or playbooks, its process, breadcrumbs, previous and next).
+    pub referenced_by: Vec<PageLink>,
+    /// The pages before and after this one in its section's reading order.
+    pub pager: Pager,
     pub owner: Option<PageLink>,
     pub last_reviewed: Option<String>,
     pub review_every: Option<u32>,
@@ -113,6 +169,21 @@ pub struct TocEntry {
     pub text: String,
     pub id: String,
     pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    pub previous: Option<PagerLink>,
+    pub next: Option<PagerLink>,
+}
+
+/// A page link in the pager; a playbook in its process also says which stage it is for.
+#[derive(Debug, Serialize)]
+pub struct PagerLink {
+    #[serde(flatten)]
+    pub link: PageLink,
+    pub stage: Option<String>,
+    pub stage_number: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -163,6 +234,7 @@ pub struct PlaybookSummary {
     pub title: String,
     pub url: String,
     pub stage: Option<String>,
+    pub stage_number: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -244,6 +316,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
             .map(|&p| PageLink::new(site, p))
             .collect()
     };
+    let pager = nav::pager(site, i);
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     let review_due = crate::check::review_due(page);
     PageContext {
@@ -276,6 +349,11 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
             .collect(),
         breadcrumbs: links(&nav::breadcrumbs(site, i)),
         backlinks: links(&site.backlinks[i]),
+        referenced_by: links(&referenced_by(site, i, &pager)),
+        pager: Pager {
+            previous: pager.0.map(|p| pager_link(site, p)),
+            next: pager.1.map(|p| pager_link(site, p)),
+        },
         owner: refs.owner.map(|o| PageLink::new(site, o)),
         last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
         review_every: page.common.review_every,
@@ -302,6 +380,40 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
         playbook: playbook_context(site, i),
         list: list_context(site, i),
     }
+}
+
+fn pager_link(site: &Site, p: PageIdx) -> PagerLink {
+    let refs = &site.references[p];
+    let stage = refs.process.zip(refs.stage).and_then(|(process, n)| {
+        let stage = site.pages[process].process()?.stages.get(n)?;
+        Some((stage.name.clone(), n + 1))
+    });
+    PagerLink {
+        link: PageLink::new(site, p),
+        stage_number: stage.as_ref().map(|(_, n)| *n),
+        stage: stage.map(|(name, _)| name),
+    }
+}
+
+/// Page `i`'s backlinks less the pages it already links to outside its body: what its
+/// "Referenced by" adds. A process page lists its playbooks; saying again that they name it
+/// only repeats the list.
+fn referenced_by(
+    site: &Site,
+    i: PageIdx,
+    pager: &(Option<PageIdx>, Option<PageIdx>),
+) -> Vec<PageIdx> {
+    let refs = &site.references[i];
+    let mut shown: std::collections::HashSet<PageIdx> = refs.pages().collect();
+    shown.extend(&site.children[i]);
+    shown.extend(nav::breadcrumbs(site, i));
+    shown.extend(pager.0);
+    shown.extend(pager.1);
+    site.backlinks[i]
+        .iter()
+        .copied()
+        .filter(|p| !shown.contains(p))
+        .collect()
 }
 
 fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
@@ -348,14 +460,16 @@ fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
         deal_profile: process.deal_profile.clone(),
         collaborators: links(&refs.collaborators),
         stages,
-        playbooks: nav::published(site, &site.children[i])
+        playbooks: nav::stage_order(site, i)
             .into_iter()
             .map(|p| PlaybookSummary {
                 title: site.pages[p].title.clone(),
                 url: site.page_url(p),
                 stage: site.references[p]
                     .stage
-                    .map(|s| process.stages[s].name.clone()),
+                    .and_then(|s| process.stages.get(s))
+                    .map(|s| s.name.clone()),
+                stage_number: stage_number(site, p),
             })
             .collect(),
     })

@@ -196,14 +196,17 @@ fn children(site: &Site) -> Vec<Vec<PageIdx>> {
 impl Site {
     /// Orders pages as menus show them: by `weight`, then title.
     pub fn sort_pages(&self, list: &mut [PageIdx]) {
-        list.sort_by(|&a, &b| {
-            let (a, b) = (&self.pages[a], &self.pages[b]);
-            (a.common.weight.unwrap_or(i64::MAX), &a.title, &a.path).cmp(&(
-                b.common.weight.unwrap_or(i64::MAX),
-                &b.title,
-                &b.path,
-            ))
-        });
+        list.sort_by(|&a, &b| self.menu_key(a).cmp(&self.menu_key(b)));
+    }
+
+    /// What menus order pages by: `weight`, then title; the path makes it unique.
+    pub fn menu_key(&self, page: PageIdx) -> (i64, &str, &str) {
+        let page = &self.pages[page];
+        (
+            page.common.weight.unwrap_or(i64::MAX),
+            &page.title,
+            &page.path,
+        )
     }
 
     /// Pages of one kind, in menu order (none for plain pages).

@@ -1,5 +1,9 @@
-//! Navigation: breadcrumbs, the sidebar's sections, and the processes index grouped by
-//! owning department. Plain page indices; [`crate::render`] turns them into links.
+//! Navigation: breadcrumbs, the sidebar (its sections, and the tree readers scan: processes
+//! with their playbooks under them in stage order), the reading order that previous/next
+//! follow, and the processes index grouped by owning department. Plain page indices;
+//! [`crate::render`] turns them into links.
+
+use std::collections::HashSet;
 
 use crate::model::{Kind, PageIdx, Role};
 
@@ -9,6 +13,8 @@ use super::Site;
 #[derive(Debug, Clone)]
 pub struct Section {
     pub title: &'static str,
+    /// The kind of page it lists; `None` for the plain pages at the top level.
+    pub kind: Option<Kind>,
     pub list: Option<PageIdx>,
     pub items: Vec<PageIdx>,
     /// How many pages the section holds, listed or not.
@@ -33,6 +39,7 @@ pub fn sections(site: &Site) -> Vec<Section> {
         }
         sections.push(Section {
             title,
+            kind: Some(kind),
             list,
             count: all.len(),
             items: if all.len() <= SECTION_LIMIT {
@@ -58,12 +65,150 @@ pub fn sections(site: &Site) -> Vec<Section> {
         pages.truncate(SECTION_LIMIT);
         sections.push(Section {
             title: "Pages",
+            kind: None,
             list: None,
             items: pages,
             count,
         });
     }
     sections
+}
+
+/// A section of the sidebar's tree: like [`Section`], with each page's own pages under it.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub title: &'static str,
+    pub list: Option<PageIdx>,
+    pub count: usize,
+    pub entries: Vec<Entry>,
+}
+
+/// A page in the sidebar, and the pages shown under it: a process's playbooks in stage order.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub page: PageIdx,
+    pub children: Vec<PageIdx>,
+}
+
+/// Above this many playbooks under the listed processes, the sidebar shows the processes
+/// alone: like [`SECTION_LIMIT`], it keeps every page's HTML from growing with the handbook.
+pub const NESTED_LIMIT: usize = 3 * SECTION_LIMIT;
+
+/// The sidebar as readers scan it: departments; processes, each with its playbooks under it in
+/// stage order; the playbooks no listed process shows; the plain pages.
+pub fn tree(site: &Site) -> Vec<Group> {
+    let sections = sections(site);
+    let listed_processes = sections
+        .iter()
+        .filter(|s| s.kind == Some(Kind::Process))
+        .flat_map(|s| s.items.iter().copied());
+    let nested: Vec<(PageIdx, Vec<PageIdx>)> = listed_processes
+        .map(|p| (p, stage_order(site, p)))
+        .collect();
+    let nest = nested.iter().map(|(_, b)| b.len()).sum::<usize>() <= NESTED_LIMIT;
+    let under_process: HashSet<PageIdx> = if nest {
+        nested.iter().flat_map(|(_, b)| b.iter().copied()).collect()
+    } else {
+        HashSet::new()
+    };
+    let mut nested = nested.into_iter().filter(|_| nest);
+    sections
+        .into_iter()
+        .map(|section| {
+            let entries = match section.kind {
+                Some(Kind::Process) if nest => section
+                    .items
+                    .iter()
+                    .map(|&page| Entry {
+                        page,
+                        children: nested.next().map(|(_, b)| b).unwrap_or_default(),
+                    })
+                    .collect(),
+                Some(Kind::Playbook) => {
+                    let rest: Vec<PageIdx> = published(site, site.of_kind(Kind::Playbook))
+                        .into_iter()
+                        .filter(|p| !under_process.contains(p))
+                        .collect();
+                    if rest.len() <= SECTION_LIMIT {
+                        rest.into_iter().map(Entry::leaf).collect()
+                    } else {
+                        Vec::new()
+                    }
+                }
+                _ => section.items.iter().copied().map(Entry::leaf).collect(),
+            };
+            Group {
+                title: section.title,
+                list: section.list,
+                count: section.count,
+                entries,
+            }
+        })
+        .collect()
+}
+
+impl Entry {
+    fn leaf(page: PageIdx) -> Entry {
+        Entry {
+            page,
+            children: Vec::new(),
+        }
+    }
+}
+
+/// A process's published playbooks in the order its stages run; within a stage, and for the
+/// playbooks that name no stage (last), in menu order.
+pub fn stage_order(site: &Site, process: PageIdx) -> Vec<PageIdx> {
+    let mut playbooks = published(site, &site.children[process]);
+    // `children` is in menu order, and the sort is stable.
+    playbooks.sort_by_key(|&p| site.references[p].stage.unwrap_or(usize::MAX));
+    playbooks
+}
+
+/// The published pages before and after page `i` in reading order, which previous/next
+/// follow: departments and processes in menu order; a process's playbooks in stage order;
+/// playbooks of no (published) process in menu order. None for home, list and plain pages.
+pub fn pager(site: &Site, i: PageIdx) -> (Option<PageIdx>, Option<PageIdx>) {
+    let page = &site.pages[i];
+    if page.role != Role::Single {
+        return (None, None);
+    }
+    let process_of = |p: PageIdx| site.references[p].process.filter(|&q| site.is_published(q));
+    match page.kind() {
+        kind @ (Kind::Department | Kind::Process) => around(site, site.of_kind(kind), i, |_| true),
+        Kind::Playbook => match process_of(i) {
+            Some(process) => {
+                let order = stage_order(site, process);
+                let Some(at) = order.iter().position(|&p| p == i) else {
+                    return (None, None);
+                };
+                let previous = at.checked_sub(1).map(|a| order[a]);
+                (previous, order.get(at + 1).copied())
+            }
+            None => around(site, site.of_kind(Kind::Playbook), i, |p| {
+                process_of(p).is_none()
+            }),
+        },
+        Kind::Page => (None, None),
+    }
+}
+
+/// The nearest published pages on each side of `i` in `menu` (in menu order) that `keep`
+/// accepts. Found by binary search, so a page's pager costs no walk of the whole menu.
+fn around(
+    site: &Site,
+    menu: &[PageIdx],
+    i: PageIdx,
+    keep: impl Fn(PageIdx) -> bool,
+) -> (Option<PageIdx>, Option<PageIdx>) {
+    let key = site.menu_key(i);
+    let Ok(at) = menu.binary_search_by(|&p| site.menu_key(p).cmp(&key)) else {
+        return (None, None);
+    };
+    let wanted = |&p: &PageIdx| site.is_published(p) && keep(p);
+    let previous = menu[..at].iter().rev().copied().find(wanted);
+    let next = menu[at + 1..].iter().copied().find(wanted);
+    (previous, next)
 }
 
 /// The pages above this one, home first: each URL prefix that is a page.

@@ -126,13 +126,18 @@ pub fn same_place(old: &Page, new: &Page) -> bool {
         && old.common.draft == new.common.draft
 }
 
-/// Paths of the pages that link to `i`, that `i` links to or names.
+/// Paths of the pages that link to `i`, that `i` links to or names, and the pages before and
+/// after it (their previous/next show its title).
 fn neighbours(site: &Site, i: PageIdx) -> HashSet<String> {
     let mut out = outgoing(site, i);
+    let (previous, next) = crate::resolve::nav::pager(site, i);
     out.extend(
         site.backlinks[i]
             .iter()
-            .map(|&p| site.pages[p].path.clone()),
+            .copied()
+            .chain(previous)
+            .chain(next)
+            .map(|p| site.pages[p].path.clone()),
     );
     out
 }

@@ -106,17 +106,33 @@ async fn respond(
     response
 }
 
+/// Where tower-livereload serves the stream of reload events.
+pub const RELOAD_PREFIX: &str = "/__handbook";
+
+/// Reloads the page when the stream says the site changed, or when it comes back after the
+/// server went away (restarted). Ours rather than tower-livereload's, which appends its script
+/// after `</html>`: this one is written inside `<body>`, where a script belongs.
+const RELOAD_SCRIPT: &str = concat!(
+    "<script data-event-stream=\"/__handbook/event-stream\">(() => {\n",
+    "  const stream = document.currentScript.dataset.eventStream;\n",
+    "  addEventListener(\"pageshow\", () => {\n",
+    "    const source = new EventSource(stream);\n",
+    "    let lost = false;\n",
+    "    const reload = () => { source.close(); location.reload(); };\n",
+    "    source.addEventListener(\"reload\", reload);\n",
+    "    source.addEventListener(\"error\", () => { lost = true; });\n",
+    "    source.addEventListener(\"init\", () => { if (lost) reload(); });\n",
+    "    addEventListener(\"pagehide\", () => source.close(), { once: true });\n",
+    "  });\n",
+    "})();</script>\n",
+);
+
 fn html_response(snapshot: &Snapshot, html: &[u8], status: StatusCode) -> Response<Body> {
-    let body = match &snapshot.overlay {
-        Some(overlay) => {
-            let html = String::from_utf8_lossy(html);
-            match html.rfind("</body>") {
-                Some(at) => format!("{}{overlay}{}", &html[..at], &html[at..]),
-                None => format!("{html}{overlay}"),
-            }
-            .into_bytes()
-        }
-        None => html.to_vec(),
+    let html = String::from_utf8_lossy(html);
+    let overlay = snapshot.overlay.as_deref().unwrap_or_default();
+    let body = match html.rfind("</body>") {
+        Some(at) => format!("{}{overlay}{RELOAD_SCRIPT}{}", &html[..at], &html[at..]),
+        None => format!("{html}{overlay}{RELOAD_SCRIPT}"),
     };
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
@@ -129,7 +145,12 @@ fn html_response(snapshot: &Snapshot, html: &[u8], status: StatusCode) -> Respon
 
 #[cfg(test)]
 mod tests {
-    use super::key_of;
+    use super::{RELOAD_PREFIX, RELOAD_SCRIPT, key_of};
+
+    #[test]
+    fn the_reload_script_listens_where_the_events_are() {
+        assert!(RELOAD_SCRIPT.contains(&format!("\"{RELOAD_PREFIX}/event-stream\"")));
+    }
 
     #[test]
     fn keys_never_leave_the_site() {

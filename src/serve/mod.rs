@@ -48,7 +48,10 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async move {
         let (listener, addr) = bind(options.bind, options.port).await?;
-        let livereload = LiveReloadLayer::new();
+        // Its event stream only: `http` writes the script that listens to it into each page.
+        let livereload = LiveReloadLayer::new()
+            .custom_prefix(http::RELOAD_PREFIX)
+            .response_predicate(|_: &axum::http::Response<axum::body::Body>| false);
         let reloader = livereload.reloader();
         watch::spawn(
             &root,

@@ -65,8 +65,9 @@ pub fn alert_title(kind: BlockQuoteKind) -> &'static str {
 pub fn heading_anchor(id: &str, text: &str) -> String {
     let mut out = String::with_capacity(64 + 2 * id.len() + text.len());
     out.push_str(" <a class=\"anchor\" href=\"#");
+    // Encoded as every fragment handbook writes is (README, "Pages, URLs, ids, kinds").
     // Writing to a String cannot fail.
-    let _ = escape_html(&mut out, id);
+    let _ = escape_html(&mut out, &crate::url::fragment(id));
     out.push_str("\" aria-label=\"Link to this section: ");
     let _ = escape_html(&mut out, text);
     out.push_str("\">#</a>");

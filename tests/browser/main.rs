@@ -219,7 +219,7 @@ async fn reader_finds_a_playbook(client: &Client, addr: &str) {
         .await
         .unwrap();
     assert_eq!(stages.as_array().map(Vec::len), Some(8), "{stages}");
-    assert_eq!(stages[0], json!("#discovery"));
+    assert_eq!(stages[0], json!("/processes/edge-connectivity/#discovery"));
 
     click(
         client,
@@ -267,7 +267,7 @@ async fn contents_follow_the_scroll(client: &Client, addr: &str) {
             &format!("\"On this page\" to mark #{id}"),
             "const a = document.querySelector('.toc a.is-current'); \
              const r = a && a.getBoundingClientRect(); \
-             return a && r.top >= 0 && r.bottom <= innerHeight ? a.getAttribute('href') : null;",
+             return a && r.top >= 0 && r.bottom <= innerHeight ? a.hash : null;",
             |v| v == &json!(format!("#{id}")),
         )
         .await;

@@ -102,8 +102,10 @@
   var toc = doc.querySelector(".toc");
   if (toc && "IntersectionObserver" in window) {
     var entries = [];
-    all('a[href^="#"]', toc).forEach(function (link) {
-      var id = decodeURIComponent(link.getAttribute("href").slice(1));
+    all("a", toc).forEach(function (link) {
+      // Entries are full URLs (`/processes/x/#stage`): only those into this page count.
+      if (!link.hash || link.pathname !== location.pathname) return;
+      var id = decodeURIComponent(link.hash.slice(1));
       var target = doc.getElementById(id);
       if (target) entries.push({ link: link, target: target });
     });

@@ -2,6 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use handbook::diagnostic::Format;
 use handbook::site::{self, Options};
 
 pub fn run(
@@ -24,7 +25,10 @@ pub fn run(
             output.display()
         );
     };
-    let site::Built { checked, written } = site::build(&options, &output, &waiting)?;
+    let site::Built { checked, written } = match site::build(&options, &output, &waiting) {
+        Ok(built) => built,
+        Err(error) => return super::stopped(&options.root, error, Format::Human),
+    };
     if checked.has_errors() {
         super::print_human(&checked, &checked.diagnostics);
         eprintln!(

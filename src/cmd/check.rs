@@ -9,7 +9,10 @@ pub fn run(root: PathBuf, format: Format, deny_warnings: bool) -> anyhow::Result
         root,
         ..Options::default()
     };
-    let checked = site::check(&options)?;
+    let checked = match site::check(&options) {
+        Ok(checked) => checked,
+        Err(error) => return super::stopped(&options.root, error, format),
+    };
     let diagnostics = &checked.diagnostics;
     match format {
         Format::Human => super::print_human(&checked, diagnostics),

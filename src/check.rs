@@ -2,6 +2,8 @@
 //! them; nothing here renders or touches the disk.
 
 mod body;
+pub mod images;
+mod root_cause;
 
 use std::collections::HashMap;
 
@@ -13,20 +15,23 @@ use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
 use crate::suggest::closest;
 use crate::url;
+use images::{Image, Images};
+use root_cause::Gaps;
 
 /// Every problem of the site, sorted. `today` decides which pages are stale.
 pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let hints = Hints::new(site);
+    let gaps = Gaps::new(site);
     for i in 0..site.pages.len() {
-        link_rules(site, i, &hints, &mut out);
+        link_rules(site, i, &hints, &gaps, &mut out);
         body::duplicate_anchors(&site.pages[i], &mut out);
         body::undefined_references(&site.pages[i], &mut out);
-        reference_rules(site, i, &hints, &mut out);
-        page_rules(site, i, today, &mut out);
+        reference_rules(site, i, &hints, &gaps, &mut out);
+        page_rules(site, i, today, &gaps, &mut out);
     }
     config_rules(site, &mut out);
-    duplicate_ids(site, &mut out);
+    duplicate_ids(site, &gaps, &mut out);
     url_collisions(site, &mut out);
     diagnostic::sort(&mut out);
     out
@@ -40,13 +45,13 @@ fn start() -> Pos {
     }
 }
 
-fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>) {
+fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     for (link, target) in page.links.iter().zip(&site.targets[i]) {
         let at =
             |code, message: String| Diagnostic::error(code, &page.file, link.pos.clone(), message);
         let what = match link.form {
-            LinkForm::Image => "image",
+            LinkForm::Image | LinkForm::HtmlImage => "image",
             LinkForm::UnusedDefinition => "unused reference definition",
             _ => "link",
         };
@@ -60,7 +65,7 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                     Code::UnsafeUrl,
                     format!("{what} to a `{scheme}:` URL, which can run script in the reader's browser"),
                 )
-                .with_help(if link.form == LinkForm::Image {
+                .with_help(if link.form.is_image() {
                     "put the image file beside the page and link to it by name"
                 } else {
                     "link to a page or file of the handbook, or to an https: URL"
@@ -73,6 +78,9 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                             .with_help("publish that page (remove `draft: true`) or remove the link"),
                     );
                 }
+            }
+            Target::Missing { wanted } if link.form.is_image() => {
+                out.push(missing_image(site, hints, i, &link.dest, wanted, link.pos.clone()));
             }
             Target::Missing { wanted } => {
                 let mut d = at(
@@ -88,6 +96,7 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 }
                 out.push(d);
             }
+            Target::MissingAnchor { page: to, .. } if gaps.anchor(&site.pages[*to]) => {}
             Target::MissingAnchor { page: to, fragment } => {
                 let target = &site.pages[*to];
                 let mut d = at(
@@ -113,11 +122,19 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
     }
 }
 
-fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>) {
+fn reference_rules(
+    site: &Site,
+    i: PageIdx,
+    hints: &Hints,
+    gaps: &Gaps,
+    out: &mut Vec<Diagnostic>,
+) {
     let page = &site.pages[i];
     let refs = &site.references[i];
     for problem in &refs.problems {
         match problem {
+            RefProblem::Missing { id, found, .. } if gaps.reference(site, id, *found) => {}
+            RefProblem::UnknownStage { process, .. } if gaps.stage(&site.pages[*process]) => {}
             RefProblem::Missing {
                 field,
                 id,
@@ -225,9 +242,16 @@ fn named(page: &Page) -> Vec<(&Located<String>, Kind)> {
     named
 }
 
-fn page_rules(site: &Site, i: PageIdx, today: jiff::civil::Date, out: &mut Vec<Diagnostic>) {
+fn page_rules(
+    site: &Site,
+    i: PageIdx,
+    today: jiff::civil::Date,
+    gaps: &Gaps,
+    out: &mut Vec<Diagnostic>,
+) {
     let page = &site.pages[i];
-    let exempt = matches!(page.role, Role::Home | Role::List(_)) || page.common.draft;
+    let exempt =
+        matches!(page.role, Role::Home | Role::List(_)) || page.common.draft || gaps.orphan(page);
     if !exempt && site.backlinks[i].is_empty() {
         out.push(
             Diagnostic::warning(
@@ -272,13 +296,16 @@ pub fn review_due(page: &crate::model::Page) -> Option<jiff::civil::Date> {
         .ok()
 }
 
-fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
+fn duplicate_ids(site: &Site, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, PageIdx> = HashMap::new();
     for (i, page) in site.pages.iter().enumerate() {
         if page.kind() == Kind::Page {
             continue;
         }
         if let Some(&other) = first.get(page.id.as_str()) {
+            if gaps.duplicate_id(page, &site.pages[other]) {
+                continue;
+            }
             // Report where an explicit `id:` made the clash, if one did: that is the line to change.
             let (at, with) = match (&page.id_pos, &site.pages[other].id_pos) {
                 (None, Some(_)) => (&site.pages[other], page),
@@ -500,12 +527,47 @@ fn suggest_path(
     ))
 }
 
+/// A missing image, named as one, with the nearest image file (never a page) as its help.
+fn missing_image(
+    site: &Site,
+    hints: &Hints,
+    from: PageIdx,
+    dest: &str,
+    wanted: &str,
+    pos: Pos,
+) -> Diagnostic {
+    let file = &site.pages[from].file;
+    let message = format!("image `{dest}` not found: no file at `content/{wanted}`");
+    let d = Diagnostic::error(Code::BrokenLink, file, pos, message);
+    let images = hints.images();
+    let best = images
+        .moved(wanted)
+        .or_else(|| hints.scan(images.len(), || images.nearest(wanted)));
+    let Some(best) = best else {
+        return d;
+    };
+    let dir = site.pages[from]
+        .path
+        .rsplit_once('/')
+        .map_or("", |(dir, _)| dir);
+    let written = match best {
+        Image::Content(path) if !dest.starts_with('/') => {
+            url::path(&links::relative(dir, path)).into_owned()
+        }
+        Image::Content(path) | Image::Static(path) => {
+            format!("{}{}", site.config.base_path(), url::path(path))
+        }
+    };
+    d.with_help(format!("did you mean `{written}`?"))
+}
+
 /// Lookups for "did you mean", built on first need. A full scan compares against every path
 /// or id, so scans share a budget of [`Hints::COMPARISONS`]: a handbook with thousands of
 /// broken links still checks in linear time (the later ones just get fewer suggestions).
 struct Hints<'a> {
     site: &'a Site,
     paths: std::cell::OnceCell<PathIndex<'a>>,
+    images: std::cell::OnceCell<Images<'a>>,
     scans: std::cell::Cell<usize>,
 }
 
@@ -521,6 +583,7 @@ impl<'a> Hints<'a> {
         Hints {
             site,
             paths: std::cell::OnceCell::new(),
+            images: std::cell::OnceCell::new(),
             scans: std::cell::Cell::new(Self::COMPARISONS),
         }
     }
@@ -546,6 +609,10 @@ impl<'a> Hints<'a> {
                 by_name,
             }
         })
+    }
+
+    fn images(&self) -> &Images<'a> {
+        self.images.get_or_init(|| Images::new(self.site))
     }
 
     /// Runs a scan of `candidates` comparisons while the budget lasts.

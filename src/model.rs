@@ -86,6 +86,13 @@ pub enum LinkForm {
     UnusedDefinition,
 }
 
+impl LinkForm {
+    /// An image: `![alt](src)` or an `<img src>`.
+    pub fn is_image(self) -> bool {
+        matches!(self, LinkForm::Image | LinkForm::HtmlImage)
+    }
+}
+
 /// Where an anchor (an `id` a `#fragment` can name) of a page body comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnchorKind {

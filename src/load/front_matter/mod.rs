@@ -388,9 +388,12 @@ fn unknown(r: &mut Reader, key: &Node, name: &str, kind: Kind, declared: &[Strin
         Some(best) => format!("did you mean `{best}`?"),
         None => {
             let names: Vec<String> = fields::of_kind(kind).map(|n| format!("`{n}`")).collect();
+            let page = match kind {
+                Kind::Page => "a plain page".to_string(),
+                kind => format!("a {} page", kind.as_str()),
+            };
             format!(
-                "fields of a {} page: {}. Put free-form data under `extra:`, or declare the key in handbook.yaml: `front_matter: {{extra_keys: [{name}]}}`",
-                kind.as_str(),
+                "the fields of {page} are {}. Put free-form data under `extra:`, or declare the key in handbook.yaml: `front_matter: {{extra_keys: [{name}]}}`",
                 names.join(", ")
             )
         }

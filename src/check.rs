@@ -4,6 +4,7 @@
 mod body;
 pub mod images;
 mod root_cause;
+pub mod unknown_keys;
 
 use std::collections::HashMap;
 

@@ -270,7 +270,8 @@ pub struct Unread {
     pub stages: bool,
     /// The file was not read at all (too large, not a regular file, unreadable).
     pub file: bool,
-    /// The words of front matter that did not parse, sorted: ids it may hold or name.
+    /// The words of the front matter that was not read (the part that did not parse, a stage
+    /// left out): ids it may hold or name.
     pub words: Vec<String>,
 }
 

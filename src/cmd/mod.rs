@@ -12,11 +12,16 @@ use handbook::config::ConfigError;
 use handbook::diagnostic::{Diagnostic, Format, github, human, json};
 use handbook::site::{Checked, RunError};
 
-/// Prints diagnostics the human way to stderr, with color on a terminal.
+/// Prints diagnostics the human way to stderr, with color on a terminal; then, when many
+/// pages have front-matter keys of their own, the lines that declare them.
 pub fn print_human(checked: &Checked, diagnostics: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let root_file = |file: &str| checked.source(file);
-    eprint!("{}", human::render(diagnostics, root_file, color));
+    eprint!("{}", human::frames(diagnostics, root_file, color));
+    if let Some(keys) = handbook::check::unknown_keys::summary(&checked.site) {
+        eprint!("{keys}");
+    }
+    eprint!("{}", human::summary(diagnostics));
 }
 
 /// Why a command could not run, reported. A handbook.yaml with mistakes is reported in the

@@ -67,6 +67,18 @@ fn scalar_string(value: &Value) -> String {
     }
 }
 
+/// Every scalar of a node and the nodes under it, as written.
+pub fn scalars(node: &Node, yaml: &str, out: &mut Vec<String>) {
+    match &node.value {
+        Value::Seq(items) => items.iter().for_each(|i| scalars(i, yaml, out)),
+        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+            scalars(k, yaml, out);
+            scalars(v, yaml, out);
+        }),
+        _ => out.extend(text(node, yaml)),
+    }
+}
+
 /// Where a node is written, relative to the YAML text: line and column from 1, and bytes.
 pub fn pos(location: &Location) -> Pos {
     let span = location.span();

@@ -227,15 +227,14 @@ fn quietly(cx: &Context, yaml: &str, inferred: Kind) -> Option<FrontMatter> {
 /// Marks front matter as not read whole, keeping its words: an id the page may have, or ids
 /// it may name, in the part that was not read.
 fn unread(mut fm: FrontMatter, yaml: &str) -> FrontMatter {
-    let mut words: Vec<String> = yaml
-        .split(|c: char| c.is_whitespace() || ",:[]{}\"'#&*!|>".contains(c))
-        .filter(|w| !w.is_empty() && *w != "-")
-        .map(str::to_string)
-        .collect();
-    words.sort_unstable();
-    words.dedup();
+    fm.unread.words.extend(
+        yaml.split(|c: char| c.is_whitespace() || ",:[]{}\"'#&*!|>".contains(c))
+            .filter(|w| !w.is_empty() && *w != "-")
+            .map(str::to_string),
+    );
+    fm.unread.words.sort_unstable();
+    fm.unread.words.dedup();
     fm.unread.front_matter = true;
-    fm.unread.words = words;
     fm
 }
 
@@ -318,6 +317,8 @@ fn read_fields(
     }
     merge_declared(r, &mut fm, declared, first.get("extra").map(|(k, _)| *k));
     fm.meta = Some(meta);
+    fm.unread.words.sort_unstable();
+    fm.unread.words.dedup();
     fm
 }
 
@@ -353,6 +354,7 @@ fn assign(r: &mut Reader, field: &Field, value: &Node, fm: &mut FrontMatter, met
             p.stages = read.stages;
             fm.resources = read.resources;
             fm.unread.stages = !read.complete;
+            fm.unread.words.extend(read.left_out);
         }
         ("process", Meta::Playbook(p)) => p.process = r.text(field, value),
         ("stage", Meta::Playbook(p)) => p.stage = r.text(field, value),

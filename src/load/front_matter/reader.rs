@@ -222,6 +222,11 @@ impl<'a> Reader<'a> {
         None
     }
 
+    /// Every scalar under a node, as written.
+    pub fn scalars(&self, node: &Node, out: &mut Vec<String>) {
+        node::scalars(node, self.yaml, out);
+    }
+
     /// Any value, as JSON (`extra`).
     pub fn any(&self, node: &Node) -> serde_json::Value {
         node::to_json(node, self.yaml)

@@ -15,6 +15,8 @@ pub struct Stages {
     pub stages: Vec<Stage>,
     pub resources: Vec<Vec<(String, Located<String>)>>,
     pub complete: bool,
+    /// The values written in the stages left out: ids they may name.
+    pub left_out: Vec<String>,
 }
 
 pub fn read(r: &mut Reader, field: &Field, node: &Node) -> Stages {
@@ -22,9 +24,11 @@ pub fn read(r: &mut Reader, field: &Field, node: &Node) -> Stages {
         stages: Vec::new(),
         resources: Vec::new(),
         complete: true,
+        left_out: Vec::new(),
     };
     let Some(items) = r.items(field, node) else {
         out.complete = false;
+        r.scalars(node, &mut out.left_out);
         return out;
     };
     for (number, item) in items.iter().enumerate() {
@@ -33,7 +37,10 @@ pub fn read(r: &mut Reader, field: &Field, node: &Node) -> Stages {
                 out.stages.push(stage);
                 out.resources.push(resources);
             }
-            None => out.complete = false,
+            None => {
+                out.complete = false;
+                r.scalars(item, &mut out.left_out);
+            }
         }
     }
     out

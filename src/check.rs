@@ -123,13 +123,7 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec
     }
 }
 
-fn reference_rules(
-    site: &Site,
-    i: PageIdx,
-    hints: &Hints,
-    gaps: &Gaps,
-    out: &mut Vec<Diagnostic>,
-) {
+fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     let refs = &site.references[i];
     for problem in &refs.problems {

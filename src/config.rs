@@ -295,7 +295,9 @@ mod tests {
 
     #[test]
     fn every_unknown_key_with_did_you_mean_and_a_wrong_value() {
-        let found = problems("titel: A\nbase_ulr: /x/\nmax_page_size: lots\nfront_matter:\n  extra_key: [a]\n");
+        let found = problems(
+            "titel: A\nbase_ulr: /x/\nmax_page_size: lots\nfront_matter:\n  extra_key: [a]\n",
+        );
         assert_eq!(
             found,
             [

@@ -19,8 +19,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Department, Kind::Process, Kind::Playbook, Kind::Page];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Department => "department",

@@ -7,8 +7,8 @@
 
 pub mod node;
 
-use serde::de::DeserializeOwned;
 use crate::model::Pos;
+use serde::de::DeserializeOwned;
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::granit_parser::ErrorKind;
 use serde_saphyr::{DuplicateKeyPolicy, Error, ExternalMessageSource};
@@ -166,7 +166,9 @@ fn first_tab(text: &str, from_line: usize) -> Option<(usize, usize)> {
     let lines = || text.lines().enumerate().skip(from_line.saturating_sub(1));
     let indent_tab = lines().find_map(|(i, line)| {
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        line[..indent].find('\t').map(|at| (i + 1, line[..at].chars().count() + 1))
+        line[..indent]
+            .find('\t')
+            .map(|at| (i + 1, line[..at].chars().count() + 1))
     });
     indent_tab.or_else(|| {
         lines().find_map(|(i, line)| {
@@ -255,26 +257,6 @@ fn original(error: &Error) -> &Error {
     error
 }
 
-/// Whether the error is about the document's shape against the expected fields (as opposed
-/// to YAML that does not parse, or breaks a limit).
-pub fn is_schema_error(error: &Error) -> bool {
-    matches!(
-        original(error),
-        Error::Message { .. }
-            | Error::Unexpected { .. }
-            | Error::InvalidScalar { .. }
-            | Error::NullIntoString { .. }
-            | Error::InvalidBooleanStrict { .. }
-            | Error::DuplicateMappingKey { .. }
-            | Error::SerdeInvalidType { .. }
-            | Error::SerdeInvalidValue { .. }
-            | Error::SerdeInvalidLength { .. }
-            | Error::SerdeUnknownVariant { .. }
-            | Error::SerdeUnknownField { .. }
-            | Error::SerdeMissingField { .. }
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,11 +329,17 @@ mod tests {
         assert_eq!((line, column), (1, 13));
 
         let (message, _, line, _) = problem_of("owner: a\n  bad: x\n");
-        assert_eq!(message, "this line is indented further than the key above it");
+        assert_eq!(
+            message,
+            "this line is indented further than the key above it"
+        );
         assert_eq!(line, 2);
 
         let (message, _, line, column) = problem_of("stages:\n  - name: a\n   goal: x\n");
-        assert_eq!(message, "`goal` is not lined up with the list item above it");
+        assert_eq!(
+            message,
+            "`goal` is not lined up with the list item above it"
+        );
         assert_eq!((line, column), (3, 4));
 
         let (message, help, line, column) = problem_of("tags: [sales, demo\n");

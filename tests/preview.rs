@@ -312,7 +312,11 @@ fn handbook_yaml_mistakes_and_declared_keys_while_serving() {
     let (mut preview, _) = Preview::open(&root).unwrap();
     let page = root.join("content/playbooks/discovery-call.md");
     let original = std::fs::read_to_string(&page).unwrap();
-    std::fs::write(&page, original.replacen("---\n", "---\ntoc_hide: true\n", 1)).unwrap();
+    std::fs::write(
+        &page,
+        original.replacen("---\n", "---\ntoc_hide: true\n", 1),
+    )
+    .unwrap();
     let report = preview.apply(std::slice::from_ref(&page));
     assert_eq!(report.errors, 1, "{:#?}", preview.diagnostics);
     assert_eq!(preview.diagnostics[0].message, "unknown field `toc_hide`");

@@ -44,11 +44,7 @@ fn check(site: &Path) -> (i32, String, Value) {
     let status = human.status.code().unwrap();
     assert_eq!(json.status.code(), Some(status));
     let report = serde_json::from_slice(&json.stdout).unwrap();
-    (
-        status,
-        String::from_utf8(human.stderr).unwrap(),
-        report,
-    )
+    (status, String::from_utf8(human.stderr).unwrap(), report)
 }
 
 /// Makes the edits, then asserts that `check` fails with exactly one diagnostic, of `code` in
@@ -60,7 +56,11 @@ fn one_mistake(edits: &[(&str, &str, &str)], code: &str, file: &str) -> String {
     }
     let (status, human, report) = check(&site);
     let diagnostics = report["diagnostics"].as_array().unwrap();
-    assert_eq!(diagnostics.len(), 1, "one mistake, one diagnostic:\n{human}");
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "one mistake, one diagnostic:\n{human}"
+    );
     assert_eq!(diagnostics[0]["code"], code, "{human}");
     assert_eq!(diagnostics[0]["file"], file, "{human}");
     assert!(diagnostics[0]["help"].is_string(), "a help line:\n{human}");
@@ -106,7 +106,11 @@ fn an_unknown_field_in_a_process() {
 #[test]
 fn a_bad_indent_in_stages() {
     let human = one_mistake(
-        &[(PROCESS, "    goal: Show it working", "   goal: Show it working")],
+        &[(
+            PROCESS,
+            "    goal: Show it working",
+            "   goal: Show it working",
+        )],
         "front-matter-syntax",
         PROCESS,
     );
@@ -133,7 +137,11 @@ fn a_stage_without_a_name() {
 #[test]
 fn an_unclosed_front_matter() {
     let human = one_mistake(
-        &[("content/playbooks/demo-call.md", "stage: demo\n---\n", "stage: demo\n")],
+        &[(
+            "content/playbooks/demo-call.md",
+            "stage: demo\n---\n",
+            "stage: demo\n",
+        )],
         "front-matter-syntax",
         "content/playbooks/demo-call.md",
     );
@@ -186,7 +194,11 @@ fn tags_that_are_not_a_list() {
 #[test]
 fn a_field_of_another_kind_and_a_typo_in_a_stage() {
     let human = one_mistake(
-        &[(PROCESS, "owner: sales\n", "owner: sales\nmetrics: [Win rate]\n")],
+        &[(
+            PROCESS,
+            "owner: sales\n",
+            "owner: sales\nmetrics: [Win rate]\n",
+        )],
         "front-matter-schema",
         PROCESS,
     );
@@ -206,7 +218,12 @@ fn every_problem_of_a_page_at_once() {
     let (_tmp, site) = fixture_copy("root-causes");
     edit(&site, PROCESS, "owner: sales\n", "weight: heavy\n");
     edit(&site, PROCESS, "used_when:", "used_wen:");
-    edit(&site, PROCESS, "  - name: Close\n", "  - name: Close\n    agenda: Sign\n");
+    edit(
+        &site,
+        PROCESS,
+        "  - name: Close\n",
+        "  - name: Close\n    agenda: Sign\n",
+    );
     let (status, human, report) = check(&site);
     assert_eq!(status, 1);
     let messages: Vec<(u64, &str)> = report["diagnostics"]
@@ -240,7 +257,11 @@ fn handbook_yaml_problems_are_first_class() {
         "title: Root causes\nbase_ulr: /handbook/\ntheme: defualt\n",
     )
     .unwrap();
-    let human = handbook().args(["check", "--root"]).arg(&site).output().unwrap();
+    let human = handbook()
+        .args(["check", "--root"])
+        .arg(&site)
+        .output()
+        .unwrap();
     assert_eq!(human.status.code(), Some(2));
     let human = String::from_utf8(human.stderr).unwrap();
     insta::assert_snapshot!(human);
@@ -287,7 +308,10 @@ fn handbook_yaml_problems_are_first_class() {
     let (status, _, report) = check(&site);
     assert_eq!(status, 2);
     let d = &report["diagnostics"][0];
-    assert_eq!((&d["line"], &d["column"]), (&Value::from(2), &Value::from(8)));
+    assert_eq!(
+        (&d["line"], &d["column"]),
+        (&Value::from(2), &Value::from(8))
+    );
     assert_eq!(d["help"], "did you mean `default`?");
 }
 

@@ -48,9 +48,9 @@ fn typos_of_fields_and_of_declared_keys_are_still_caught() {
     let (_tmp, site) = fixture_copy("team-keys");
     let page = site.join("content/setup.md");
     let text = std::fs::read_to_string(&page).unwrap();
-    let text = text
-        .replacen("navTitle:", "navtitel:", 1)
-        .replacen("title: Setup", "titel: Setup", 1);
+    let text =
+        text.replacen("navTitle:", "navtitel:", 1)
+            .replacen("title: Setup", "titel: Setup", 1);
     std::fs::write(&page, text).unwrap();
     let output = handbook()
         .args(["check", "--format", "json", "--root"])
@@ -109,7 +109,11 @@ fn undeclared_keys_end_with_the_lines_that_declare_them() {
     assert!(stderr.ends_with(expected), "{stderr}");
 
     let lines = "front_matter:\n  extra_keys: [navTitle, upstream_path, toc_hide]\n";
-    std::fs::write(site.join("handbook.yaml"), format!("title: Team keys\n{lines}")).unwrap();
+    std::fs::write(
+        site.join("handbook.yaml"),
+        format!("title: Team keys\n{lines}"),
+    )
+    .unwrap();
     handbook()
         .args(["check", "--deny-warnings", "--root"])
         .arg(&site)

@@ -129,7 +129,10 @@ mod tests {
             images.nearest("processes/pipline.png"),
             Some(Image::Content("guide/pipeline.png"))
         );
-        assert_eq!(images.nearest("logo.png"), Some(Image::Static("img/logo.svg")));
+        assert_eq!(
+            images.nearest("logo.png"),
+            Some(Image::Static("img/logo.svg"))
+        );
         // Never a page: `index.md` is not a candidate for `index.png`.
         assert_eq!(images.nearest("index.png"), None);
     }

@@ -43,12 +43,20 @@ pub fn unknown_keys(site: &Site) -> Vec<UnknownKey> {
 /// The summary, when many pages have unknown keys: each key with its page count, then the
 /// lines to put in handbook.yaml to declare the ones that are not typos.
 pub fn summary(site: &Site) -> Option<String> {
-    let on = site.pages.iter().filter(|p| !p.unknown_keys.is_empty()).count();
+    let on = site
+        .pages
+        .iter()
+        .filter(|p| !p.unknown_keys.is_empty())
+        .count();
     if on < MANY {
         return None;
     }
     let keys = unknown_keys(site);
-    let width = keys.iter().map(|k| k.key.chars().count()).max().unwrap_or(0);
+    let width = keys
+        .iter()
+        .map(|k| k.key.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut out = format!("note: {on} pages have front-matter keys that are not fields:\n");
     for k in &keys {
         let pages = if k.pages == 1 { "page" } else { "pages" };
@@ -124,7 +132,13 @@ mod tests {
 
     #[test]
     fn few_pages_give_no_summary() {
-        let s = site("", &[("a.md", "---\njob: x\n---\n"), ("b.md", "---\njob: y\n---\n")]);
+        let s = site(
+            "",
+            &[
+                ("a.md", "---\njob: x\n---\n"),
+                ("b.md", "---\njob: y\n---\n"),
+            ],
+        );
         assert_eq!(summary(&s), None);
     }
 

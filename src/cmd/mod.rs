@@ -37,7 +37,10 @@ pub fn stopped(root: &Path, error: RunError, format: Format) -> anyhow::Result<E
             let limit = handbook::config::MAX_CONFIG_SIZE;
             let source = |file: &str| handbook::walk::read_source(root, file, limit);
             eprint!("{}", human::render(problems, source, color));
-            eprintln!("error: {} is not valid; nothing was checked", handbook::config::FILE);
+            eprintln!(
+                "error: {} is not valid; nothing was checked",
+                handbook::config::FILE
+            );
         }
         Format::Json => print!("{}", json::render(problems)),
         Format::Github => print!("{}", github::render(problems)),

@@ -44,12 +44,22 @@ pub fn keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
         let declared = entries
             .iter()
             .find(|(k, _)| node::text(k, text).as_deref() == Some("extra_keys"));
-        if let Some((_, Node { value: Value::Seq(items), .. })) = declared {
+        if let Some((
+            _,
+            Node {
+                value: Value::Seq(items),
+                ..
+            },
+        )) = declared
+        {
             for item in items {
                 let Some(name) = node::text(item, text) else {
                     continue;
                 };
-                if crate::load::front_matter::PAGE.iter().any(|f| f.name == name) {
+                if crate::load::front_matter::PAGE
+                    .iter()
+                    .any(|f| f.name == name)
+                {
                     out.push(
                         Diagnostic::error(
                             Code::Config,
@@ -83,7 +93,7 @@ fn mapping<'n>(
                     node::pos(&node.referenced),
                     format!(
                         "{what} is a mapping of `key: value` lines, not {}",
-                        Value::describe(node, text)
+                        node::describe(node, text)
                     ),
                 )
                 .with_help("for example `title: Sales handbook`"),
@@ -169,7 +179,7 @@ pub fn value(error: &serde_saphyr::Error, tree: &Node, text: &str) -> Diagnostic
     let offset = location.map_or(0, |l| {
         crate::yaml::offset_of(text, l.line() as usize, l.column() as usize)
     });
-    let found = owner(tree, offset, text);
+    let found = owner(tree, offset);
     let Some((key, value)) = found else {
         let pos = location.map_or_else(Pos::default, |l| node::pos(&l));
         return Diagnostic::error(Code::Config, FILE, pos, crate::yaml::message(error));
@@ -181,7 +191,7 @@ pub fn value(error: &serde_saphyr::Error, tree: &Node, text: &str) -> Diagnostic
             Code::Config,
             FILE,
             pos,
-            format!("`{name}` is {is}, not {}", Value::describe(value, text)),
+            format!("`{name}` is {is}, not {}", node::describe(value, text)),
         )
         .with_help(format!("for example {example}")),
         None => Diagnostic::error(
@@ -194,16 +204,14 @@ pub fn value(error: &serde_saphyr::Error, tree: &Node, text: &str) -> Diagnostic
 }
 
 /// The innermost `key: value` entry whose text holds `offset`.
-fn owner<'n>(node: &'n Node, offset: usize, text: &str) -> Option<(&'n Node, &'n Node)> {
+fn owner(node: &Node, offset: usize) -> Option<(&Node, &Node)> {
     let Value::Map(entries) = &node.value else {
         return None;
     };
     let start = |n: &Node| n.referenced.span().byte_offset().unwrap_or(0) as usize;
-    let index = entries
-        .iter()
-        .rposition(|(key, _)| start(key) <= offset)?;
+    let index = entries.iter().rposition(|(key, _)| start(key) <= offset)?;
     let (key, value) = &entries[index];
-    Some(owner(value, offset, text).unwrap_or((key, value)))
+    Some(owner(value, offset).unwrap_or((key, value)))
 }
 
 /// The field names serde reads for a struct, as its derived `Deserialize` declares them: the
@@ -248,7 +256,13 @@ mod tests {
     #[test]
     fn field_names_are_the_structs_own() {
         let names = field_names::<Config>();
-        for name in ["title", "base_url", "max_page_size", "front_matter", "extra"] {
+        for name in [
+            "title",
+            "base_url",
+            "max_page_size",
+            "front_matter",
+            "extra",
+        ] {
             assert!(names.contains(&name), "{names:?}");
         }
         assert_eq!(field_names::<FrontMatterConfig>(), ["extra_keys"]);

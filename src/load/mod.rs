@@ -181,14 +181,7 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
         front_matter: fm,
         body_offset,
         problems: diagnostics,
-    } = front_matter::read(
-        &file,
-        &lines,
-        source,
-        split,
-        inferred,
-        &options.extra_keys,
-    );
+    } = front_matter::read(&file, &lines, source, split, inferred, &options.extra_keys);
     let parsed = markdown::parse(&source[body_offset..], html);
 
     let mut links: Vec<Link> = parsed

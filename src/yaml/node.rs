@@ -28,15 +28,13 @@ pub enum Value {
     Map(Vec<(Node, Node)>),
 }
 
-impl Value {
-    /// The value in a few words, for "`x` is a list, not ..." messages.
-    pub fn describe(node: &Node, yaml: &str) -> String {
-        match &node.value {
-            Value::Null => "empty".into(),
-            Value::Seq(_) => "a list".into(),
-            Value::Map(_) => "a mapping".into(),
-            _ => format!("`{}`", text(node, yaml).unwrap_or_default()),
-        }
+/// A value in a few words, for "`x` is a list, not ..." messages.
+pub fn describe(node: &Node, yaml: &str) -> String {
+    match &node.value {
+        Value::Null => "empty".into(),
+        Value::Seq(_) => "a list".into(),
+        Value::Map(_) => "a mapping".into(),
+        _ => format!("`{}`", text(node, yaml).unwrap_or_default()),
     }
 }
 

@@ -48,7 +48,11 @@ pub const PAGE: &[Field] = &[
     ),
     of(Kind::Department, "metrics", "metrics: [Win rate]"),
     of(Kind::Process, "status", "status: planned"),
-    of(Kind::Process, "used_when", "used_when: A new lead asks for a demo"),
+    of(
+        Kind::Process,
+        "used_when",
+        "used_when: A new lead asks for a demo",
+    ),
     of(Kind::Process, "collaborators", "collaborators: [marketing]"),
     of(Kind::Process, "deal_profile", "deal_profile: Mid-market"),
     of(Kind::Process, "stages", "stages: [{name: Discovery}]"),
@@ -96,9 +100,7 @@ pub fn fits(field: &Field, kind: Kind) -> bool {
 
 /// The top-level fields a page of `kind` may hold.
 pub fn of_kind(kind: Kind) -> impl Iterator<Item = &'static str> + Clone {
-    PAGE.iter()
-        .filter(move |f| fits(f, kind))
-        .map(|f| f.name)
+    PAGE.iter().filter(move |f| fits(f, kind)).map(|f| f.name)
 }
 
 /// "Did you mean" for an unknown key, among the names that are valid where it is written,

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 
 use super::LineIndex;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Common, Department, Kind, Located, Meta, Playbook, Pos, Process, Status, Unread};
+use crate::model::{
+    Common, Department, Kind, Located, Meta, Playbook, Pos, Process, Status, Unread,
+};
 use crate::yaml::node::{Node, Value};
 use fields::Field;
 use reader::Reader;
@@ -159,7 +161,10 @@ fn unclosed<'a>(
         .find('\n')
         .map_or(source.len(), |n| offset + n + 1);
     let block = &source[yaml_offset..];
-    let len = block.find("\n\n").or_else(|| block.find("\n\r\n")).unwrap_or(block.len());
+    let len = block
+        .find("\n\n")
+        .or_else(|| block.find("\n\r\n"))
+        .unwrap_or(block.len());
     let yaml = &block[..len];
     let cx = cx(yaml_offset);
     let problem = Diagnostic::error(
@@ -426,7 +431,8 @@ fn merge_declared(
                 let pos = r.pos(key);
                 r.problem(
                     pos,
-                    "`extra` is not a mapping, so the keys handbook.yaml declares cannot join it".into(),
+                    "`extra` is not a mapping, so the keys handbook.yaml declares cannot join it"
+                        .into(),
                     "write `extra:` as `key: value` lines",
                 );
             }

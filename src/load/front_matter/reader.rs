@@ -45,7 +45,7 @@ impl<'a> Reader<'a> {
 
     /// A key as written.
     pub fn key(&self, node: &Node) -> String {
-        node::text(node, self.yaml).unwrap_or_else(|| Value::describe(node, self.yaml))
+        node::text(node, self.yaml).unwrap_or_else(|| node::describe(node, self.yaml))
     }
 
     pub fn problem(&mut self, pos: Pos, message: String, help: impl Into<String>) {
@@ -60,7 +60,7 @@ impl<'a> Reader<'a> {
     }
 
     fn describe(&self, node: &Node) -> String {
-        Value::describe(node, self.yaml)
+        node::describe(node, self.yaml)
     }
 
     /// Text: any scalar, as written. Null is no value.
@@ -118,7 +118,11 @@ impl<'a> Reader<'a> {
                 self.wrong(
                     node,
                     format!("`{}` is a list, not a single value", field.name),
-                    format!("write it as a list: `{}: [{}]`", field.name, flow_item(&text)),
+                    format!(
+                        "write it as a list: `{}: [{}]`",
+                        field.name,
+                        flow_item(&text)
+                    ),
                 );
                 vec![Located {
                     value: text,

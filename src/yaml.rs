@@ -83,7 +83,27 @@ pub fn problem(error: &Error, text: &str) -> Problem {
     };
     let line_text = text.lines().nth(line - 1).unwrap_or_default();
     let key = key_at(line_text);
-    match scan_kind(error) {
+    let kind = scan_kind(error);
+    let tab = matches!(
+        kind,
+        Some(
+            ErrorKind::TabNotAllowed
+                | ErrorKind::TabInBlockIndentation
+                | ErrorKind::TabAtBlockScalarStart
+                | ErrorKind::TabInIndentation
+                | ErrorKind::TabInPlainScalar
+        )
+    );
+    // `title: [Tools` swallows the keys after it; the parser notices lines later.
+    if let Some((line, column, open)) = open_bracket_before(text, line).filter(|_| !tab) {
+        let close = if open == '[' { ']' } else { '}' };
+        return Problem {
+            message: format!("this `{open}` is never closed"),
+            help: Some(format!("close it with `{close}` on the same line")),
+            pos: at(line, column),
+        };
+    }
+    match kind {
         Some(
             ErrorKind::TabNotAllowed
             | ErrorKind::TabInBlockIndentation
@@ -139,6 +159,37 @@ pub fn problem(error: &Error, text: &str) -> Problem {
             pos: at(line, column),
         },
     }
+}
+
+/// A `[` or `{` left open at the end of a line before `before`, when the next line starts a new
+/// `key:` as if it had been closed: the flow collection took in the lines after it. Its line,
+/// column and character.
+fn open_bracket_before(text: &str, before: usize) -> Option<(usize, usize, char)> {
+    let lines: Vec<&str> = text.lines().take(before).collect();
+    let mut open: Vec<(usize, usize, char)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let mut quote: Option<char> = None;
+        for (column, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => open.push((i + 1, column + 1, c)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        let next_is_a_key = lines.get(i + 1).is_some_and(|next| {
+            key_at(next).is_some() && !next.trim_start().starts_with(['[', '{'])
+        });
+        if next_is_a_key && let Some(&first) = open.first() {
+            return Some(first);
+        }
+    }
+    None
 }
 
 /// The key a line starts with (`  - name: x` -> `name`), if it is a `key:` line.
@@ -346,6 +397,20 @@ mod tests {
         assert_eq!(message, "this `[` is never closed");
         assert_eq!(help.as_deref(), Some("close it with `]` on the same line"));
         assert_eq!((line, column), (1, 7));
+        // The parser notices only at the `:` of a later line.
+        let (message, _, line, column) =
+            problem_of("title: [Tools\ndescription: The systems: what\nowner: sales\n");
+        assert_eq!(message, "this `[` is never closed");
+        assert_eq!((line, column), (1, 8));
+        // A list over several lines is fine; a later mistake is its own.
+        let (message, _, line, _) = problem_of("tags: [a,\n  b]\ntitle: A: B\n");
+        assert_eq!(
+            (message.as_str(), line),
+            (
+                "the value of `title` holds `: `, which YAML reads as a new key",
+                3
+            )
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn stopped(root: &Path, error: RunError, format: Format) -> anyhow::Result<E
             let source = |file: &str| handbook::walk::read_source(root, file, limit);
             eprint!("{}", human::render(problems, source, color));
             eprintln!(
-                "error: {} is not valid; nothing was checked",
+                "error: {} is not valid, so nothing else was done",
                 handbook::config::FILE
             );
         }

@@ -399,8 +399,15 @@ fn unknown(r: &mut Reader, key: &Node, name: &str, kind: Kind, declared: &[Strin
                 Kind::Page => "a plain page".to_string(),
                 kind => format!("a {} page", kind.as_str()),
             };
+            let declare = if declared.is_empty() {
+                format!(
+                    "declare the key in handbook.yaml: `front_matter: {{extra_keys: [{name}]}}`"
+                )
+            } else {
+                "add the key to `front_matter.extra_keys` in handbook.yaml".to_string()
+            };
             format!(
-                "the fields of {page} are {}. Put free-form data under `extra:`, or declare the key in handbook.yaml: `front_matter: {{extra_keys: [{name}]}}`",
+                "the fields of {page} are {}. Put free-form data under `extra:`, or {declare}",
                 names.join(", ")
             )
         }

@@ -16,7 +16,7 @@ use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
 use crate::suggest::closest;
 use crate::url;
-use images::{Image, Images};
+use images::Images;
 use root_cause::Gaps;
 
 /// Every problem of the site, sorted. `today` decides which pages are stale.
@@ -81,7 +81,11 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec
                 }
             }
             Target::Missing { wanted } if link.form.is_image() => {
-                out.push(missing_image(site, hints, i, &link.dest, wanted, link.pos.clone()));
+                let images = hints.images();
+                let best = images
+                    .moved(wanted)
+                    .or_else(|| hints.scan(images.len(), || images.nearest(wanted)));
+                out.push(images::missing(site, i, link, wanted, best));
             }
             Target::Missing { wanted } => {
                 let mut d = at(
@@ -520,40 +524,6 @@ fn suggest_path(
         "{}{fragment}",
         url::path(&links::relative(dir, &best))
     ))
-}
-
-/// A missing image, named as one, with the nearest image file (never a page) as its help.
-fn missing_image(
-    site: &Site,
-    hints: &Hints,
-    from: PageIdx,
-    dest: &str,
-    wanted: &str,
-    pos: Pos,
-) -> Diagnostic {
-    let file = &site.pages[from].file;
-    let message = format!("image `{dest}` not found: no file at `content/{wanted}`");
-    let d = Diagnostic::error(Code::BrokenLink, file, pos, message);
-    let images = hints.images();
-    let best = images
-        .moved(wanted)
-        .or_else(|| hints.scan(images.len(), || images.nearest(wanted)));
-    let Some(best) = best else {
-        return d;
-    };
-    let dir = site.pages[from]
-        .path
-        .rsplit_once('/')
-        .map_or("", |(dir, _)| dir);
-    let written = match best {
-        Image::Content(path) if !dest.starts_with('/') => {
-            url::path(&links::relative(dir, path)).into_owned()
-        }
-        Image::Content(path) | Image::Static(path) => {
-            format!("{}{}", site.config.base_path(), url::path(path))
-        }
-    };
-    d.with_help(format!("did you mean `{written}`?"))
 }
 
 /// Lookups for "did you mean", built on first need. A full scan compares against every path

@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 
-use crate::resolve::Site;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Link, PageIdx};
+use crate::resolve::{Site, links};
+use crate::url;
 
 /// File extensions browsers show as images.
 const EXTENSIONS: &[&str] = &[
@@ -90,6 +93,36 @@ impl<'a> Images<'a> {
             .min_by_key(|i| strsim::levenshtein(i.path(), wanted))
             .copied()
     }
+}
+
+/// A missing image, named as one, with `best` (the nearest image file) as its help, written
+/// the way the link was: relative to the page, or from the site's root.
+pub fn missing(
+    site: &Site,
+    from: PageIdx,
+    link: &Link,
+    wanted: &str,
+    best: Option<Image>,
+) -> Diagnostic {
+    let page = &site.pages[from];
+    let message = format!(
+        "image `{}` not found: no file at `content/{wanted}`",
+        link.dest
+    );
+    let d = Diagnostic::error(Code::BrokenLink, &page.file, link.pos.clone(), message);
+    let Some(best) = best else {
+        return d;
+    };
+    let dir = page.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let written = match best {
+        Image::Content(path) if !link.dest.starts_with('/') => {
+            url::path(&links::relative(dir, path)).into_owned()
+        }
+        Image::Content(path) | Image::Static(path) => {
+            format!("{}{}", site.config.base_path(), url::path(path))
+        }
+    };
+    d.with_help(format!("did you mean `{written}`?"))
 }
 
 /// A path's file name, lowercase: `img/Pipeline.PNG` -> `pipeline.png`.

@@ -487,4 +487,169 @@ mod tests {
         let s = split("---\n---\n").unwrap().unwrap();
         assert_eq!(s.yaml, "");
     }
+    /// Reads a page's front matter as the loader does, with `declared` keys.
+    fn read_page(path: &str, source: &str, declared: &[&str]) -> (FrontMatter, Vec<Diagnostic>) {
+        let lines = LineIndex::new(source);
+        let declared: Vec<String> = declared.iter().map(|k| k.to_string()).collect();
+        let split = split(source);
+        let (_, inferred) = crate::load::place(path, !matches!(split, Ok(None)));
+        let read = read("content/x.md", &lines, source, split, inferred, &declared);
+        (read.front_matter, read.problems)
+    }
+
+    fn said(problems: &[Diagnostic]) -> Vec<(usize, usize, &str, Option<&str>)> {
+        problems
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str(), d.help.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn declared_keys_join_extra_and_extra_wins() {
+        let source = "---\nnavTitle: Top\ntoc_hide: true\nextra:\n  navTitle: Mine\n---\n";
+        let (fm, problems) = read_page("a.md", source, &["navTitle", "toc_hide"]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            fm.common.extra,
+            serde_json::json!({"navTitle": "Mine", "toc_hide": true})
+        );
+        assert!(fm.unknown_keys.is_empty());
+        let (fm, problems) = read_page("a.md", "---\ntoc_hide: true\n---\n", &[]);
+        assert_eq!(fm.unknown_keys, ["toc_hide"]);
+        assert_eq!(problems[0].message, "unknown field `toc_hide`");
+        let (_, problems) = read_page("a.md", "---\ntoc_hide: 1\nextra: x\n---\n", &["toc_hide"]);
+        assert_eq!(
+            said(&problems),
+            [(
+                3,
+                1,
+                "`extra` is not a mapping, so the keys handbook.yaml declares cannot join it",
+                Some("write `extra:` as `key: value` lines")
+            )]
+        );
+    }
+
+    #[test]
+    fn choices_repeats_and_resources_each_at_their_place() {
+        let source = "---\nkind: proces\nowner: sales\nstatus: planed\ntitle: A\ntitle: B\nstages:\n  - name: Demo\n    resources:\n      - title: Deck\n      - {title: Doc, url: doc.pdf, urll: x}\n---\n";
+        let (fm, problems) = read_page("processes/x.md", source, &[]);
+        assert_eq!(
+            said(&problems),
+            [
+                (
+                    2,
+                    7,
+                    "`kind` is `department`, `process`, `playbook` or `page`, not `proces`",
+                    Some("did you mean `process`?")
+                ),
+                (
+                    4,
+                    9,
+                    "`status` is `active` or `planned`, not `planed`",
+                    Some("did you mean `planned`?")
+                ),
+                (
+                    6,
+                    1,
+                    "`title` is set twice; the first is on line 5",
+                    Some("remove one of the two `title:` lines")
+                ),
+                (
+                    10,
+                    7,
+                    "this resource has no `url`",
+                    Some(
+                        "give each resource a `title` and a `url`: `- {title: Deck, url: deck.pdf}`"
+                    )
+                ),
+                (
+                    11,
+                    36,
+                    "unknown resource field `urll`",
+                    Some("did you mean `url`?")
+                ),
+            ]
+        );
+        // Everything else was read: the first title, the stage and its one whole resource.
+        assert_eq!(fm.title.as_deref(), Some("A"));
+        assert_eq!(
+            fm.resources,
+            [vec![("Doc".to_string(), fm.resources[0][0].1.clone())]]
+        );
+        assert_eq!(fm.resources[0][0].1.value, "doc.pdf");
+        assert!(!fm.unread.front_matter && !fm.unread.stages);
+    }
+
+    #[test]
+    fn yaml_that_does_not_parse_keeps_the_fields_before_the_mistake() {
+        let source = "---\nid: edge-x\nowner: sales\nstages:\n  - name: Demo\n   goal: x\n  - name: Close\n    playbooks: [close-call]\n---\n";
+        let (fm, problems) = read_page("processes/edge.md", source, &[]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].code, Code::FrontMatterSyntax);
+        assert_eq!((problems[0].line, problems[0].column), (6, 4));
+        assert_eq!(fm.id.unwrap().value, "edge-x");
+        assert_eq!(fm.common.owner.unwrap().value, "sales");
+        let Some(Meta::Process(process)) = fm.meta else {
+            panic!("a process")
+        };
+        assert_eq!(process.stages.len(), 1);
+        assert!(fm.unread.front_matter);
+        // What may be named in the part not read, for the rules that stay quiet about it.
+        assert!(fm.unread.words.iter().any(|w| w == "close-call"));
+    }
+
+    #[test]
+    fn an_unclosed_front_matter_is_read_up_to_its_first_blank_line() {
+        let source = "---\nid: demo-x\nprocess: edge\n\n# Demo\n";
+        let lines = LineIndex::new(source);
+        let read = read(
+            "content/x.md",
+            &lines,
+            source,
+            split(source),
+            Kind::Playbook,
+            &[],
+        );
+        assert_eq!(read.problems.len(), 1);
+        assert_eq!(read.front_matter.id.unwrap().value, "demo-x");
+        assert_eq!(&source[read.body_offset..], "\n\n# Demo\n");
+        assert!(read.front_matter.unread.front_matter);
+    }
+
+    #[test]
+    fn a_stage_left_out_keeps_its_words() {
+        let source = "---\nowner: s\nstages:\n  - goal: x\n    playbooks: [demo-call]\n  - name: Close\n---\n";
+        let (fm, problems) = read_page("processes/x.md", source, &[]);
+        assert_eq!(
+            said(&problems),
+            [(
+                4,
+                3,
+                "stage 1 has no `name`",
+                Some(
+                    "add `name: <stage name>` to it (its id is the name's slug, unless `id:` is set)"
+                )
+            )]
+        );
+        assert!(fm.unread.stages && !fm.unread.front_matter);
+        assert!(fm.unread.words.iter().any(|w| w == "demo-call"));
+    }
+
+    proptest::proptest! {
+        /// Whatever the front matter holds, loading never panics, and every problem points
+        /// inside the file.
+        #[test]
+        fn any_front_matter_loads(yaml in "[a-z_ :\\-\\[\\]{}\"'#\t\n|>&*!,0-9é]{0,120}") {
+            for path in ["processes/x.md", "playbooks/y.md", "departments/z.md", "a.md"] {
+                let source = format!("---\n{yaml}\n---\nbody\n");
+                let (page, problems) = crate::load::page(path, &source, false);
+                proptest::prop_assert!(page.is_some());
+                let lines = source.lines().count();
+                for d in &problems {
+                    proptest::prop_assert!(d.line >= 1 && d.line <= lines, "{d:?}");
+                    proptest::prop_assert!(d.bytes.end <= source.len(), "{d:?}");
+                }
+            }
+        }
+    }
 }

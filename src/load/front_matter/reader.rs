@@ -32,7 +32,11 @@ impl<'a> Reader<'a> {
     /// key, but the editor sees the item at its dash).
     pub fn item_pos(&self, node: &Node) -> Pos {
         let at = node::pos(&node.referenced);
-        let before = self.yaml[..at.bytes.start.min(self.yaml.len())].trim_end_matches(' ');
+        let before = self
+            .yaml
+            .get(..at.bytes.start)
+            .unwrap_or_default()
+            .trim_end_matches(' ');
         if before.ends_with('-') {
             let dash = before.len() - 1;
             return self.cx.pos(&Pos {

@@ -158,7 +158,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("x.md"), "a".repeat(2_000)).unwrap();
         let (page, diags) = read_page(tmp.path(), "x.md", &limit(ByteSize::kb(1)));
-        assert_eq!(page.unwrap().title, "x", "an empty page stands in for it");
+        let page = page.unwrap();
+        assert_eq!(page.title, "x", "an empty page stands in for it");
+        assert!(page.unread.file, "and what it holds is unknown");
         assert_eq!(
             diags[0].message,
             "content/x.md is 2.0 kB, over the 1.0 kB limit for a page; it was not read"

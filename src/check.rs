@@ -2,6 +2,9 @@
 //! them; nothing here renders or touches the disk.
 
 mod body;
+pub mod images;
+mod root_cause;
+pub mod unknown_keys;
 
 use std::collections::HashMap;
 
@@ -13,20 +16,23 @@ use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
 use crate::suggest::closest;
 use crate::url;
+use images::Images;
+use root_cause::Gaps;
 
 /// Every problem of the site, sorted. `today` decides which pages are stale.
 pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let hints = Hints::new(site);
+    let gaps = Gaps::new(site);
     for i in 0..site.pages.len() {
-        link_rules(site, i, &hints, &mut out);
+        link_rules(site, i, &hints, &gaps, &mut out);
         body::duplicate_anchors(&site.pages[i], &mut out);
         body::undefined_references(&site.pages[i], &mut out);
-        reference_rules(site, i, &hints, &mut out);
-        page_rules(site, i, today, &mut out);
+        reference_rules(site, i, &hints, &gaps, &mut out);
+        page_rules(site, i, today, &gaps, &mut out);
     }
     config_rules(site, &mut out);
-    duplicate_ids(site, &mut out);
+    duplicate_ids(site, &gaps, &mut out);
     url_collisions(site, &mut out);
     diagnostic::sort(&mut out);
     out
@@ -40,14 +46,14 @@ fn start() -> Pos {
     }
 }
 
-fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>) {
+fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     for (link, target) in page.links.iter().zip(&site.targets[i]) {
         let at = |code, message: String| {
             Diagnostic::error(code, &page.file, link.pos.clone(), message).with_subject(&link.dest)
         };
         let what = match link.form {
-            LinkForm::Image => "image",
+            LinkForm::Image | LinkForm::HtmlImage => "image",
             LinkForm::UnusedDefinition => "unused reference definition",
             _ => "link",
         };
@@ -61,7 +67,7 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                     Code::UnsafeUrl,
                     format!("{what} to a `{scheme}:` URL, which can run script in the reader's browser"),
                 )
-                .with_help(if link.form == LinkForm::Image {
+                .with_help(if link.form.is_image() {
                     "put the image file beside the page and link to it by name"
                 } else {
                     "link to a page or file of the handbook, or to an https: URL"
@@ -75,6 +81,13 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                             .with_target(&site.pages[*to].file),
                     );
                 }
+            }
+            Target::Missing { wanted } if link.form.is_image() => {
+                let images = hints.images();
+                let best = images
+                    .moved(wanted)
+                    .or_else(|| hints.scan(images.len(), || images.nearest(wanted)));
+                out.push(images::missing(site, i, link, wanted, best));
             }
             Target::Missing { wanted } => {
                 let mut d = at(
@@ -91,6 +104,7 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 }
                 out.push(d);
             }
+            Target::MissingAnchor { page: to, .. } if gaps.anchor(&site.pages[*to]) => {}
             Target::MissingAnchor { page: to, fragment } => {
                 let target = &site.pages[*to];
                 let mut d = at(
@@ -117,11 +131,13 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
     }
 }
 
-fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>) {
+fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let page = &site.pages[i];
     let refs = &site.references[i];
     for problem in &refs.problems {
         match problem {
+            RefProblem::Missing { id, found, .. } if gaps.reference(site, id, *found) => {}
+            RefProblem::UnknownStage { process, .. } if gaps.stage(&site.pages[*process]) => {}
             RefProblem::Missing {
                 field,
                 id,
@@ -237,9 +253,16 @@ fn named(page: &Page) -> Vec<(&Located<String>, Kind)> {
     named
 }
 
-fn page_rules(site: &Site, i: PageIdx, today: jiff::civil::Date, out: &mut Vec<Diagnostic>) {
+fn page_rules(
+    site: &Site,
+    i: PageIdx,
+    today: jiff::civil::Date,
+    gaps: &Gaps,
+    out: &mut Vec<Diagnostic>,
+) {
     let page = &site.pages[i];
-    let exempt = matches!(page.role, Role::Home | Role::List(_)) || page.common.draft;
+    let exempt =
+        matches!(page.role, Role::Home | Role::List(_)) || page.common.draft || gaps.orphan(page);
     if !exempt && site.backlinks[i].is_empty() {
         out.push(
             Diagnostic::warning(
@@ -284,13 +307,16 @@ pub fn review_due(page: &crate::model::Page) -> Option<jiff::civil::Date> {
         .ok()
 }
 
-fn duplicate_ids(site: &Site, out: &mut Vec<Diagnostic>) {
+fn duplicate_ids(site: &Site, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<&str, PageIdx> = HashMap::new();
     for (i, page) in site.pages.iter().enumerate() {
         if page.kind() == Kind::Page {
             continue;
         }
         if let Some(&other) = first.get(page.id.as_str()) {
+            if gaps.duplicate_id(page, &site.pages[other]) {
+                continue;
+            }
             // Report where an explicit `id:` made the clash, if one did: that is the line to change.
             let (at, with) = match (&page.id_pos, &site.pages[other].id_pos) {
                 (None, Some(_)) => (&site.pages[other], page),
@@ -530,6 +556,7 @@ fn suggest_path(
 struct Hints<'a> {
     site: &'a Site,
     paths: std::cell::OnceCell<PathIndex<'a>>,
+    images: std::cell::OnceCell<Images<'a>>,
     scans: std::cell::Cell<usize>,
 }
 
@@ -545,6 +572,7 @@ impl<'a> Hints<'a> {
         Hints {
             site,
             paths: std::cell::OnceCell::new(),
+            images: std::cell::OnceCell::new(),
             scans: std::cell::Cell::new(Self::COMPARISONS),
         }
     }
@@ -570,6 +598,10 @@ impl<'a> Hints<'a> {
                 by_name,
             }
         })
+    }
+
+    fn images(&self) -> &Images<'a> {
+        self.images.get_or_init(|| Images::new(self.site))
     }
 
     /// Runs a scan of `candidates` comparisons while the budget lasts.

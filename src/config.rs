@@ -1,4 +1,8 @@
-//! `handbook.yaml`: the site's settings.
+//! `handbook.yaml`: the site's settings. Its problems are diagnostics like any page's (code
+//! `config`): every unknown key with "did you mean", a wrong value in the editor's words, each
+//! at its line and column; the commands report them as they report content, and stop.
+
+mod problems;
 
 use std::path::{Path, PathBuf};
 
@@ -6,10 +10,12 @@ use bytesize::ByteSize;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Located, Pos};
 
+/// Unknown keys are found by [`problems`] (every one of them, with "did you mean"), so serde
+/// is not told to deny them: it stops at the first.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     /// The site's name, shown in the header and page titles.
     #[serde(default = "default_title")]
@@ -39,6 +45,20 @@ pub struct Config {
     /// Free-form data for themes.
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// What front matter may hold besides the fields handbook knows.
+    #[serde(default)]
+    pub front_matter: FrontMatterConfig,
+}
+
+/// `front_matter:` in handbook.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatterConfig {
+    /// Top-level front-matter keys a team uses besides handbook's fields (`upstream_path`,
+    /// `toc_hide`): accepted on every page and given to templates in `page.extra`, so that a
+    /// typo of a field is still caught.
+    #[serde(default)]
+    pub extra_keys: Vec<String>,
 }
 
 /// An optional value with its line, column and bytes in handbook.yaml.
@@ -66,7 +86,7 @@ fn located<'de, D: serde::Deserializer<'de>>(
 pub const DEFAULT_MAX_PAGE_SIZE: ByteSize = ByteSize::mb(10);
 
 /// `handbook.yaml` itself is read only up to this size, since the page limit is set in it.
-const MAX_CONFIG_SIZE: u64 = DEFAULT_MAX_PAGE_SIZE.as_u64();
+pub const MAX_CONFIG_SIZE: u64 = DEFAULT_MAX_PAGE_SIZE.as_u64();
 
 fn default_title() -> String {
     "Handbook".into()
@@ -84,6 +104,9 @@ fn default_max_page_size() -> ByteSize {
     DEFAULT_MAX_PAGE_SIZE
 }
 
+/// The file the settings are read from, as diagnostics name it.
+pub const FILE: &str = "handbook.yaml";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("no handbook.yaml in {0} (is --root the folder that holds it?)")]
@@ -94,13 +117,25 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}:{line}:{column}: {message}")]
-    Invalid {
-        file: String,
-        line: u64,
-        column: u64,
-        message: String,
-    },
+    /// handbook.yaml holds mistakes: every one found, sorted, each with its place and help.
+    #[error("{}", first_of(.0))]
+    Invalid(Vec<Diagnostic>),
+}
+
+/// `handbook.yaml:2:1: unknown key ...`, and how many more: the one line an error shows.
+fn first_of(problems: &[Diagnostic]) -> String {
+    let Some(first) = problems.first() else {
+        return format!("{FILE} is not valid");
+    };
+    let more = match problems.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more problem)".into(),
+        n => format!(" (and {n} more problems)"),
+    };
+    format!(
+        "{}:{}:{}: {}{more}",
+        first.file, first.line, first.column, first.message
+    )
 }
 
 impl Config {
@@ -120,24 +155,42 @@ impl Config {
         Ok(config)
     }
 
+    /// Reads the settings from the text of handbook.yaml, reporting every problem found.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let text = if text.trim().is_empty() { "{}" } else { text };
-        let config: Config = crate::yaml::from_str(text).map_err(|e| {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            invalid(line, column, crate::yaml::message(&e))
-        })?;
-        if !is_language_tag(&config.language) {
-            let (line, column) = position_of(text, "language");
-            return Err(invalid(
-                line,
-                column,
-                format!(
-                    "language `{}` is not a language tag such as `en`, `de` or `pt-BR`",
-                    config.language
-                ),
-            ));
+        let tree = crate::yaml::tree(text)
+            .map_err(|e| ConfigError::Invalid(vec![problems::syntax(&e, text)]))?;
+        let mut found = problems::keys(&tree, text);
+        match crate::yaml::from_str::<Config>(text) {
+            Ok(config) => {
+                if !is_language_tag(&config.language) {
+                    found.push(
+                        Diagnostic::error(
+                            Code::Config,
+                            FILE,
+                            value_pos(text, "language"),
+                            format!(
+                                "language `{}` is not a language tag such as `en`, `de` or `pt-BR`",
+                                config.language
+                            ),
+                        )
+                        .with_help("write a BCP 47 tag: `language: en`"),
+                    );
+                }
+                if found.is_empty() {
+                    return Ok(config.normalized());
+                }
+            }
+            Err(e) => {
+                let problem = problems::value(&e, &tree, text);
+                // A repeated key is found by both; say it once.
+                if !found.iter().any(|d| d.line == problem.line) {
+                    found.push(problem);
+                }
+            }
         }
-        Ok(config.normalized())
+        crate::diagnostic::sort(&mut found);
+        Err(ConfigError::Invalid(found))
     }
 
     /// The theme is `default` (compiled in) or a folder under `themes/`, named by its name
@@ -145,17 +198,36 @@ impl Config {
     fn check_theme(&self, root: &Path, text: &str) -> Result<(), ConfigError> {
         let name = self.theme.as_str();
         let simple = !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\']);
-        let problem = if !simple {
-            format!("theme `{name}` is not a folder name under themes/")
+        let folders = || {
+            std::fs::read_dir(root.join("themes"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.path().is_dir())
+                .filter_map(|e| e.file_name().into_string().ok())
+        };
+        let (message, help) = if !simple {
+            (
+                format!("theme `{name}` is not a folder name under themes/"),
+                "name the theme by its folder under themes/, or write `theme: default`".to_string(),
+            )
         } else if name != "default" && !root.join("themes").join(name).is_dir() {
-            format!(
-                "theme `{name}` not found: no folder themes/{name}/ (set `theme: default`, or add the theme folder)"
+            let names: Vec<String> = folders().chain(["default".to_string()]).collect();
+            let help = match crate::suggest::closest(name, names.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "set `theme: default`, or add the theme folder".to_string(),
+            };
+            (
+                format!("theme `{name}` not found: no folder themes/{name}/"),
+                help,
             )
         } else {
             return Ok(());
         };
-        let (line, column) = position_of(text, "theme");
-        Err(invalid(line, column, problem))
+        Err(ConfigError::Invalid(vec![
+            Diagnostic::error(Code::Config, FILE, value_pos(text, "theme"), message)
+                .with_help(help),
+        ]))
     }
 
     fn normalized(mut self) -> Self {
@@ -184,16 +256,13 @@ impl Config {
     }
 }
 
-/// Where the string value of top-level `key` is written in handbook.yaml: parsed again, on an
-/// error path only.
-fn position_of(text: &str, key: &str) -> (u64, u64) {
-    let Ok(map) = crate::yaml::from_str::<
-        std::collections::BTreeMap<String, Spanned<serde_json::Value>>,
-    >(text) else {
-        return (1, 1);
-    };
-    map.get(key)
-        .map_or((1, 1), |v| (v.referenced.line(), v.referenced.column()))
+/// Where the value of top-level `key` is written in handbook.yaml: parsed again, on an error
+/// path only.
+fn value_pos(text: &str, key: &str) -> Pos {
+    crate::yaml::from_str::<std::collections::BTreeMap<String, Spanned<serde_json::Value>>>(text)
+        .ok()
+        .and_then(|map| map.get(key).map(|v| crate::yaml::node::pos(&v.referenced)))
+        .unwrap_or_default()
 }
 
 /// A BCP 47 tag's shape: letters first, then letter-or-digit subtags, joined by `-`. Checked
@@ -206,15 +275,6 @@ fn is_language_tag(tag: &str) -> bool {
     first_ok
         && subtags
             .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
-fn invalid(line: u64, column: u64, message: String) -> ConfigError {
-    ConfigError::Invalid {
-        file: "handbook.yaml".into(),
-        line,
-        column,
-        message,
-    }
 }
 
 /// Reads a text file of at most [`MAX_CONFIG_SIZE`] bytes, never more.
@@ -267,9 +327,104 @@ mod tests {
         let e = Config::parse("title: A\nbase_ulr: /x/\n")
             .unwrap_err()
             .to_string();
-        assert!(
-            e.starts_with("handbook.yaml:2:1: unknown field `base_ulr`"),
-            "{e}"
+        assert_eq!(e, "handbook.yaml:2:1: unknown key `base_ulr`");
+    }
+
+    fn problems(text: &str) -> Vec<(usize, usize, String, Option<String>)> {
+        match Config::parse(text) {
+            Err(ConfigError::Invalid(problems)) => problems
+                .into_iter()
+                .map(|d| {
+                    assert_eq!((d.code, d.file.as_str()), (Code::Config, FILE));
+                    (d.line, d.column, d.message, d.help)
+                })
+                .collect(),
+            other => panic!("not invalid: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_unknown_key_with_did_you_mean_and_a_wrong_value() {
+        let found = problems(
+            "titel: A\nbase_ulr: /x/\nmax_page_size: lots\nfront_matter:\n  extra_key: [a]\n",
         );
+        assert_eq!(
+            found,
+            [
+                (
+                    1,
+                    1,
+                    "unknown key `titel`".to_string(),
+                    Some("did you mean `title`?".to_string())
+                ),
+                (
+                    2,
+                    1,
+                    "unknown key `base_ulr`".into(),
+                    Some("did you mean `base_url`?".into())
+                ),
+                (
+                    3,
+                    16,
+                    "`max_page_size` is a size, not `lots`".into(),
+                    Some("for example `max_page_size: 20 MB` (MB is 1,000,000 bytes, MiB 1,048,576), or a byte count".into())
+                ),
+                (
+                    5,
+                    3,
+                    "unknown key `extra_key` in `front_matter`".into(),
+                    Some("did you mean `extra_keys`?".into())
+                ),
+            ]
+        );
+        let found = problems("front_matter:\n  extra_key: [a]\n");
+        assert_eq!(
+            found,
+            [(
+                2,
+                3,
+                "unknown key `extra_key` in `front_matter`".to_string(),
+                Some("did you mean `extra_keys`?".to_string())
+            )]
+        );
+        let found = problems("front_matter:\n  extra_keys: job\n");
+        assert_eq!(found[0].2, "`extra_keys` is a list of keys, not `job`");
+        assert_eq!(
+            found[0].3.as_deref(),
+            Some("for example `extra_keys: [upstream_path, toc_hide]`")
+        );
+    }
+
+    #[test]
+    fn a_declared_key_that_is_a_field_is_a_mistake() {
+        let found = problems("front_matter:\n  extra_keys: [job, title]\n");
+        assert_eq!(
+            found,
+            [(
+                2,
+                21,
+                "`title` is a front-matter field already, not an extra key".to_string(),
+                Some("remove it from `extra_keys`".to_string())
+            )]
+        );
+        let c = Config::parse("front_matter: {extra_keys: [job, navTitle]}\n").unwrap();
+        assert_eq!(c.front_matter.extra_keys, ["job", "navTitle"]);
+    }
+
+    #[test]
+    fn yaml_that_does_not_parse_is_one_problem_in_plain_words() {
+        let found = problems("title: T\nextra:\n\t- a\n");
+        assert_eq!(
+            found,
+            [(
+                3,
+                1,
+                "tabs are not allowed in YAML; indent with spaces".to_string(),
+                Some("replace the tab with spaces".to_string())
+            )]
+        );
+        let found = problems("title: A\ntitle: B\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2, "`title` is set twice; the first is on line 1");
     }
 }

@@ -75,11 +75,20 @@ pub enum LinkForm {
     Image,
     /// `href`/`src` in raw HTML.
     Html,
+    /// `src` of an `<img>` in raw HTML.
+    HtmlImage,
     /// A stage `resources[].url` in front matter.
     Resource,
     /// A reference definition (`[label]: dest`) that no link uses: nothing is published, but a
     /// destination that does not resolve is still a mistake worth reporting.
     UnusedDefinition,
+}
+
+impl LinkForm {
+    /// An image: `![alt](src)` or an `<img src>`.
+    pub fn is_image(self) -> bool {
+        matches!(self, LinkForm::Image | LinkForm::HtmlImage)
+    }
 }
 
 /// Where an anchor (an `id` a `#fragment` can name) of a page body comes from.
@@ -245,6 +254,32 @@ impl Meta {
     }
 }
 
+/// What of a page could not be read. The page is loaded with what could be, and the rules that
+/// would only report consequences of the gap (a stage anchor, a stage, an id that may be
+/// written in the part not read) stay quiet about it: the problem itself is reported once,
+/// where it is (README, "Root causes").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unread {
+    /// The front matter did not parse, or was never closed: fields after the mistake are
+    /// missing, so the page's id, kind, stages and what it names may be too.
+    pub front_matter: bool,
+    /// A stage of this process was left out (no `name`, not a mapping, or `stages:` is not a
+    /// list): one of its stage ids may be missing.
+    pub stages: bool,
+    /// The file was not read at all (too large, not a regular file, unreadable).
+    pub file: bool,
+    /// The words of the front matter that was not read (the part that did not parse, a stage
+    /// left out): ids it may hold or name.
+    pub words: Vec<String>,
+}
+
+impl Unread {
+    /// Whether the page's anchors and stages may be more than the ones read.
+    pub fn anchors(&self) -> bool {
+        self.front_matter || self.stages || self.file
+    }
+}
+
 /// One Markdown file, loaded and parsed, not yet resolved against the others.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -268,6 +303,10 @@ pub struct Page {
     pub body: Body,
     /// URL path below `base_url`, without leading slash: `processes/edge/`, `` for home.
     pub url: String,
+    /// What could not be read, if anything.
+    pub unread: Unread,
+    /// Top-level front-matter keys that are neither fields nor declared in handbook.yaml.
+    pub unknown_keys: Vec<String>,
 }
 
 impl Page {

@@ -127,7 +127,7 @@ pub fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
 /// Load, resolve and check. Renders nothing: this is all `check` does.
 pub fn check(options: &Options) -> Result<Checked, RunError> {
     let config = config(options)?;
-    let content = load::content(&options.root, options.html, config.max_page_size)?;
+    let content = load::content(&options.root, &load::Options::new(&config, options.html))?;
     let mut diagnostics = content.diagnostics;
     diagnostics.extend(content.listing.diagnostics);
     let mut theme = match Theme::load(&options.root, &config.theme) {

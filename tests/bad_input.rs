@@ -393,7 +393,14 @@ fn a_missing_handbook_yaml_stops_the_run() {
 #[test]
 fn a_malformed_handbook_yaml_stops_the_run() {
     let site = Site::new().file("handbook.yaml", "title: \"Bad\n");
-    expect(&site, 2, &["handbook.yaml:1:8", "unclosed quote"]);
+    expect(
+        &site,
+        2,
+        &[
+            "handbook.yaml:1:8",
+            "error[config]: this quote is never closed",
+        ],
+    );
     let site = Site::new().file("handbook.yaml", "title: T\nextra:\n\t- a\n");
     expect(&site, 2, &["handbook.yaml:3:", "tabs"]);
 }

@@ -218,6 +218,7 @@ fn language_sets_html_lang_on_pages_and_redirects() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "handbook.yaml:2:11: language `en gb` is not a language tag",
-        ));
+            "language `en gb` is not a language tag",
+        ))
+        .stderr(predicate::str::contains("--> handbook.yaml:2:11"));
 }

@@ -303,3 +303,44 @@ fn in_place_edits_re_resolve_what_points_at_the_edited_page() {
     preview.apply(std::slice::from_ref(&glossary));
     check_same(&preview);
 }
+
+/// A mistake in handbook.yaml while serving shows in the overlay, as content's do; declaring a
+/// team's front-matter key there reloads the pages, so its unknown-field errors go.
+#[test]
+fn handbook_yaml_mistakes_and_declared_keys_while_serving() {
+    let (_tmp, root) = shipped_site();
+    let (mut preview, _) = Preview::open(&root).unwrap();
+    let page = root.join("content/playbooks/discovery-call.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        original.replacen("---\n", "---\ntoc_hide: true\n", 1),
+    )
+    .unwrap();
+    let report = preview.apply(std::slice::from_ref(&page));
+    assert_eq!(report.errors, 1, "{:#?}", preview.diagnostics);
+    assert_eq!(preview.diagnostics[0].message, "unknown field `toc_hide`");
+
+    let config = root.join("handbook.yaml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{settings}base_ulr: /x/\n")).unwrap();
+    preview.apply(std::slice::from_ref(&config));
+    let mistake = preview
+        .diagnostics
+        .iter()
+        .find(|d| d.file == "handbook.yaml")
+        .expect("the overlay names handbook.yaml");
+    assert_eq!(mistake.code.as_str(), "config");
+    assert_eq!((mistake.line, mistake.column), (5, 1));
+    assert_eq!(mistake.help.as_deref(), Some("did you mean `base_url`?"));
+
+    std::fs::write(
+        &config,
+        format!("{settings}front_matter: {{extra_keys: [toc_hide]}}\n"),
+    )
+    .unwrap();
+    let report = preview.apply(std::slice::from_ref(&config));
+    assert_eq!(report.errors, 0, "{:#?}", preview.diagnostics);
+    let (fresh, _) = Preview::open(&root).unwrap();
+    same(&preview.files(), &fresh.files()).unwrap();
+}

@@ -2,6 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use handbook::diagnostic::Format;
 use handbook::site::{self, Options, UseBaseline};
 
 /// `build`'s flags, as parsed.
@@ -31,7 +32,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             output.display()
         );
     };
-    let site::Built { checked, written } = site::build(&options, &output, &waiting)?;
+    let site::Built { checked, written } = match site::build(&options, &output, &waiting) {
+        Ok(built) => built,
+        Err(error) => return super::stopped(&options.root, error, Format::Human),
+    };
     super::step_summary("handbook build", &checked);
     if checked.has_errors() {
         super::print_human(&checked, &checked.diagnostics);

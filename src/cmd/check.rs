@@ -30,7 +30,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map_or(UseBaseline::Configured, UseBaseline::File),
         ..Options::default()
     };
-    let mut checked = site::check(&options)?;
+    let mut checked = match site::check(&options) {
+        Ok(checked) => checked,
+        Err(error) => return super::stopped(&options.root, error, args.format),
+    };
     if let Some(rev) = &args.changed_since {
         let changes = Changes::since(&args.root, rev)?;
         checked.diagnostics.retain(|d| changes.concerns(d));

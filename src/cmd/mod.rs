@@ -7,16 +7,23 @@ pub mod new;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::process::ExitCode;
 
-use handbook::diagnostic::{Diagnostic, Held, human, summary};
-use handbook::site::Checked;
+use handbook::config::ConfigError;
+use handbook::diagnostic::{Diagnostic, Format, Held, github, gitlab, human, json, sarif, summary};
+use handbook::site::{Checked, RunError};
 
-/// Prints diagnostics the human way to stderr, with color on a terminal, then what a baseline
-/// held back.
+/// Prints diagnostics the human way to stderr, with color on a terminal; then, when many
+/// pages have front-matter keys of their own, the lines that declare them; then what a
+/// baseline held back.
 pub fn print_human(checked: &Checked, diagnostics: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let root_file = |file: &str| checked.source(file);
-    eprint!("{}", human::render(diagnostics, root_file, color));
+    eprint!("{}", human::frames(diagnostics, root_file, color));
+    if let Some(keys) = handbook::check::unknown_keys::summary(&checked.site) {
+        eprint!("{keys}");
+    }
+    eprint!("{}", human::summary(diagnostics));
     if let Some(held) = held(checked) {
         eprintln!("{}", held.line());
         const SHOWN: usize = 10;
@@ -106,4 +113,30 @@ pub fn step_summary(title: &str, checked: &Checked) {
             Path::new(&file).display()
         );
     }
+}
+
+/// Why a command could not run, reported. A handbook.yaml with mistakes is reported in the
+/// asked format, like content (a code frame, `config` code, help lines), and the status is 2;
+/// any other reason goes back to `main`, which says it in one line.
+pub fn stopped(root: &Path, error: RunError, format: Format) -> anyhow::Result<ExitCode> {
+    let RunError::Config(ConfigError::Invalid(problems)) = &error else {
+        return Err(error.into());
+    };
+    match format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let limit = handbook::config::MAX_CONFIG_SIZE;
+            let source = |file: &str| handbook::walk::read_source(root, file, limit);
+            eprint!("{}", human::render(problems, source, color));
+            eprintln!(
+                "error: {} is not valid, so nothing else was done",
+                handbook::config::FILE
+            );
+        }
+        Format::Json => print!("{}", json::render(problems, None)),
+        Format::Github => print!("{}", github::render(problems, &ci_prefix(root))),
+        Format::Sarif => print!("{}", sarif::render(problems, &ci_prefix(root))),
+        Format::Gitlab => print!("{}", gitlab::render(problems, &ci_prefix(root))),
+    }
+    Ok(ExitCode::from(2))
 }

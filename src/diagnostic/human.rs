@@ -5,9 +5,19 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{Diagnostic, Severity, counts};
 
-/// Renders every diagnostic; `source` gives a file's text (by its diagnostic name) for the
-/// frame. Each file is asked for once.
+/// Renders every diagnostic, then the summary line; `source` gives a file's text (by its
+/// diagnostic name) for the frame. Each file is asked for once.
 pub fn render(
+    diagnostics: &[Diagnostic],
+    source: impl Fn(&str) -> Option<String>,
+    color: bool,
+) -> String {
+    frames(diagnostics, source, color) + &summary(diagnostics)
+}
+
+/// Every diagnostic with its code frame, without the summary line (for a report that puts
+/// notes between the two).
+pub fn frames(
     diagnostics: &[Diagnostic],
     source: impl Fn(&str) -> Option<String>,
     color: bool,
@@ -54,7 +64,6 @@ pub fn render(
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
     }
-    out.push_str(&summary(diagnostics));
     out
 }
 

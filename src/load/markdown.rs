@@ -369,15 +369,19 @@ impl<'b> Walk<'b> {
                 .push((id, AnchorKind::Html, unit.source_offset(at)));
         }
         let mut slots = Vec::new();
-        for (value, range) in found.links {
-            if value.is_empty() || is_external(&value) {
+        for link in found.links {
+            if link.value.is_empty() || is_external(&link.value) {
                 continue;
             }
             let index = self.parsed.links.len();
-            self.parsed
-                .links
-                .push((value, LinkForm::Html, unit.source_offset(range.start)));
-            slots.push((range, index));
+            let form = if link.image {
+                LinkForm::HtmlImage
+            } else {
+                LinkForm::Html
+            };
+            let offset = unit.source_offset(link.range.start);
+            self.parsed.links.push((link.value, form, offset));
+            slots.push((link.range, index));
         }
         Mark::Html {
             len: unit.text.len(),

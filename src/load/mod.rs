@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use bytesize::ByteSize;
 use rayon::prelude::*;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::model::{
     Anchor, Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role, UndefinedReference,
 };
@@ -40,6 +40,37 @@ pub struct Listing {
     /// Files reached through a symlink, with the file each one is.
     pub linked: Vec<(String, PathBuf)>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// How pages are loaded: what the command asks for, and what handbook.yaml says.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Render page bodies to HTML (`build`, `serve`), or only collect what checking needs.
+    pub html: bool,
+    /// A page file larger than this is an error, and is not read.
+    pub max_page_size: ByteSize,
+    /// Front-matter keys handbook.yaml declares (`front_matter.extra_keys`).
+    pub extra_keys: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            html: false,
+            max_page_size: crate::config::DEFAULT_MAX_PAGE_SIZE,
+            extra_keys: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    pub fn new(config: &crate::config::Config, html: bool) -> Self {
+        Options {
+            html,
+            max_page_size: config.max_page_size,
+            extra_keys: config.front_matter.extra_keys.clone(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,16 +99,14 @@ pub fn list(root: &Path) -> Result<Listing, LoadError> {
     })
 }
 
-/// Loads the whole content folder, reading and parsing files in parallel. `html`: render
-/// page bodies too (`build`, `serve`), or only collect what checking needs (`check`).
-/// A page file larger than `max_size` bytes is an error and is not read.
-pub fn content(root: &Path, html: bool, max_size: ByteSize) -> Result<Content, LoadError> {
+/// Loads the whole content folder, reading and parsing files in parallel.
+pub fn content(root: &Path, options: &Options) -> Result<Content, LoadError> {
     let content_dir = root.join("content");
     let mut listing = list(root)?;
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = listing
         .markdown
         .par_iter()
-        .map(|path| read_page(&content_dir, path, html, max_size))
+        .map(|path| read_page(&content_dir, path, options))
         .collect();
     let mut content = Content {
         assets: std::mem::take(&mut listing.assets),
@@ -130,44 +159,30 @@ fn default_id(path: &str) -> String {
     }
 }
 
-/// Loads one page from its source. Pure: the same input always gives the same page.
+/// Loads one page from its source, with no keys declared in handbook.yaml. Pure: the same input
+/// always gives the same page.
 pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnostic>) {
+    let options = Options {
+        html,
+        ..Options::default()
+    };
+    load(path, source, &options)
+}
+
+/// Loads one page from its source. Pure: the same input always gives the same page.
+pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<Diagnostic>) {
+    let html = options.html;
     let file = format!("content/{path}");
     let lines = LineIndex::new(source);
-    let mut diagnostics = Vec::new();
 
-    let split = match front_matter::split(source) {
-        Ok(split) => split,
-        Err(offset) => {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::FrontMatterSyntax,
-                    &file,
-                    lines.pos(offset, 3),
-                    "front matter is not closed: no `---` line after the opening one",
-                )
-                .with_help("end the front matter with a line holding only `---`"),
-            );
-            None
-        }
-    };
-    let (role, inferred) = place(path, split.is_some());
-    let mut fm = front_matter::FrontMatter::default();
-    if let Some(split) = split {
-        let cx = front_matter::Context {
-            file: &file,
-            lines: &lines,
-            yaml_offset: split.yaml_offset,
-        };
-        match front_matter::parse(&cx, split.yaml, inferred) {
-            Ok(parsed) => fm = parsed,
-            Err(problems) => diagnostics.extend(problems),
-        }
-    }
-    let body_offset = split.map_or_else(
-        || if source.starts_with('\u{feff}') { 3 } else { 0 },
-        |s| s.body_offset,
-    );
+    let split = front_matter::split(source);
+    // An opening `---` means front matter, even when it is never closed.
+    let (role, inferred) = place(path, !matches!(split, Ok(None)));
+    let front_matter::Read {
+        front_matter: fm,
+        body_offset,
+        problems: diagnostics,
+    } = front_matter::read(&file, &lines, source, split, inferred, &options.extra_keys);
     let parsed = markdown::parse(&source[body_offset..], html);
 
     let mut links: Vec<Link> = parsed
@@ -248,6 +263,8 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
         undefined_references,
         body: parsed.body,
         url: url_of(path),
+        unread: fm.unread,
+        unknown_keys: fm.unknown_keys,
     };
     (Some(page), diagnostics)
 }
@@ -328,6 +345,7 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn urls_and_ids() {
@@ -394,7 +412,7 @@ mod tests {
         assert_eq!((diags[0].line, diags[0].column), (4, 6), "{diags:?}");
         assert_eq!(
             diags[0].message,
-            "mapping values are not allowed in this context"
+            "this line is indented further than the key above it"
         );
     }
 

@@ -61,13 +61,26 @@ impl Unit {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Found {
     /// `href`/`src` values (character references decoded) and the raw value's range.
-    pub links: Vec<(String, Range<usize>)>,
+    pub links: Vec<HtmlLink>,
     /// `id` values, and `name` on `<a>`, with where the raw value starts; once per element.
     pub anchors: Vec<(String, usize)>,
 }
 
+/// An `href` or `src` of raw HTML.
+#[derive(Debug, PartialEq, Eq)]
+pub struct HtmlLink {
+    /// Character references decoded.
+    pub value: String,
+    /// Where the raw value is written.
+    pub range: Range<usize>,
+    /// The `src` of an `<img>`.
+    pub image: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Attr {
     Link,
+    Image,
     Anchor,
 }
 
@@ -80,19 +93,22 @@ pub fn scan(html: &str) -> Found {
     }
     let mut tag = 0usize;
     let mut is_a = false;
+    let mut is_img = false;
     let mut wanted: Option<Attr> = None;
     let emitter = CallbackEmitter::new(
         move |event: CallbackEvent<'_>,
               span: html5gum::Span<usize>|
-              -> Option<(bool, usize, String, usize)> {
+              -> Option<(Attr, usize, String, usize)> {
             match event {
                 CallbackEvent::OpenStartTag { name } => {
                     tag += 1;
                     is_a = name == b"a";
+                    is_img = name == b"img";
                     wanted = None;
                 }
                 CallbackEvent::AttributeName { name } => {
                     wanted = match name {
+                        b"src" if is_img => Some(Attr::Image),
                         b"href" | b"src" => Some(Attr::Link),
                         b"id" => Some(Attr::Anchor),
                         b"name" if is_a => Some(Attr::Anchor),
@@ -100,9 +116,9 @@ pub fn scan(html: &str) -> Found {
                     };
                 }
                 CallbackEvent::AttributeValue { value } => {
-                    let link = matches!(wanted.take()?, Attr::Link);
+                    let attr = wanted.take()?;
                     let value = String::from_utf8_lossy(value).into_owned();
-                    return Some((link, tag, value, span.start));
+                    return Some((attr, tag, value, span.start));
                 }
                 _ => {}
             }
@@ -112,10 +128,14 @@ pub fn scan(html: &str) -> Found {
     let mut emitter = emitter;
     emitter.naively_switch_states(true);
     let mut last_anchor: Option<(usize, String)> = None;
-    for (link, tag, value, start) in Tokenizer::new_with_emitter(html, emitter).flatten() {
+    for (attr, tag, value, start) in Tokenizer::new_with_emitter(html, emitter).flatten() {
         let start = raw_value_start(html, start);
-        if link {
-            found.links.push((value, start..raw_value_end(html, start)));
+        if attr != Attr::Anchor {
+            found.links.push(HtmlLink {
+                value,
+                range: start..raw_value_end(html, start),
+                image: attr == Attr::Image,
+            });
         } else if last_anchor.as_ref() != Some(&(tag, value.clone())) {
             // `<a id="x" name="x">` is one anchor.
             found.anchors.push((value.clone(), start));
@@ -163,8 +183,27 @@ mod tests {
         scan(html)
             .links
             .into_iter()
-            .map(|(value, range)| (value, &html[range]))
+            .map(|link| (link.value, &html[link.range]))
             .collect()
+    }
+
+    #[test]
+    fn the_src_of_an_img_is_an_image() {
+        let html = "<img src=a.png><script src=b.js></script><a href=c.png>c</a><IMG SRC='d.png'>";
+        let images: Vec<(String, bool)> = scan(html)
+            .links
+            .into_iter()
+            .map(|l| (l.value, l.image))
+            .collect();
+        assert_eq!(
+            images,
+            [
+                ("a.png".to_string(), true),
+                ("b.js".to_string(), false),
+                ("c.png".to_string(), false),
+                ("d.png".to_string(), true),
+            ]
+        );
     }
 
     #[test]

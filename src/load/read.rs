@@ -6,7 +6,7 @@ use std::path::Path;
 
 use bytesize::ByteSize;
 
-use super::{LineIndex, page};
+use super::{LineIndex, Options, load};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Page, Pos};
 
@@ -16,12 +16,12 @@ use crate::model::{Page, Pos};
 pub fn read_page(
     content_dir: &Path,
     path: &str,
-    html: bool,
-    max_size: ByteSize,
+    options: &Options,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let file = format!("content/{path}");
+    let max_size = options.max_page_size;
     let problem = match read_limited(&content_dir.join(path), max_size.as_u64()) {
-        Ok(bytes) => return decode(path, bytes, html),
+        Ok(bytes) => return decode(path, bytes, options),
         Err(ReadError::TooLarge(size)) => {
             let size = match size {
                 Some(size) => format!("is {}", ByteSize::b(size).display().si()),
@@ -42,16 +42,21 @@ pub fn read_page(
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return (None, vec![]),
         Err(ReadError::Io(e)) => io_error(&file, &format!("{file} cannot be read: {e}")),
     };
-    // The page exists, empty, so links to it do not each report it missing.
-    let (page, _) = page(path, "", html);
+    // The page exists, empty, so links to it do not each report it missing; and since what it
+    // holds is unknown, nothing that only follows from that is reported either.
+    let (page, _) = load(path, "", options);
+    let page = page.map(|mut page| {
+        page.unread.file = true;
+        page
+    });
     (page, vec![problem])
 }
 
 /// A page from its bytes; see [`read_page`] for bytes that are not UTF-8.
-fn decode(path: &str, bytes: Vec<u8>, html: bool) -> (Option<Page>, Vec<Diagnostic>) {
+fn decode(path: &str, bytes: Vec<u8>, options: &Options) -> (Option<Page>, Vec<Diagnostic>) {
     let file = format!("content/{path}");
     match String::from_utf8(bytes) {
-        Ok(source) => page(path, &source, html),
+        Ok(source) => load(path, &source, options),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             // The bytes before the first bad one are valid, so this cannot fail.
@@ -64,7 +69,7 @@ fn decode(path: &str, bytes: Vec<u8>, html: bool) -> (Option<Page>, Vec<Diagnost
             let problem = Diagnostic::error(Code::Io, &file, pos, message)
                 .with_help("save the file as UTF-8");
             let source = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let (page, mut diagnostics) = page(path, &source, html);
+            let (page, mut diagnostics) = load(path, &source, options);
             diagnostics.insert(0, problem);
             (page, diagnostics)
         }
@@ -114,6 +119,13 @@ fn io_error(file: &str, message: &str) -> Diagnostic {
 mod tests {
     use super::*;
 
+    fn limit(max_page_size: ByteSize) -> Options {
+        Options {
+            max_page_size,
+            ..Options::default()
+        }
+    }
+
     #[test]
     fn reading_stops_past_the_limit() {
         let endless = std::io::repeat(b'a');
@@ -132,7 +144,7 @@ mod tests {
             b"\xef\xbb\xbf# T\xc3\xa9\n\nab\xffcd [x](y.md)\n",
         )
         .unwrap();
-        let (page, diags) = read_page(tmp.path(), "x.md", false, ByteSize::mb(1));
+        let (page, diags) = read_page(tmp.path(), "x.md", &limit(ByteSize::mb(1)));
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!((diags[0].line, diags[0].column), (3, 3));
         assert!(diags[0].message.contains("line 3, column 3"));
@@ -145,8 +157,10 @@ mod tests {
     fn too_large_is_not_read() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("x.md"), "a".repeat(2_000)).unwrap();
-        let (page, diags) = read_page(tmp.path(), "x.md", false, ByteSize::kb(1));
-        assert_eq!(page.unwrap().title, "x", "an empty page stands in for it");
+        let (page, diags) = read_page(tmp.path(), "x.md", &limit(ByteSize::kb(1)));
+        let page = page.unwrap();
+        assert_eq!(page.title, "x", "an empty page stands in for it");
+        assert!(page.unread.file, "and what it holds is unknown");
         assert_eq!(
             diags[0].message,
             "content/x.md is 2.0 kB, over the 1.0 kB limit for a page; it was not read"

@@ -66,7 +66,7 @@ pub struct Preview {
     /// Load problems (front matter, unreadable files) by content path, replaced as files change.
     load_problems: BTreeMap<String, Vec<Diagnostic>>,
     theme_problem: Option<Diagnostic>,
-    config_problem: Option<Diagnostic>,
+    config_problems: Vec<Diagnostic>,
     /// Everything `check` would report about the current files, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// The last good output: pages by content path, other files by output path.
@@ -82,7 +82,7 @@ impl Preview {
     /// overlay. Only a missing root or `handbook.yaml` is.
     pub fn open(root: &Path) -> Result<(Preview, Rebuild), RunError> {
         let config = Config::load(root)?;
-        let content = load::content(root, true, config.max_page_size)?;
+        let content = load::content(root, &load::Options::new(&config, true))?;
         let mut load_problems: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for d in content.diagnostics {
             let path = d
@@ -117,7 +117,7 @@ impl Preview {
             walk_problems: Vec::new(),
             load_problems,
             theme_problem,
-            config_problem: None,
+            config_problems: Vec::new(),
             diagnostics: Vec::new(),
             pages: HashMap::new(),
             others: HashMap::new(),
@@ -223,21 +223,23 @@ impl Preview {
         self.rebuild(content_changes, updates, full, structural)
     }
 
-    /// Reloads `handbook.yaml`; true when the page size limit changed.
+    /// Reloads `handbook.yaml`; true when pages load differently (the page size limit, or the
+    /// declared front-matter keys, changed).
     fn reload_config(&mut self) -> bool {
         match Config::load(&self.root) {
             Ok(config) => {
-                self.config_problem = None;
+                self.config_problems.clear();
                 let theme_changed = config.theme != self.site.config.theme;
-                let limit_changed = config.max_page_size != self.site.config.max_page_size;
+                let loading_changed = config.max_page_size != self.site.config.max_page_size
+                    || config.front_matter.extra_keys != self.site.config.front_matter.extra_keys;
                 self.site.config = config;
                 if theme_changed {
                     self.reload_theme();
                 }
-                limit_changed
+                loading_changed
             }
             Err(e) => {
-                self.config_problem = Some(config_diagnostic(&e));
+                self.config_problems = config_diagnostics(e);
                 false
             }
         }
@@ -292,7 +294,7 @@ impl Preview {
     /// maps to `None`. Non-Markdown paths come back as asset changes.
     fn read_changes(&self, paths: &[String]) -> (Vec<Update>, Vec<(String, bool)>) {
         let content_dir = self.root.join("content");
-        let limit = self.site.config.max_page_size;
+        let options = load::Options::new(&self.site.config, true);
         // Every path that is not a plain file was walked again before this: `listed` is fresh.
         let exists = |p: &str| walk::is_plain_file(&content_dir, p) || self.listed.contains(p);
         let (markdown, assets): (Vec<&String>, Vec<&String>) =
@@ -302,7 +304,7 @@ impl Preview {
             .map(|path| {
                 (
                     path.to_string(),
-                    exists(path).then(|| load::read_page(&content_dir, path, true, limit)),
+                    exists(path).then(|| load::read_page(&content_dir, path, &options)),
                 )
             })
             .collect();
@@ -369,7 +371,7 @@ impl Preview {
             diagnostics.extend(theme.diagnostics.iter().cloned());
         }
         diagnostics.extend(self.theme_problem.clone());
-        diagnostics.extend(self.config_problem.clone());
+        diagnostics.extend(self.config_problems.iter().cloned());
         diagnostics.extend(crate::check::check(&self.site, site::today()));
         diagnostic::sort(&mut diagnostics);
         self.diagnostics = diagnostics;
@@ -519,24 +521,15 @@ impl Preview {
     }
 }
 
-fn config_diagnostic(error: &ConfigError) -> Diagnostic {
-    let (line, column, message) = match error {
-        ConfigError::Invalid {
-            line,
-            column,
-            message,
-            ..
-        } => (*line as usize, *column as usize, message.clone()),
-        other => (1, 1, other.to_string()),
-    };
-    Diagnostic::error(
-        Code::Config,
-        "handbook.yaml",
-        Pos {
-            line,
-            column,
-            bytes: 0..0,
-        },
-        message,
-    )
+/// What a handbook.yaml that cannot be used says, for the overlay.
+fn config_diagnostics(error: ConfigError) -> Vec<Diagnostic> {
+    match error {
+        ConfigError::Invalid(problems) => problems,
+        other => vec![Diagnostic::error(
+            Code::Config,
+            crate::config::FILE,
+            Pos::default(),
+            other.to_string(),
+        )],
+    }
 }

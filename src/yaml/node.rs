@@ -1,0 +1,217 @@
+//! YAML read as a tree of values, each with where it is written, before any field is judged.
+//!
+//! Front matter is read this way rather than straight into typed structs, so that every
+//! problem of a page is found (serde stops at the first) and a page with a wrong field still
+//! loads with the others.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Location, Spanned};
+
+use crate::model::Pos;
+
+/// A value and where it is written.
+pub type Node = Spanned<Value>;
+
+/// A YAML value. Scalars are typed as YAML 1.1 reads them (`yes` is a boolean, `10` a
+/// number); [`text`] gives a scalar back as written, for fields that hold text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Seq(Vec<Node>),
+    /// In document order; a repeated key is kept twice, for the reader to report.
+    Map(Vec<(Node, Node)>),
+}
+
+/// A value in a few words, for "`x` is a list, not ..." messages.
+pub fn describe(node: &Node, yaml: &str) -> String {
+    match &node.value {
+        Value::Null => "empty".into(),
+        Value::Seq(_) => "a list".into(),
+        Value::Map(_) => "a mapping".into(),
+        _ => format!("`{}`", text(node, yaml).unwrap_or_default()),
+    }
+}
+
+/// A scalar as written (`yes`, `10`, `2024-05-01`), unquoted; `None` for null, lists and
+/// mappings. A plain scalar's text is read back from the source, since YAML would turn `no`
+/// into `false` and `1.10` into `1.1`.
+pub fn text(node: &Node, yaml: &str) -> Option<String> {
+    match &node.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+            let span = node.referenced.span();
+            let raw = span
+                .byte_offset()
+                .zip(span.byte_len())
+                .and_then(|(at, len)| yaml.get(at as usize..(at + len) as usize));
+            Some(raw.map_or_else(|| scalar_string(&node.value), str::to_string))
+        }
+        Value::Null | Value::Seq(_) | Value::Map(_) => None,
+    }
+}
+
+fn scalar_string(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Every scalar of a node and the nodes under it, as written.
+pub fn scalars(node: &Node, yaml: &str, out: &mut Vec<String>) {
+    match &node.value {
+        Value::Seq(items) => items.iter().for_each(|i| scalars(i, yaml, out)),
+        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+            scalars(k, yaml, out);
+            scalars(v, yaml, out);
+        }),
+        _ => out.extend(text(node, yaml)),
+    }
+}
+
+/// Where a node is written, relative to the YAML text: line and column from 1, and bytes.
+pub fn pos(location: &Location) -> Pos {
+    let span = location.span();
+    let start = span.byte_offset().unwrap_or(0) as usize;
+    let len = span.byte_len().unwrap_or(0) as usize;
+    Pos {
+        line: location.line() as usize,
+        column: (location.column() as usize).max(1),
+        bytes: start..start + len,
+    }
+}
+
+/// The value as JSON, for `extra` (what templates read): scalars as YAML typed them, keys as
+/// written.
+pub fn to_json(node: &Node, yaml: &str) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::String(s) => J::String(s.clone()),
+        Value::Seq(items) => J::Array(items.iter().map(|i| to_json(i, yaml)).collect()),
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (text(k, yaml).unwrap_or_default(), to_json(v, yaml)))
+                .collect(),
+        ),
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Node>()? {
+            items.push(item);
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Node>()? {
+            let value = map.next_value::<Node>()?;
+            entries.push((key, value));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(yaml: &str) -> Node {
+        crate::yaml::tree(yaml).unwrap()
+    }
+
+    fn entries(node: &Node) -> &[(Node, Node)] {
+        match &node.value {
+            Value::Map(entries) => entries,
+            other => panic!("not a mapping: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn scalars_keep_their_text_and_place() {
+        let yaml = "title: no\nweight: 1.10\nq: \"yes\"\nd: 2024-05-01\n";
+        let root = tree(yaml);
+        let e = entries(&root);
+        let texts: Vec<String> = e.iter().map(|(_, v)| text(v, yaml).unwrap()).collect();
+        assert_eq!(texts, ["no", "1.10", "yes", "2024-05-01"]);
+        assert_eq!(e[1].1.value, Value::Float(1.1));
+        let at = pos(&e[1].1.referenced);
+        assert_eq!((at.line, at.column, at.bytes), (2, 9, 18..22));
+        assert_eq!(pos(&e[2].0.referenced).line, 3);
+    }
+
+    #[test]
+    fn repeated_keys_are_kept_for_the_reader() {
+        let yaml = "title: A\ntitle: B\n";
+        let root = tree(yaml);
+        let keys: Vec<String> = entries(&root)
+            .iter()
+            .map(|(k, _)| text(k, yaml).unwrap())
+            .collect();
+        assert_eq!(keys, ["title", "title"]);
+    }
+
+    #[test]
+    fn json_for_templates() {
+        let yaml = "a: [1, x, true]\nb: {c: 2.5}\n";
+        assert_eq!(
+            to_json(&tree(yaml), yaml),
+            serde_json::json!({"a": [1, "x", true], "b": {"c": 2.5}})
+        );
+    }
+}

@@ -3,15 +3,17 @@
 
 mod body;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use crate::diagnostic::{self, Code, Diagnostic};
+use crate::load::FOLDER_PAGES;
 use crate::load::markdown::unsafe_scheme;
 use crate::model::{Kind, LinkForm, Located, Meta, Page, PageIdx, Pos, Role};
 use crate::resolve::aliases::{self, AliasProblem};
 use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
-use crate::suggest::closest;
+use crate::suggest::{Index, closest, typo_limit};
 use crate::url;
 
 /// Every problem of the site, sorted. `today` decides which pages are stale.
@@ -98,7 +100,7 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 d = match closest(fragment, anchors.iter().copied()) {
                     Some(best) => d.with_help(format!("did you mean `#{best}`?")),
                     None if anchors.is_empty() => d.with_help(format!("`{}` has no headings or anchors", target.file)),
-                    None => d.with_help(format!("anchors there: {}", list(&anchors, 12))),
+                    None => d.with_help(format!("anchors there: {}", list(anchors.iter().copied(), 12))),
                 };
                 out.push(d);
             }
@@ -133,16 +135,13 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnos
                     ),
                     None => format!("`{field}`: no {} has the id `{id}`", expected.as_str()),
                 };
-                let ids: Vec<&str> = site
-                    .of_kind(*expected)
-                    .iter()
-                    .map(|&p| site.pages[p].id.as_str())
-                    .collect();
                 let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message);
-                if let Some(best) = hints.scan(ids.len(), || closest(id, ids.iter().copied())) {
+                if let Some(best) = hints.nearest_id(*expected, id) {
                     d = d.with_help(format!("did you mean `{best}`?"));
-                } else if !ids.is_empty() {
-                    d = d.with_help(format!("{} ids: {}", expected.as_str(), list(&ids, 12)));
+                } else if !site.of_kind(*expected).is_empty() {
+                    let ids = site.of_kind(*expected).iter();
+                    let ids = list(ids.map(|&p| site.pages[p].id.as_str()), 12);
+                    d = d.with_help(format!("{} ids: {ids}", expected.as_str()));
                 }
                 out.push(d);
             }
@@ -168,12 +167,14 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnos
                 d = match closest(stage, stages.iter().copied()) {
                     Some(best) => d.with_help(format!(
                         "did you mean `{best}`? stages are: {}",
-                        list(&stages, 20)
+                        list(stages.iter().copied(), 20)
                     )),
                     None if stages.is_empty() => {
                         d.with_help(format!("process `{}` has no stages yet", process_page.id))
                     }
-                    None => d.with_help(format!("stages are: {}", list(&stages, 20))),
+                    None => {
+                        d.with_help(format!("stages are: {}", list(stages.iter().copied(), 20)))
+                    }
                 };
                 out.push(d);
             }
@@ -441,10 +442,11 @@ fn config_rules(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn list(items: &[&str], max: usize) -> String {
-    let mut shown: Vec<String> = items.iter().take(max).map(|s| format!("`{s}`")).collect();
-    if items.len() > max {
-        shown.push(format!("and {} more", items.len() - max));
+fn list<'s>(items: impl ExactSizeIterator<Item = &'s str>, max: usize) -> String {
+    let total = items.len();
+    let mut shown: Vec<String> = items.take(max).map(|s| format!("`{s}`")).collect();
+    if total > max {
+        shown.push(format!("and {} more", total - max));
     }
     shown.join(", ")
 }
@@ -473,13 +475,9 @@ fn suggest_path(
 ) -> Option<String> {
     let fragment = dest.find('#').map(|at| &dest[at..]).unwrap_or("");
     if dest.starts_with('/') && !dest.split('#').next().unwrap_or("").ends_with(".md") {
-        let urls = site.by_url.keys().map(String::as_str);
         // `/guideindex.html`: the page's URL with `index.html` glued on.
         let wanted = wanted.strip_suffix("index.html").unwrap_or(wanted);
-        let wanted = wanted.trim_end_matches('/');
-        let best = hints.scan(site.by_url.len(), || {
-            closest(wanted, urls.clone().map(|u| u.trim_end_matches('/')))
-        })?;
+        let best = hints.urls().nearest(wanted.trim_end_matches('/'))?;
         return Some(format!(
             "{}{}/{fragment}",
             site.config.base_path(),
@@ -488,7 +486,7 @@ fn suggest_path(
     }
     let best = hints.nearest_path(wanted)?;
     if dest.starts_with('/') {
-        return Some(format!("/{}{fragment}", url::path(&best)));
+        return Some(format!("/{}{fragment}", url::path(best)));
     }
     let dir = site.pages[from]
         .path
@@ -496,104 +494,138 @@ fn suggest_path(
         .map_or("", |(dir, _)| dir);
     Some(format!(
         "{}{fragment}",
-        url::path(&links::relative(dir, &best))
+        url::path(&links::relative(dir, best))
     ))
 }
 
-/// Lookups for "did you mean", built on first need. A full scan compares against every path
-/// or id, so scans share a budget of [`Hints::COMPARISONS`]: a handbook with thousands of
-/// broken links still checks in linear time (the later ones just get fewer suggestions).
+/// Lookups for "did you mean", each built on first need. Every lookup is sub-linear in the
+/// handbook (hash maps and a trigram [`Index`]), so every broken link and reference gets its
+/// suggestion however many there are.
 struct Hints<'a> {
     site: &'a Site,
-    paths: std::cell::OnceCell<PathIndex<'a>>,
-    scans: std::cell::Cell<usize>,
-}
-
-struct PathIndex<'a> {
-    by_lowercase: HashMap<String, &'a str>,
-    by_name: HashMap<&'a str, Vec<&'a str>>,
+    paths: OnceCell<Names<'a>>,
+    urls: OnceCell<Names<'a>>,
+    /// Department, process and playbook ids.
+    ids: [OnceCell<Index<'a>>; 3],
 }
 
 impl<'a> Hints<'a> {
-    const COMPARISONS: usize = 200_000;
-
     fn new(site: &'a Site) -> Self {
         Hints {
             site,
-            paths: std::cell::OnceCell::new(),
-            scans: std::cell::Cell::new(Self::COMPARISONS),
+            paths: OnceCell::new(),
+            urls: OnceCell::new(),
+            ids: Default::default(),
         }
     }
 
-    fn all_paths(&self) -> impl Iterator<Item = &'a str> + Clone {
-        let site = self.site;
-        site.by_path
-            .keys()
-            .map(String::as_str)
-            .chain(site.assets.iter().map(String::as_str))
-    }
-
-    fn index(&self) -> &PathIndex<'a> {
+    /// Every page and asset by content path; a name is a file name ([`file_name`]).
+    fn paths(&self) -> &Names<'a> {
         self.paths.get_or_init(|| {
-            let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
-            let mut by_lowercase = HashMap::new();
-            for path in self.all_paths() {
-                by_name.entry(file_name(path)).or_default().push(path);
-                by_lowercase.insert(path.to_lowercase(), path);
-            }
-            PathIndex {
-                by_lowercase,
-                by_name,
-            }
+            let site = self.site;
+            let all = site.by_path.keys().chain(&site.assets).map(String::as_str);
+            Names::new(all, file_name)
         })
     }
 
-    /// Runs a scan of `candidates` comparisons while the budget lasts.
-    fn scan<T>(&self, candidates: usize, f: impl FnOnce() -> Option<T>) -> Option<T> {
-        let left = self.scans.get();
-        if left < candidates {
-            return None;
-        }
-        self.scans.set(left - candidates);
-        f()
+    /// Every page URL, without its final `/`; a name is the last segment.
+    fn urls(&self) -> &Names<'a> {
+        self.urls.get_or_init(|| {
+            let all = self.site.by_url.keys().map(|u| u.trim_end_matches('/'));
+            Names::new(all.filter(|u| !u.is_empty()), |u| {
+                u.rsplit('/').next().unwrap_or(u)
+            })
+        })
     }
 
-    fn nearest_path(&self, wanted: &str) -> Option<String> {
+    fn nearest_path(&self, wanted: &str) -> Option<&'a str> {
         let trimmed = wanted.trim_end_matches('/');
         // An extensionless link to a page that exists: the most common mistake of all.
-        for guess in [format!("{trimmed}.md"), format!("{trimmed}/index.md")] {
-            if self.site.by_path.contains_key(&guess) {
-                return Some(guess);
+        let guesses = std::iter::once(format!("{trimmed}.md"))
+            .chain(FOLDER_PAGES.iter().map(|name| format!("{trimmed}/{name}")));
+        for guess in guesses {
+            if let Some((path, _)) = self.site.by_path.get_key_value(&guess) {
+                return Some(path);
             }
         }
-        let index = self.index();
-        if let Some(same) = index.by_lowercase.get(&wanted.to_lowercase()) {
-            return Some(same.to_string());
-        }
-        // The same file name elsewhere: the page moved.
-        let name = file_name(wanted);
-        if let Some(moved) = index
-            .by_name
-            .get(name)
-            .filter(|m| name != "index.md" || m.len() == 1)
-        {
-            return moved
-                .iter()
-                .min_by_key(|p| strsim::levenshtein(p, wanted))
-                .map(|p| p.to_string());
-        }
-        let count = self.site.by_path.len() + self.site.assets.len();
-        self.scan(count, || {
-            closest(wanted, self.all_paths()).map(str::to_string)
-        })
+        self.paths().nearest(wanted)
+    }
+
+    /// The id of `kind` nearest to `id`.
+    fn nearest_id(&self, kind: Kind, id: &str) -> Option<&'a str> {
+        let slot = match kind {
+            Kind::Department => 0,
+            Kind::Process => 1,
+            Kind::Playbook => 2,
+            Kind::Page => return None,
+        };
+        let site = self.site;
+        let index = self.ids[slot].get_or_init(|| {
+            Index::new(
+                site.of_kind(kind)
+                    .iter()
+                    .map(|&p| site.pages[p].id.as_str()),
+            )
+        });
+        index.nearest(id, typo_limit(id.chars().count()))
     }
 }
 
-/// `a/b.md` -> `b.md`; `a/b/index.md` -> `b/index.md`, since every folder has an `index.md`.
+/// Paths or URLs, looked up as a mistyped one is best matched: the same one in another case,
+/// the same name in another folder (the page moved), else the nearest by edit distance.
+struct Names<'a> {
+    by_lowercase: HashMap<String, &'a str>,
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+    name: fn(&str) -> &str,
+    index: Index<'a>,
+}
+
+impl<'a> Names<'a> {
+    /// A name shared by more entries than this (`README.md`, `index.md`) says nothing of where
+    /// a page went.
+    const MOVED_CANDIDATES: usize = 8;
+
+    fn new(all: impl Iterator<Item = &'a str> + Clone, name: fn(&str) -> &str) -> Self {
+        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_lowercase = HashMap::new();
+        for item in all.clone() {
+            by_name.entry(name(item)).or_default().push(item);
+            by_lowercase.insert(item.to_lowercase(), item);
+        }
+        Names {
+            by_lowercase,
+            by_name,
+            name,
+            index: Index::new(all),
+        }
+    }
+
+    fn nearest(&self, wanted: &str) -> Option<&'a str> {
+        if let Some(&same) = self.by_lowercase.get(&wanted.to_lowercase()) {
+            return Some(same);
+        }
+        let name = (self.name)(wanted.trim_end_matches('/'));
+        if let Some(moved) = self
+            .by_name
+            .get(name)
+            .filter(|m| m.len() <= Self::MOVED_CANDIDATES)
+        {
+            return moved
+                .iter()
+                .min_by_key(|p| (strsim::levenshtein(p, wanted), **p))
+                .copied();
+        }
+        // A typo: as many edits as the name, not the whole path, makes likely.
+        self.index.nearest(wanted, typo_limit(name.chars().count()))
+    }
+}
+
+/// `a/b.md` -> `b.md`; `a/b/index.md` -> `b/index.md` (and `_index.md` alike), since folder
+/// pages share their file name.
 fn file_name(path: &str) -> &str {
     let mut cut = path.rsplitn(3, '/');
     let last = cut.next().unwrap_or(path);
-    if last == "index.md"
+    if FOLDER_PAGES.contains(&last)
         && let Some(folder) = cut.next()
     {
         return &path[path.len() - folder.len() - last.len() - 1..];

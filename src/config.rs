@@ -33,6 +33,9 @@ pub struct Config {
     /// Free-form data for themes.
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// URL paths served by something else (a CDN, a microsite): links there are not checked.
+    #[serde(default)]
+    pub external_paths: crate::external::ExternalPaths,
 }
 
 /// An optional value with its line, column and bytes in handbook.yaml.

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod external;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -77,9 +77,18 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, out: &mut Vec<Diagnostic>)
                 }
             }
             Target::Missing { wanted } => {
+                let path = links::path_of(&link.dest);
+                // A relative link without `.md` was looked for in two places (README).
+                let by_url = (!path.starts_with('/') && !path.ends_with(".md"))
+                    .then(|| links::by_url(site, i, &path))
+                    .flatten()
+                    .filter(|url| url != wanted);
+                let also = by_url.map_or_else(String::new, |url| {
+                    format!(", nor at the URL `{}{}`", site.config.base_path(), url::path(&url))
+                });
                 let mut d = at(
                     Code::BrokenLink,
-                    format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`", link.dest),
+                    format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`{also}", link.dest),
                 );
                 if let Some(written) = literal_name(site, i, &link.dest) {
                     d = d.with_help(format!(
@@ -474,7 +483,8 @@ fn suggest_path(
     wanted: &str,
 ) -> Option<String> {
     let fragment = dest.find('#').map(|at| &dest[at..]).unwrap_or("");
-    if dest.starts_with('/') && !dest.split('#').next().unwrap_or("").ends_with(".md") {
+    let path = links::path_of(dest);
+    if path.starts_with('/') && !path.ends_with(".md") {
         // `/guideindex.html`: the page's URL with `index.html` glued on.
         let wanted = wanted.strip_suffix("index.html").unwrap_or(wanted);
         let best = hints.urls().nearest(wanted.trim_end_matches('/'))?;
@@ -484,17 +494,31 @@ fn suggest_path(
             url::path(best)
         ));
     }
-    let best = hints.nearest_path(wanted)?;
-    if dest.starts_with('/') {
-        return Some(format!("/{}{fragment}", url::path(best)));
+    if let Some(best) = hints.nearest_path(wanted) {
+        if path.starts_with('/') {
+            return Some(format!("/{}{fragment}", url::path(best)));
+        }
+        let page = &site.pages[from].path;
+        let dir = page.rsplit_once('/').map_or("", |(dir, _)| dir);
+        return Some(format!(
+            "{}{fragment}",
+            url::path(&links::relative(dir, best))
+        ));
     }
-    let dir = site.pages[from]
-        .path
-        .rsplit_once('/')
-        .map_or("", |(dir, _)| dir);
+    // Written as a URL (`x/`, no `.md`): the URL nearest to either reading, written from the
+    // page's own URL as a browser reads it.
+    if path.ends_with(".md") {
+        return None;
+    }
+    let by_url = links::by_url(site, from, &path);
+    let best = [Some(wanted), by_url.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(|url| hints.urls().nearest(url.trim_end_matches('/')))?;
+    let here = site.pages[from].url.trim_end_matches('/');
     Some(format!(
-        "{}{fragment}",
-        url::path(&links::relative(dir, best))
+        "{}/{fragment}",
+        url::path(&links::relative(here, best))
     ))
 }
 
@@ -503,7 +527,8 @@ fn suggest_path(
 /// suggestion however many there are.
 struct Hints<'a> {
     site: &'a Site,
-    paths: OnceCell<Names<'a>>,
+    files: OnceCell<Names<'a>>,
+    folders: OnceCell<Names<'a>>,
     urls: OnceCell<Names<'a>>,
     /// Department, process and playbook ids.
     ids: [OnceCell<Index<'a>>; 3],
@@ -513,18 +538,33 @@ impl<'a> Hints<'a> {
     fn new(site: &'a Site) -> Self {
         Hints {
             site,
-            paths: OnceCell::new(),
+            files: OnceCell::new(),
+            folders: OnceCell::new(),
             urls: OnceCell::new(),
             ids: Default::default(),
         }
     }
 
     /// Every page and asset by content path; a name is a file name ([`file_name`]).
-    fn paths(&self) -> &Names<'a> {
-        self.paths.get_or_init(|| {
+    fn files(&self) -> &Names<'a> {
+        self.files.get_or_init(|| {
             let site = self.site;
             let all = site.by_path.keys().chain(&site.assets).map(String::as_str);
             Names::new(all, file_name)
+        })
+    }
+
+    /// Every folder holding a folder's page, as `a/b/`; a name is the folder's name.
+    fn folders(&self) -> &Names<'a> {
+        self.folders.get_or_init(|| {
+            let all = self.site.by_path.keys().filter_map(|path| {
+                let dir = crate::load::folder_of(path).filter(|dir| !dir.is_empty())?;
+                Some(&path[..=dir.len()])
+            });
+            Names::new(all, |folder| {
+                let folder = folder.trim_end_matches('/');
+                folder.rsplit('/').next().unwrap_or(folder)
+            })
         })
     }
 
@@ -533,6 +573,7 @@ impl<'a> Hints<'a> {
         self.urls.get_or_init(|| {
             let all = self.site.by_url.keys().map(|u| u.trim_end_matches('/'));
             Names::new(all.filter(|u| !u.is_empty()), |u| {
+                let u = u.trim_end_matches('/');
                 u.rsplit('/').next().unwrap_or(u)
             })
         })
@@ -548,7 +589,15 @@ impl<'a> Hints<'a> {
                 return Some(path);
             }
         }
-        self.paths().nearest(wanted)
+        // `x/` and `x` name a folder more likely than a file; `x.png` a file.
+        let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+        if wanted.ends_with('/') || !name.contains('.') {
+            let folder = self.folders().nearest(wanted);
+            if folder.is_some() {
+                return folder;
+            }
+        }
+        self.files().nearest(wanted)
     }
 
     /// The id of `kind` nearest to `id`.
@@ -604,7 +653,7 @@ impl<'a> Names<'a> {
         if let Some(&same) = self.by_lowercase.get(&wanted.to_lowercase()) {
             return Some(same);
         }
-        let name = (self.name)(wanted.trim_end_matches('/'));
+        let name = (self.name)(wanted);
         if let Some(moved) = self
             .by_name
             .get(name)
@@ -623,6 +672,7 @@ impl<'a> Names<'a> {
 /// `a/b.md` -> `b.md`; `a/b/index.md` -> `b/index.md` (and `_index.md` alike), since folder
 /// pages share their file name.
 fn file_name(path: &str) -> &str {
+    let path = path.trim_end_matches('/');
     let mut cut = path.rsplitn(3, '/');
     let last = cut.next().unwrap_or(path);
     if FOLDER_PAGES.contains(&last)

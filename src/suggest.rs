@@ -7,6 +7,8 @@
 //! distance of a few dozen of them. A lookup costs the same in a handbook of 100 pages or
 //! 100,000, so every broken link can have its suggestion.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap as HashMap;
 
 /// The candidate nearest to `wanted`, if it is near enough to be a likely typo.
@@ -71,12 +73,15 @@ pub struct Index<'a> {
     lower: Vec<Box<[char]>>,
     /// Trigram -> the items holding it, in item order.
     postings: HashMap<u64, Vec<u32>>,
+    /// Per item, the trigrams it shares with the wanted string: all zero between lookups, so
+    /// a lookup touches only the items it counts.
+    shared: RefCell<Vec<u32>>,
 }
 
 impl<'a> Index<'a> {
     /// Postings read per lookup, at most: the rarest trigrams first, so a lookup never walks
     /// the lists of trigrams every item shares (`pla`, `.md`).
-    const POSTINGS: usize = 8192;
+    const POSTINGS: usize = 1024;
     /// Items whose distance is measured per lookup: those sharing the most trigrams.
     const MEASURED: usize = 32;
 
@@ -96,6 +101,7 @@ impl<'a> Index<'a> {
             index.items.push(item);
             index.lower.push(lower);
         }
+        index.shared = RefCell::new(vec![0; index.items.len()]);
         index
     }
 
@@ -119,12 +125,17 @@ impl<'a> Index<'a> {
             .filter_map(|g| self.postings.get(g).map(Vec::as_slice))
             .collect();
         lists.sort_by_key(|list| list.len());
-        let mut shared: HashMap<u32, u32> = HashMap::default();
+        let mut shared = self.shared.borrow_mut();
+        let mut touched: Vec<u32> = Vec::new();
         let mut budget = Self::POSTINGS;
         for list in lists {
             let list = &list[..list.len().min(budget)];
             for &item in list {
-                *shared.entry(item).or_default() += 1;
+                let count = &mut shared[item as usize];
+                if *count == 0 {
+                    touched.push(item);
+                }
+                *count += 1;
             }
             budget -= list.len();
             if budget == 0 {
@@ -132,10 +143,12 @@ impl<'a> Index<'a> {
             }
         }
         let length_gap = |item: u32| self.lower[item as usize].len().abs_diff(wanted.len());
-        let mut ranked: Vec<(u32, u32)> = shared
+        let mut ranked: Vec<(u32, u32)> = touched
             .into_iter()
+            .map(|item| (item, std::mem::take(&mut shared[item as usize])))
             .filter(|&(item, _)| length_gap(item) <= limit)
             .collect();
+        drop(shared);
         let rank = |&(item, count): &(u32, u32)| (std::cmp::Reverse(count), length_gap(item), item);
         if ranked.len() > Self::MEASURED {
             ranked.select_nth_unstable_by_key(Self::MEASURED, rank);

@@ -126,13 +126,31 @@ fn locate(site: &Site, from: PageIdx, path: &str) -> Place {
     {
         return found;
     }
-    if let Some(found) = join(&page.url, path).and_then(|url| match site_url(site, &url) {
+    let url = by_url(site, from, path);
+    if let Some(found) = url.as_deref().and_then(|url| match site_url(site, url) {
         Place::Missing(_) => None,
         found => Some(found),
     }) {
         return found;
     }
-    by_file.map_or(Place::OutsideRoot, Place::Missing)
+    // Out of `content/` only when both readings climb out (`../../x/` from `a/b.md` is `x/`
+    // from the page's URL, `a/b/`).
+    match (by_file, url) {
+        (Some(joined), _) | (None, Some(joined)) => Place::Missing(joined),
+        (None, None) => Place::OutsideRoot,
+    }
+}
+
+/// The site path a relative link (without `.md`) names when read as a browser reads it, from
+/// the page's published URL: from `a/b.md`, published at `a/b/`, `x/` is `a/b/x/`.
+pub fn by_url(site: &Site, from: PageIdx, path: &str) -> Option<String> {
+    join(&site.pages[from].url, path)
+}
+
+/// The path of a destination, as a browser splits it (before any `?` and `#`), decoded.
+pub fn path_of(dest: &str) -> std::borrow::Cow<'_, str> {
+    let end = dest.find(['?', '#']).unwrap_or(dest.len());
+    url::decode(&dest[..end])
 }
 
 /// What content path `joined` names beside the page: a folder's page, an asset, or a folder

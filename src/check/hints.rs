@@ -234,3 +234,75 @@ fn file_name(path: &str) -> &str {
     }
     last
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn site(paths: &[&str]) -> Site {
+        let pages = paths
+            .iter()
+            .filter_map(|path| crate::load::page(path, "# Page\n", false).0)
+            .collect();
+        let config = Config::parse("title: T").unwrap();
+        crate::resolve::resolve(config, pages, Default::default(), Default::default(), false)
+    }
+
+    #[test]
+    fn file_names_keep_the_folder_of_a_folder_page() {
+        assert_eq!(file_name("a/b.md"), "b.md");
+        assert_eq!(file_name("a/b/index.md"), "b/index.md");
+        assert_eq!(file_name("a/b/_index.md"), "b/_index.md");
+        assert_eq!(file_name("a/b/"), "b");
+        assert_eq!(file_name("index.md"), "index.md");
+    }
+
+    #[test]
+    fn a_path_is_matched_by_extension_case_move_folder_and_typo() {
+        let site = site(&[
+            "index.md",
+            "guides/onboarding.md",
+            "guides/tools/_index.md",
+            "processes/edge/index.md",
+            "archive/pricing.md",
+        ]);
+        let hints = Hints::new(&site);
+        for (wanted, found) in [
+            // `.md` or a folder page added.
+            ("guides/onboarding", Some("guides/onboarding.md")),
+            ("guides/tools/", Some("guides/tools/_index.md")),
+            // Another case; the same name elsewhere (moved); a typo in a folder's name.
+            ("Guides/Onboarding.md", Some("guides/onboarding.md")),
+            ("pricing.md", Some("archive/pricing.md")),
+            ("processes/edgee/", Some("processes/edge/")),
+            ("guides/onbaording.md", Some("guides/onboarding.md")),
+            // A stranger in a known folder is no match, however long the common path.
+            ("guides/onboarding/release-notes.md", None),
+        ] {
+            assert_eq!(hints.nearest_path(wanted), found, "{wanted}");
+        }
+    }
+
+    #[test]
+    fn ids_are_suggested_by_kind() {
+        let pages = [
+            ("departments/sales.md", "---\ntitle: Sales\n---\n"),
+            ("processes/sales-call.md", "---\nowner: sales\n---\n"),
+        ];
+        let pages = pages
+            .iter()
+            .filter_map(|(path, text)| crate::load::page(path, text, false).0)
+            .collect();
+        let config = Config::parse("title: T").unwrap();
+        let site =
+            crate::resolve::resolve(config, pages, Default::default(), Default::default(), false);
+        let hints = Hints::new(&site);
+        assert_eq!(hints.nearest_id(Kind::Department, "sles"), Some("sales"));
+        assert_eq!(
+            hints.nearest_id(Kind::Process, "sales-cal"),
+            Some("sales-call")
+        );
+        assert_eq!(hints.nearest_id(Kind::Playbook, "sales"), None);
+    }
+}

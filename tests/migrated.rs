@@ -8,6 +8,7 @@
 //! `/job-description-library/`, both declared in its handbook.yaml.
 
 mod common;
+mod crawl;
 
 use std::path::Path;
 
@@ -186,6 +187,43 @@ fn links_are_published_at_their_targets_and_external_ones_as_written() {
     assert!(
         playbook.contains("href=\"/processes/edge/#discovery\""),
         "{playbook}"
+    );
+}
+
+/// Served as one host serves it: handbook's output at `/`, and beside it what the CDN and the
+/// microsite serve. A browser following every link of every page arrives every time.
+#[test]
+fn every_link_of_the_migrated_handbook_arrives_over_http() {
+    let tmp = tempfile::tempdir().unwrap();
+    let www = tmp.path().join("www");
+    handbook()
+        .args(["build", "--root"])
+        .arg(fixture("migrated-hugo-links"))
+        .arg("--output")
+        .arg(&www)
+        .assert()
+        .success();
+    for served_elsewhere in [
+        "images/logo.png",
+        "images/team.png",
+        "job-description-library/account-executive/index.html",
+    ] {
+        write(&www, served_elsewhere, "served by another system");
+    }
+    let (report, origin) = crawl::crawl_dir(&www, "/", &[]);
+    report.assert_clean(40);
+    report.assert_fetched(
+        &origin,
+        &[
+            "/guides/onboarding/",
+            "/guides/onboarding/first-week/",
+            "/guides/onboarding/tools/",
+            "/guides/tools/",
+            "/guides/pricing/",
+            "/processes/edge/",
+            "/images/team.png",
+            "/job-description-library/account-executive/",
+        ],
     );
 }
 

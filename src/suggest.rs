@@ -3,8 +3,8 @@
 //! [`closest`] compares against every candidate, for short lists (the anchors of one page, the
 //! stages of one process, front-matter keys). [`Index`] is for the lists that grow with the
 //! handbook (every path, URL or id): it keeps each candidate's trigrams, so a lookup looks only
-//! at candidates that share the rarest trigrams of the wanted string, and measures the edit
-//! distance of a few dozen of them. A lookup costs the same in a handbook of 100 pages or
+//! at candidates of a fitting length that share the rarest trigrams of the wanted string, and
+//! measures the edit distance of a few dozen of them. A lookup costs the same in a handbook of 100 pages or
 //! 100,000, so every broken link can have its suggestion.
 
 use std::cell::RefCell;
@@ -71,7 +71,8 @@ pub struct Index<'a> {
     items: Vec<&'a str>,
     /// Each item in lower case, as characters.
     lower: Vec<Box<[char]>>,
-    /// Trigram -> the items holding it, in item order.
+    /// Trigram -> the items holding it, shortest first: an item more edits longer or shorter
+    /// than the limit cannot be near, so a lookup reads only the run of fitting lengths.
     postings: HashMap<u64, Vec<u32>>,
     /// Per item, the trigrams it shares with the wanted string: all zero between lookups, so
     /// a lookup touches only the items it counts.
@@ -101,6 +102,10 @@ impl<'a> Index<'a> {
             index.items.push(item);
             index.lower.push(lower);
         }
+        let lower = &index.lower;
+        for list in index.postings.values_mut() {
+            list.sort_by_key(|&item| (lower[item as usize].len(), item));
+        }
         index.shared = RefCell::new(vec![0; index.items.len()]);
         index
     }
@@ -120,9 +125,17 @@ impl<'a> Index<'a> {
         let mut grams = trigrams(&wanted);
         grams.sort_unstable();
         grams.dedup();
+        let length = |item: &u32| self.lower[*item as usize].len();
+        let (shortest, longest) = (wanted.len().saturating_sub(limit), wanted.len() + limit);
         let mut lists: Vec<&[u32]> = grams
             .iter()
-            .filter_map(|g| self.postings.get(g).map(Vec::as_slice))
+            .filter_map(|g| self.postings.get(g))
+            .map(|list| {
+                let start = list.partition_point(|item| length(item) < shortest);
+                let end = list.partition_point(|item| length(item) <= longest);
+                &list[start..end]
+            })
+            .filter(|list| !list.is_empty())
             .collect();
         lists.sort_by_key(|list| list.len());
         let mut shared = self.shared.borrow_mut();
@@ -146,7 +159,6 @@ impl<'a> Index<'a> {
         let mut ranked: Vec<(u32, u32)> = touched
             .into_iter()
             .map(|item| (item, std::mem::take(&mut shared[item as usize])))
-            .filter(|&(item, _)| length_gap(item) <= limit)
             .collect();
         drop(shared);
         let rank = |&(item, count): &(u32, u32)| (std::cmp::Reverse(count), length_gap(item), item);
@@ -297,6 +309,17 @@ mod tests {
             index.nearest("processes/p-00001/index.md", 0),
             Some("processes/p-00001/index.md")
         );
+    }
+
+    /// `processes/` shares only trigrams that thousands of longer items share too: a lookup
+    /// reads only items of a fitting length, so it is still found.
+    #[test]
+    fn a_short_item_among_many_longer_ones_is_found() {
+        let mut all: Vec<String> = (0..5_000).map(|i| format!("processes/p-{i:05}/")).collect();
+        all.push("processes/".to_string());
+        let index = Index::new(all.iter().map(String::as_str));
+        assert_eq!(index.nearest("processe/", 2), Some("processes/"));
+        assert_eq!(index.nearest("procesess/", 2), Some("processes/"));
     }
 
     #[test]

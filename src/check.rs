@@ -2,6 +2,7 @@
 //! them; nothing here renders or touches the disk.
 
 mod body;
+mod hints;
 pub mod images;
 mod root_cause;
 pub mod unknown_keys;
@@ -16,8 +17,9 @@ use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
 use crate::suggest::closest;
 use crate::url;
-use images::Images;
 use root_cause::Gaps;
+
+use hints::{Hints, literal_name, suggest_path};
 
 /// Every problem of the site, sorted. `today` decides which pages are stale.
 pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
@@ -86,13 +88,22 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec
                 let images = hints.images();
                 let best = images
                     .moved(wanted)
-                    .or_else(|| hints.scan(images.len(), || images.nearest(wanted)));
+                    .or_else(|| images.nearest(wanted));
                 out.push(images::missing(site, i, link, wanted, best));
             }
             Target::Missing { wanted } => {
+                let path = links::path_of(&link.dest);
+                // A relative link without `.md` was looked for in two places (README).
+                let by_url = (!path.starts_with('/') && !path.ends_with(".md"))
+                    .then(|| links::by_url(site, i, &path))
+                    .flatten()
+                    .filter(|url| url != wanted);
+                let also = by_url.map_or_else(String::new, |url| {
+                    format!(", nor at the URL `{}{}`", site.config.base_path(), url::path(&url))
+                });
                 let mut d = at(
                     Code::BrokenLink,
-                    format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`", link.dest),
+                    format!("{what} to `{}` does not resolve: no page or file at `content/{wanted}`{also}", link.dest),
                 )
                 .with_target(wanted);
                 if let Some(written) = literal_name(site, i, &link.dest) {
@@ -116,7 +127,7 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec
                 d = match closest(fragment, anchors.iter().copied()) {
                     Some(best) => d.with_help(format!("did you mean `#{best}`?")),
                     None if anchors.is_empty() => d.with_help(format!("`{}` has no headings or anchors", target.file)),
-                    None => d.with_help(format!("anchors there: {}", list(&anchors, 12))),
+                    None => d.with_help(format!("anchors there: {}", list(anchors.iter().copied(), 12))),
                 };
                 out.push(d);
             }
@@ -153,20 +164,17 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mu
                     ),
                     None => format!("`{field}`: no {} has the id `{id}`", expected.as_str()),
                 };
-                let ids: Vec<&str> = site
-                    .of_kind(*expected)
-                    .iter()
-                    .map(|&p| site.pages[p].id.as_str())
-                    .collect();
                 let mut d = Diagnostic::error(Code::BrokenRef, &page.file, pos.clone(), message)
                     .with_subject(id);
                 if let Some(other) = found {
                     d = d.with_target(&site.pages[*other].file);
                 }
-                if let Some(best) = hints.scan(ids.len(), || closest(id, ids.iter().copied())) {
+                if let Some(best) = hints.nearest_id(*expected, id) {
                     d = d.with_help(format!("did you mean `{best}`?"));
-                } else if !ids.is_empty() {
-                    d = d.with_help(format!("{} ids: {}", expected.as_str(), list(&ids, 12)));
+                } else if !site.of_kind(*expected).is_empty() {
+                    let ids = site.of_kind(*expected).iter();
+                    let ids = list(ids.map(|&p| site.pages[p].id.as_str()), 12);
+                    d = d.with_help(format!("{} ids: {ids}", expected.as_str()));
                 }
                 out.push(d);
             }
@@ -194,12 +202,14 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mu
                 d = match closest(stage, stages.iter().copied()) {
                     Some(best) => d.with_help(format!(
                         "did you mean `{best}`? stages are: {}",
-                        list(&stages, 20)
+                        list(stages.iter().copied(), 20)
                     )),
                     None if stages.is_empty() => {
                         d.with_help(format!("process `{}` has no stages yet", process_page.id))
                     }
-                    None => d.with_help(format!("stages are: {}", list(&stages, 20))),
+                    None => {
+                        d.with_help(format!("stages are: {}", list(stages.iter().copied(), 20)))
+                    }
                 };
                 out.push(d);
             }
@@ -491,168 +501,11 @@ fn config_rules(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn list(items: &[&str], max: usize) -> String {
-    let mut shown: Vec<String> = items.iter().take(max).map(|s| format!("`{s}`")).collect();
-    if items.len() > max {
-        shown.push(format!("and {} more", items.len() - max));
+fn list<'s>(items: impl ExactSizeIterator<Item = &'s str>, max: usize) -> String {
+    let total = items.len();
+    let mut shown: Vec<String> = items.take(max).map(|s| format!("`{s}`")).collect();
+    if total > max {
+        shown.push(format!("and {} more", total - max));
     }
     shown.join(", ")
-}
-
-/// A broken link whose `#` or `?` belongs to the file name (`c#-tips.md`): the link written
-/// with them encoded, when that resolves.
-fn literal_name(site: &Site, from: PageIdx, dest: &str) -> Option<String> {
-    if !dest.contains(['#', '?']) {
-        return None;
-    }
-    let written = dest.replace('#', "%23").replace('?', "%3F");
-    match links::resolve(site, from, &written) {
-        Target::Page { .. } | Target::File { .. } => Some(written),
-        _ => None,
-    }
-}
-
-/// The nearest existing path for a broken link, written the way the link was (encoded as a
-/// link destination: `my%20page.md`).
-fn suggest_path(
-    site: &Site,
-    hints: &Hints,
-    from: PageIdx,
-    dest: &str,
-    wanted: &str,
-) -> Option<String> {
-    let fragment = dest.find('#').map(|at| &dest[at..]).unwrap_or("");
-    if dest.starts_with('/') && !dest.split('#').next().unwrap_or("").ends_with(".md") {
-        let urls = site.by_url.keys().map(String::as_str);
-        // `/guideindex.html`: the page's URL with `index.html` glued on.
-        let wanted = wanted.strip_suffix("index.html").unwrap_or(wanted);
-        let wanted = wanted.trim_end_matches('/');
-        let best = hints.scan(site.by_url.len(), || {
-            closest(wanted, urls.clone().map(|u| u.trim_end_matches('/')))
-        })?;
-        return Some(format!(
-            "{}{}/{fragment}",
-            site.config.base_path(),
-            url::path(best)
-        ));
-    }
-    let best = hints.nearest_path(wanted)?;
-    if dest.starts_with('/') {
-        return Some(format!("/{}{fragment}", url::path(&best)));
-    }
-    let dir = site.pages[from]
-        .path
-        .rsplit_once('/')
-        .map_or("", |(dir, _)| dir);
-    Some(format!(
-        "{}{fragment}",
-        url::path(&links::relative(dir, &best))
-    ))
-}
-
-/// Lookups for "did you mean", built on first need. A full scan compares against every path
-/// or id, so scans share a budget of [`Hints::COMPARISONS`]: a handbook with thousands of
-/// broken links still checks in linear time (the later ones just get fewer suggestions).
-struct Hints<'a> {
-    site: &'a Site,
-    paths: std::cell::OnceCell<PathIndex<'a>>,
-    images: std::cell::OnceCell<Images<'a>>,
-    scans: std::cell::Cell<usize>,
-}
-
-struct PathIndex<'a> {
-    by_lowercase: HashMap<String, &'a str>,
-    by_name: HashMap<&'a str, Vec<&'a str>>,
-}
-
-impl<'a> Hints<'a> {
-    const COMPARISONS: usize = 200_000;
-
-    fn new(site: &'a Site) -> Self {
-        Hints {
-            site,
-            paths: std::cell::OnceCell::new(),
-            images: std::cell::OnceCell::new(),
-            scans: std::cell::Cell::new(Self::COMPARISONS),
-        }
-    }
-
-    fn all_paths(&self) -> impl Iterator<Item = &'a str> + Clone {
-        let site = self.site;
-        site.by_path
-            .keys()
-            .map(String::as_str)
-            .chain(site.assets.iter().map(String::as_str))
-    }
-
-    fn index(&self) -> &PathIndex<'a> {
-        self.paths.get_or_init(|| {
-            let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
-            let mut by_lowercase = HashMap::new();
-            for path in self.all_paths() {
-                by_name.entry(file_name(path)).or_default().push(path);
-                by_lowercase.insert(path.to_lowercase(), path);
-            }
-            PathIndex {
-                by_lowercase,
-                by_name,
-            }
-        })
-    }
-
-    fn images(&self) -> &Images<'a> {
-        self.images.get_or_init(|| Images::new(self.site))
-    }
-
-    /// Runs a scan of `candidates` comparisons while the budget lasts.
-    fn scan<T>(&self, candidates: usize, f: impl FnOnce() -> Option<T>) -> Option<T> {
-        let left = self.scans.get();
-        if left < candidates {
-            return None;
-        }
-        self.scans.set(left - candidates);
-        f()
-    }
-
-    fn nearest_path(&self, wanted: &str) -> Option<String> {
-        let trimmed = wanted.trim_end_matches('/');
-        // An extensionless link to a page that exists: the most common mistake of all.
-        for guess in [format!("{trimmed}.md"), format!("{trimmed}/index.md")] {
-            if self.site.by_path.contains_key(&guess) {
-                return Some(guess);
-            }
-        }
-        let index = self.index();
-        if let Some(same) = index.by_lowercase.get(&wanted.to_lowercase()) {
-            return Some(same.to_string());
-        }
-        // The same file name elsewhere: the page moved.
-        let name = file_name(wanted);
-        if let Some(moved) = index
-            .by_name
-            .get(name)
-            .filter(|m| name != "index.md" || m.len() == 1)
-        {
-            return moved
-                .iter()
-                .min_by_key(|p| strsim::levenshtein(p, wanted))
-                .map(|p| p.to_string());
-        }
-        let count = self.site.by_path.len() + self.site.assets.len();
-        self.scan(count, || {
-            closest(wanted, self.all_paths()).map(str::to_string)
-        })
-    }
-}
-
-/// `a/b.md` -> `b.md`; `a/b/index.md` -> `b/index.md`, since every folder has an `index.md`.
-fn file_name(path: &str) -> &str {
-    let mut cut = path.rsplitn(3, '/');
-    let last = cut.next().unwrap_or(path);
-    if last == "index.md"
-        && let Some(folder) = cut.next()
-    {
-        return &path[path.len() - folder.len() - last.len() - 1..];
-    }
-    last
 }

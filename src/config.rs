@@ -48,6 +48,9 @@ pub struct Config {
     /// What front matter may hold besides the fields handbook knows.
     #[serde(default)]
     pub front_matter: FrontMatterConfig,
+    /// URL paths served by something else (a CDN, a microsite): links there are not checked.
+    #[serde(default)]
+    pub external_paths: crate::external::ExternalPaths,
 }
 
 /// `front_matter:` in handbook.yaml.

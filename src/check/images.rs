@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Link, PageIdx};
 use crate::resolve::{Site, links};
+use crate::suggest::{Index, typo_limit};
 use crate::url;
 
 /// File extensions browsers show as images.
@@ -40,8 +41,11 @@ impl<'a> Image<'a> {
 
 /// Every image file of a site, indexed by file name.
 pub struct Images<'a> {
-    all: Vec<Image<'a>>,
+    /// By file name in lower case: an image that moved.
     by_name: HashMap<String, Vec<Image<'a>>>,
+    /// By file name as written, and a trigram index of those names: a mistyped name.
+    by_file_name: HashMap<&'a str, Vec<Image<'a>>>,
+    names: Index<'a>,
 }
 
 impl<'a> Images<'a> {
@@ -59,18 +63,20 @@ impl<'a> Images<'a> {
             )
             .collect();
         let mut by_name: HashMap<String, Vec<Image>> = HashMap::new();
+        let mut by_file_name: HashMap<&str, Vec<Image>> = HashMap::new();
         for &image in &all {
             by_name.entry(name(image.path())).or_default().push(image);
+            by_file_name
+                .entry(file_name(image.path()))
+                .or_default()
+                .push(image);
         }
-        Images { all, by_name }
-    }
-
-    pub fn len(&self) -> usize {
-        self.all.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.all.is_empty()
+        let names = Index::new(by_file_name.keys().copied());
+        Images {
+            by_name,
+            by_file_name,
+            names,
+        }
     }
 
     /// An image with the same file name (in any case) elsewhere, the nearest by path: the
@@ -83,11 +89,14 @@ impl<'a> Images<'a> {
             .copied()
     }
 
-    /// The image whose file name is nearest to the wanted one's: a scan of every image.
+    /// The image whose file name is nearest to the wanted one's: a trigram lookup, never a
+    /// scan, so every missing image gets its suggestion however many there are.
     pub fn nearest(&self, wanted: &str) -> Option<Image<'a>> {
-        let wanted_name = name(wanted);
-        let best = crate::suggest::closest(&wanted_name, self.by_name.keys().map(String::as_str))?;
-        self.by_name
+        let wanted_name = file_name(wanted);
+        let best = self
+            .names
+            .nearest(wanted_name, typo_limit(wanted_name.chars().count()))?;
+        self.by_file_name
             .get(best)?
             .iter()
             .min_by_key(|i| strsim::levenshtein(i.path(), wanted))
@@ -127,7 +136,11 @@ pub fn missing(
 
 /// A path's file name, lowercase: `img/Pipeline.PNG` -> `pipeline.png`.
 fn name(path: &str) -> String {
-    path.rsplit('/').next().unwrap_or(path).to_lowercase()
+    file_name(path).to_lowercase()
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 #[cfg(test)]
@@ -152,7 +165,7 @@ mod tests {
             false,
         );
         let images = Images::new(&site);
-        assert_eq!(images.len(), 3);
+        assert_eq!(images.by_file_name.values().flatten().count(), 3);
         assert_eq!(
             images.moved("processes/pipeline.png"),
             Some(Image::Content("guide/pipeline.png"))

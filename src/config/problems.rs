@@ -185,7 +185,7 @@ pub fn value(error: &serde_saphyr::Error, tree: &Node, text: &str) -> Diagnostic
         return Diagnostic::error(Code::Config, FILE, pos, crate::yaml::message(error));
     };
     let name = node::text(key, text).unwrap_or_default();
-    let pos = node::pos(&value.referenced);
+    let pos = node::pos(&item_at(value, offset).referenced);
     match VALUES.iter().find(|(n, _, _)| *n == name) {
         Some((_, is, example)) => Diagnostic::error(
             Code::Config,
@@ -201,6 +201,19 @@ pub fn value(error: &serde_saphyr::Error, tree: &Node, text: &str) -> Diagnostic
             format!("`{name}`: {}", crate::yaml::message(error)),
         ),
     }
+}
+
+/// The item of a list that holds `offset` (a bad entry of `external_paths`), else the value.
+fn item_at(value: &Node, offset: usize) -> &Node {
+    let Value::Seq(items) = &value.value else {
+        return value;
+    };
+    let start = |n: &Node| n.referenced.span().byte_offset().unwrap_or(0) as usize;
+    items
+        .iter()
+        .rev()
+        .find(|item| start(item) <= offset)
+        .unwrap_or(value)
 }
 
 /// The innermost `key: value` entry whose text holds `offset`.

@@ -120,9 +120,24 @@ pub fn content(root: &Path, options: &Options) -> Result<Content, LoadError> {
     Ok(content)
 }
 
+/// The file names of a folder's own page: `index.md`, and Hugo's `_index.md` (a migrated
+/// handbook keeps its files as they are).
+pub const FOLDER_PAGES: [&str; 2] = ["index.md", "_index.md"];
+
+/// The folder whose page `path` is (`a/b` for `a/b/index.md` or `a/b/_index.md`, `` for the
+/// home page), or `None` for any other page.
+pub fn folder_of(path: &str) -> Option<&str> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    FOLDER_PAGES.contains(&name).then_some(dir)
+}
+
 /// Where a page sits decides its role and, without `kind:`, its kind.
 pub fn place(path: &str, has_front_matter: bool) -> (Role, Kind) {
-    let parts: Vec<&str> = path.split('/').collect();
+    let mut parts: Vec<&str> = path.split('/').collect();
+    // `_index.md` is `index.md` by another name.
+    if let Some(last) = parts.last_mut().filter(|last| FOLDER_PAGES.contains(last)) {
+        *last = "index.md";
+    }
     let kind = |k: Kind| if has_front_matter { k } else { Kind::Page };
     match parts.as_slice() {
         ["index.md"] => (Role::Home, Kind::Page),
@@ -138,24 +153,24 @@ pub fn place(path: &str, has_front_matter: bool) -> (Role, Kind) {
     }
 }
 
-/// `a/b.md` -> `a/b/`, `a/index.md` -> `a/`, `index.md` -> ``.
+/// `a/b.md` -> `a/b/`, `a/index.md` and `a/_index.md` -> `a/`, `index.md` -> ``.
 pub fn url_of(path: &str) -> String {
-    let stem = path.strip_suffix(".md").unwrap_or(path);
-    match stem.strip_suffix("index") {
-        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
-        _ => format!("{stem}/"),
+    match folder_of(path) {
+        Some("") => String::new(),
+        Some(dir) => format!("{dir}/"),
+        None => format!("{}/", path.strip_suffix(".md").unwrap_or(path)),
     }
 }
 
-/// The folder name for `index.md`, else the file stem.
+/// The folder name for a folder's page, else the file stem.
 fn default_id(path: &str) -> String {
-    let stem = path.strip_suffix(".md").unwrap_or(path);
-    let mut parts = stem.rsplit('/');
-    let last = parts.next().unwrap_or(stem);
-    if last == "index" {
-        parts.next().unwrap_or("home").to_string()
-    } else {
-        last.to_string()
+    match folder_of(path) {
+        Some("") => "home".to_string(),
+        Some(dir) => dir.rsplit('/').next().unwrap_or(dir).to_string(),
+        None => {
+            let stem = path.strip_suffix(".md").unwrap_or(path);
+            stem.rsplit('/').next().unwrap_or(stem).to_string()
+        }
     }
 }
 
@@ -304,7 +319,12 @@ impl<'a> LineIndex<'a> {
             .rev()
             .find(|&i| self.text.is_char_boundary(i))
             .unwrap_or(0);
-        let len = len.min(self.text.len() - offset);
+        // The end too lands on a character boundary (a label measured after the parser
+        // normalised it may stop inside a character): forward, so the range covers it whole.
+        let end = (offset + len.min(self.text.len() - offset)..=self.text.len())
+            .find(|&i| self.text.is_char_boundary(i))
+            .unwrap_or(self.text.len());
+        let len = end - offset;
         let line = self.line_of(offset);
         let start = self.line_start(line).min(offset);
         let column = self
@@ -357,6 +377,15 @@ mod tests {
         );
         assert_eq!(url_of("reindex.md"), "reindex/");
         assert_eq!(default_id("processes/edge/index.md"), "edge");
+        assert_eq!(url_of("_index.md"), "");
+        assert_eq!(url_of("a/b/_index.md"), "a/b/");
+        assert_eq!(url_of("a/b_index.md"), "a/b_index/");
+        assert_eq!(default_id("processes/edge/_index.md"), "edge");
+        assert_eq!(default_id("_index.md"), "home");
+        assert_eq!(default_id("index.md"), "home");
+        assert_eq!(folder_of("a/_index.md"), Some("a"));
+        assert_eq!(folder_of("index.md"), Some(""));
+        assert_eq!(folder_of("a/reindex.md"), None);
         assert_eq!(default_id("playbooks/discovery-call.md"), "discovery-call");
     }
 
@@ -389,6 +418,20 @@ mod tests {
         assert_eq!(
             place("processes/edge/index.md", false),
             (Role::Single, Kind::Page)
+        );
+        // Hugo's `_index.md` has every role `index.md` has.
+        assert_eq!(place("_index.md", true), (Role::Home, Kind::Page));
+        assert_eq!(
+            place("processes/_index.md", true),
+            (Role::List(Kind::Process), Kind::Page)
+        );
+        assert_eq!(
+            place("processes/edge/_index.md", true),
+            (Role::Single, Kind::Process)
+        );
+        assert_eq!(
+            place("playbooks/a/_index.md", true),
+            (Role::List(Kind::Playbook), Kind::Page)
         );
     }
 
@@ -453,6 +496,14 @@ mod tests {
         assert_eq!((pos.line, pos.column, pos.bytes), (1, 2, 1..4));
         let pos = lines.pos(99, 1);
         assert_eq!((pos.line, pos.column, pos.bytes), (2, 1, 4..4));
+        // Found by the `resolve_links` property: a range that ends inside a character (an
+        // undefined reference's label, measured after the parser trimmed it) panicked the
+        // code frame. It now ends after the character.
+        let pos = lines.pos(0, 2);
+        assert_eq!(pos.bytes, 0..3);
+        let (page, _) = page("a.md", "[x][ {\u{fffd}]\n", false);
+        let undefined = &page.unwrap().undefined_references[0];
+        assert!("[x][ {\u{fffd}]\n".is_char_boundary(undefined.pos.bytes.end));
     }
 
     #[test]

@@ -520,7 +520,8 @@ fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
         return None;
     };
     let page = &site.pages[i];
-    let folder = page.path.strip_suffix("index.md").unwrap_or_default();
+    // A list page is a folder's page, so its URL is the folder's path.
+    let folder = page.url.as_str();
     let items: Vec<PageIdx> = nav::published(site, site.of_kind(kind))
         .into_iter()
         .filter(|&p| site.pages[p].path.starts_with(folder))

@@ -15,7 +15,8 @@ use super::Site;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// Another scheme (`https:`, `mailto:`): not a file, not fetched.
+    /// Another scheme (`https:`, `mailto:`), or a path under `external_paths` that names
+    /// nothing of the handbook: not checked, published as written.
     External,
     /// `javascript:`, `vbscript:` or `data:`: runs code when followed, so never published.
     Unsafe { scheme: &'static str },
@@ -78,13 +79,17 @@ pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
         None => (path, None),
     };
     let query = query.map(str::to_string);
-    match locate(site, from, &url::decode(path)) {
+    let path = url::decode(path);
+    match locate(site, from, &path) {
         Place::Page(page) => with_fragment(site, page, fragment, query),
         Place::File(path) => Target::File {
             path,
             query,
             fragment: fragment.map(str::to_string),
         },
+        Place::Missing(_) | Place::OutsideRoot if served_elsewhere(site, from, &path) => {
+            Target::External
+        }
         Place::Missing(wanted) => Target::Missing { wanted },
         Place::OutsideRoot => Target::OutsideRoot,
     }
@@ -109,25 +114,73 @@ fn locate(site: &Site, from: PageIdx, path: &str) -> Place {
     }
     let page = &site.pages[from];
     let dir = page.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let Some(joined) = join(dir, path) else {
-        return Place::OutsideRoot;
-    };
-    if joined.ends_with(".md") {
-        return page_file(site, &joined);
+    let by_file = join(dir, path);
+    if path.ends_with(".md") {
+        return by_file.map_or(Place::OutsideRoot, |joined| page_file(site, &joined));
     }
-    if let Some(&page) = site.by_path.get(in_folder(&joined, "index.md").as_str()) {
-        return Place::Page(page);
-    }
-    if site.assets.contains(joined.as_str()) {
-        return Place::File(joined);
-    }
-    if site
-        .assets
-        .contains(in_folder(&joined, "index.html").as_str())
+    // Read as GitHub shows the file first, then as a browser reads the published page
+    // (README, "Relative links without `.md`").
+    if let Some(found) = by_file
+        .as_deref()
+        .and_then(|joined| in_content(site, joined))
     {
-        return Place::File(as_folder(&joined));
+        return found;
     }
-    Place::Missing(joined)
+    let url = by_url(site, from, path);
+    if let Some(found) = url.as_deref().and_then(|url| match site_url(site, url) {
+        Place::Missing(_) => None,
+        found => Some(found),
+    }) {
+        return found;
+    }
+    // Out of `content/` only when both readings climb out (`../../x/` from `a/b.md` is `x/`
+    // from the page's URL, `a/b/`).
+    match (by_file, url) {
+        (Some(joined), _) | (None, Some(joined)) => Place::Missing(joined),
+        (None, None) => Place::OutsideRoot,
+    }
+}
+
+/// The site path a relative link (without `.md`) names when read as a browser reads it, from
+/// the page's published URL: from `a/b.md`, published at `a/b/`, `x/` is `a/b/x/`.
+pub fn by_url(site: &Site, from: PageIdx, path: &str) -> Option<String> {
+    join(&site.pages[from].url, path)
+}
+
+/// The path of a destination, as a browser splits it (before any `?` and `#`), decoded.
+pub fn path_of(dest: &str) -> std::borrow::Cow<'_, str> {
+    let end = dest.find(['?', '#']).unwrap_or(dest.len());
+    url::decode(&dest[..end])
+}
+
+/// What content path `joined` names beside the page: a folder's page, an asset, or a folder
+/// of assets holding `index.html`.
+fn in_content(site: &Site, joined: &str) -> Option<Place> {
+    if let Some(page) = site.folder_page(joined) {
+        return Some(Place::Page(page));
+    }
+    if site.assets.contains(joined) {
+        return Some(Place::File(joined.to_string()));
+    }
+    site.assets
+        .contains(in_folder(joined, "index.html").as_str())
+        .then(|| Place::File(as_folder(joined)))
+}
+
+/// Whether a link that names nothing of the handbook goes to a path served elsewhere
+/// (`external_paths`), judged at the path a browser requests: an absolute path as written, a
+/// relative one from the page's published URL. A `.md` link names a file of `content/`.
+fn served_elsewhere(site: &Site, from: PageIdx, path: &str) -> bool {
+    let external = &site.config.external_paths;
+    let requested = match path.strip_prefix('/') {
+        Some(absolute) => join("", absolute),
+        None if path.ends_with(".md") => None,
+        None => {
+            let base = url::decode(site.config.base_path());
+            join(&format!("{base}{}", site.pages[from].url), path)
+        }
+    };
+    requested.is_some_and(|p| external.contains(&format!("/{p}")))
 }
 
 /// A site path with `base_url`'s path taken off, when it starts with it (links may be

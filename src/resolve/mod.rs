@@ -235,6 +235,19 @@ impl Site {
         format!("{}#{}", self.page_url(page), crate::url::fragment(id))
     }
 
+    /// The page of folder `dir` (`a/b`, or `` for the home page): its `index.md` or `_index.md`.
+    pub fn folder_page(&self, dir: &str) -> Option<PageIdx> {
+        let dir = dir.trim_end_matches('/');
+        crate::load::FOLDER_PAGES.iter().find_map(|name| {
+            let path = if dir.is_empty() {
+                (*name).to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            self.by_path.get(&path).copied()
+        })
+    }
+
     /// The id-addressable page named `id`, if it is of `kind`.
     pub fn page_of_kind(&self, id: &str, kind: Kind) -> Option<PageIdx> {
         self.by_id

@@ -28,12 +28,12 @@ pub const SECTION_LIMIT: usize = 40;
 pub fn sections(site: &Site) -> Vec<Section> {
     let mut sections = Vec::new();
     for (title, kind, list) in [
-        ("Departments", Kind::Department, "departments/index.md"),
-        ("Processes", Kind::Process, "processes/index.md"),
-        ("Playbooks", Kind::Playbook, "playbooks/index.md"),
+        ("Departments", Kind::Department, "departments"),
+        ("Processes", Kind::Process, "processes"),
+        ("Playbooks", Kind::Playbook, "playbooks"),
     ] {
         let all = published(site, site.of_kind(kind));
-        let list = site.by_path.get(list).copied();
+        let list = site.folder_page(list);
         if all.is_empty() && list.is_none() {
             continue;
         }

@@ -244,6 +244,12 @@ fn target_invariants(site: &resolve::Site, from: usize, dest: &str, target: &Tar
         .map_or_else(|_| path.to_string(), |p| p.into_owned());
     let climbs = match path.strip_prefix('/') {
         Some(absolute) => climbs("", absolute),
+        // Without `.md`, a link is also read from the page's published URL (README, "Relative
+        // links without `.md`"): it climbs out only when both readings do.
+        None if !path.ends_with(".md") => {
+            climbs(page.path.rsplit_once('/').map_or("", |(dir, _)| dir), &path)
+                && climbs(page.url.trim_end_matches('/'), &path)
+        }
         None => climbs(page.path.rsplit_once('/').map_or("", |(dir, _)| dir), &path),
     };
     if climbs {

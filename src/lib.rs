@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod suggest;

@@ -1,6 +1,6 @@
-//! The two real handbooks beside the repository, adopted as a team would (README, "Adopting an
-//! existing handbook"): a few lines of `handbook.yaml`, a written baseline, and then `check`
-//! passes, with `--deny-warnings` too, and `build` publishes. A new broken link still fails.
+//! The two real handbooks beside the repository, adopted as a team would (README, "Moving an
+//! existing handbook" and "Baseline"): a few lines of `handbook.yaml`, a written baseline, and
+//! then `check` passes, with `--deny-warnings` too, and `build` publishes.
 
 mod common;
 

@@ -9,7 +9,9 @@
 //!
 //! Indexing parses every page once more, one page at a time (Pagefind's index is behind one
 //! lock): [`Indexer`] runs it on a thread of its own, fed while the pages are rendered, so a
-//! build renders and indexes at once; `serve` keeps one alive and feeds it what changed.
+//! build renders and indexes at once; `serve` keeps one alive and feeds it what changed. The
+//! hand-over holds only a few pages: when indexing falls behind, rendering waits, so a large
+//! handbook's HTML never piles up in memory.
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -19,8 +21,13 @@ use pagefind::options::PagefindServiceConfig;
 
 use crate::write::{Contents, OutputFile};
 
-/// Where the search files go in the output: `pagefind/pagefind.js`, `pagefind/index/...`.
-pub const BUNDLE: &str = "pagefind/";
+/// The output folder the search files go in: `pagefind/pagefind.js`, `pagefind/index/...`.
+pub const FOLDER: &str = "pagefind";
+/// [`FOLDER`] as the prefix of its files' paths.
+const BUNDLE: &str = "pagefind/";
+
+/// How many rendered pages may wait for the indexer.
+const QUEUE: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -30,8 +37,9 @@ pub enum SearchError {
     Stopped,
 }
 
-/// One page to index: the URL search results link to, below the site's root and encoded
-/// (`processes/x/`), and the page's HTML as published.
+/// One page to index: the URL search results link to, from the site's root and encoded
+/// (`/processes/x/`, or `/processes/x/index.html` for a site opened from disk), and the page's
+/// HTML as published.
 pub struct Document {
     pub url: String,
     pub html: String,
@@ -46,14 +54,14 @@ enum Message {
 /// A search index on a thread of its own: pages are handed over as they are rendered, and the
 /// bundle's files are asked for when all are in.
 pub struct Indexer {
-    tx: mpsc::Sender<Message>,
+    tx: mpsc::SyncSender<Message>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Indexer {
     /// Starts an empty index of pages in `language` (`en`, `pt-BR`: which stemmer to use).
     pub fn start(language: &str) -> Indexer {
-        let (tx, rx) = mpsc::channel::<Message>();
+        let (tx, rx) = mpsc::sync_channel::<Message>(QUEUE);
         let language = language.to_string();
         let thread = std::thread::Builder::new()
             .name("search-index".into())
@@ -65,7 +73,8 @@ impl Indexer {
         }
     }
 
-    /// Hands a page over; indexing it happens on the indexer's thread.
+    /// Hands a page over; indexing it happens on the indexer's thread. Waits while the
+    /// indexer has [`QUEUE`] pages to do.
     pub fn add(&self, document: Document) {
         // A stopped indexer is reported by `files`.
         let _ = self.tx.send(Message::Add(document));
@@ -85,7 +94,7 @@ impl Indexer {
 impl Drop for Indexer {
     fn drop(&mut self) {
         // Closing the channel ends the thread's loop.
-        let (tx, _) = mpsc::channel();
+        let (tx, _) = mpsc::sync_channel(0);
         drop(std::mem::replace(&mut self.tx, tx));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -171,11 +180,11 @@ mod tests {
     fn the_bundle_holds_the_script_the_index_and_a_fragment_per_page() {
         let indexer = Indexer::start("en");
         indexer.add(Document {
-            url: "playbooks/discovery-call/".into(),
+            url: "/playbooks/discovery-call/".into(),
             html: page("Discovery call", "<h2 id=\"agenda\">Agenda</h2><p>Qualify the deal.</p>"),
         });
         indexer.add(Document {
-            url: "playbooks/demo/".into(),
+            url: "/playbooks/demo/".into(),
             html: page("Demo", "<p>Show the product.</p>"),
         });
         let files = indexer.files().unwrap();
@@ -208,7 +217,7 @@ mod tests {
     fn asking_again_includes_pages_added_since() {
         let indexer = Indexer::start("en");
         indexer.add(Document {
-            url: "a/".into(),
+            url: "/a/".into(),
             html: page("A", "<p>Alpha.</p>"),
         });
         let count = |files: &[OutputFile]| {
@@ -219,7 +228,7 @@ mod tests {
         };
         assert_eq!(count(&indexer.files().unwrap()), 1);
         indexer.add(Document {
-            url: "b/".into(),
+            url: "/b/".into(),
             html: page("B", "<p>Beta.</p>"),
         });
         assert_eq!(count(&indexer.files().unwrap()), 2);

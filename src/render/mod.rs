@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod links;
+pub mod relative;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

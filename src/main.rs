@@ -42,6 +42,13 @@ enum Command {
         /// Publish draft pages too.
         #[arg(long)]
         drafts: bool,
+        /// Write no search index and no search box.
+        #[arg(long)]
+        no_search: bool,
+        /// Write every link relative to its page, so the site opens from disk (file://) or
+        /// from any folder of any host; base_url is not used.
+        #[arg(long, conflicts_with = "base_url")]
+        relative_urls: bool,
         /// Publish despite the problems this baseline file holds (replaces `baseline:` in
         /// handbook.yaml); fail only on new ones.
         #[arg(long, value_name = "FILE")]
@@ -88,6 +95,9 @@ enum Command {
         /// Poll for changes instead of relying on file-system events (network drives, some VMs).
         #[arg(long)]
         poll: bool,
+        /// Index nothing for search, and show no search box.
+        #[arg(long)]
+        no_search: bool,
     },
     /// Write a new department, process, playbook or page with its front matter to fill in,
     /// and link to it from its parent page.
@@ -124,12 +134,16 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            no_search,
+            relative_urls,
             baseline,
         } => cmd::build::run(cmd::build::Args {
             root,
             output,
             base_url,
             drafts,
+            search: !no_search,
+            relative_urls,
             baseline,
         }),
         Command::Check {
@@ -153,7 +167,9 @@ fn main() -> ExitCode {
             port,
             open,
             poll,
+            no_search,
         } => handbook::serve::run(handbook::serve::Options {
+            search: !no_search,
             root,
             bind,
             port,

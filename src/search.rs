@@ -150,10 +150,23 @@ fn run(language: &str, rx: &mpsc::Receiver<Message>) {
     }
 }
 
+/// Pagefind's files that the theme's search box does not load: its ready-made interfaces
+/// (the box is handbook's own) and the highlighter.
+const UNUSED: &[&str] = &[
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
 /// Pagefind's files as output files under [`BUNDLE`].
 fn bundle(files: Vec<pagefind::api::SyntheticFile>) -> Vec<OutputFile> {
     files
         .into_iter()
+        .filter(|file| !UNUSED.iter().any(|unused| file.filename.as_os_str() == *unused))
         .map(|file| OutputFile {
             path: format!(
                 "{BUNDLE}{}",

@@ -12,6 +12,7 @@ use crate::diagnostic::{self, Diagnostic, key::Key};
 use crate::load::{self, LoadError};
 use crate::render::Theme;
 use crate::resolve::{self, Site, aliases};
+use crate::search;
 use crate::write::{self, Contents, OutputFile, WriteError};
 
 /// Why a command could not run at all (exit status 2), as opposed to content with errors.
@@ -25,6 +26,8 @@ pub enum RunError {
     Write(#[from] WriteError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    #[error(transparent)]
+    Search(#[from] search::SearchError),
 }
 
 /// What to load and how.
@@ -37,6 +40,11 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Render page bodies to HTML while loading (`build` needs them, `check` does not).
     pub html: bool,
+    /// Index the built pages for search, and show the search box (README, "Search").
+    pub search: bool,
+    /// Write every URL relative to its page (`--relative-urls`): `base_url` is `/` for the
+    /// run, and the written pages are rewritten by [`crate::render::relative`].
+    pub relative_urls: bool,
     /// Which baseline to hold the problems against.
     pub baseline: UseBaseline,
 }
@@ -89,7 +97,12 @@ impl Checked {
 
 pub fn config(options: &Options) -> Result<Config, ConfigError> {
     let mut config = Config::load(&options.root)?;
-    if let Some(base_url) = &options.base_url {
+    let base_url = if options.relative_urls {
+        Some("/".to_string())
+    } else {
+        options.base_url.clone()
+    };
+    if let Some(base_url) = &base_url {
         config = Config::parse(&format!("base_url: {base_url:?}"))
             .map(|c| Config {
                 base_url: c.base_url,
@@ -306,6 +319,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     let Some(theme) = checked.theme.as_mut() else {
         return unwritten(checked);
     };
+    theme.search = options.search;
     theme.set_site(&checked.site);
     let site = &checked.site;
     let theme = &*theme;
@@ -323,17 +337,34 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             return unwritten(checked);
         }
     };
-    let update = write::Update::begin(
-        &target,
-        paths
-            .iter()
-            .map(String::as_str)
-            .chain(others.iter().map(|f| f.path.as_str())),
-        waiting,
-    )?;
+    let paths_iter = paths
+        .iter()
+        .map(String::as_str)
+        .chain(others.iter().map(|f| f.path.as_str()));
+    let update = if options.search {
+        write::Update::begin_with_late(&target, paths_iter, &[search::FOLDER], waiting)?
+    } else {
+        write::Update::begin(&target, paths_iter, waiting)?
+    };
+    let indexer = options
+        .search
+        .then(|| search::Indexer::start(&site.config.language));
+    let relative = options.relative_urls;
     let rendered = published.par_iter().zip(&paths).try_for_each(|(&i, path)| {
-        let html = theme.render_page(site, i).map_err(Failure::Template)?;
-        update.write(path, html.as_bytes()).map_err(Failure::Write)
+        let mut html = theme.render_page(site, i).map_err(Failure::Template)?;
+        if relative {
+            html = crate::render::relative::rewrite(path, &html);
+        }
+        update.write(path, html.as_bytes()).map_err(Failure::Write)?;
+        if let Some(indexer) = &indexer {
+            let url = if relative {
+                format!("/{path}")
+            } else {
+                format!("/{}", site.pages[i].url)
+            };
+            indexer.add(search::Document { url, html });
+        }
+        Ok(())
     });
     match rendered {
         Ok(()) => {}
@@ -343,7 +374,21 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         }
         Err(Failure::Write(e)) => return Err(e.into()),
     }
-    others.par_iter().try_for_each(|f| update.put(f))?;
+    others.par_iter().try_for_each(|f| {
+        if relative && f.path.ends_with(".html") {
+            if let Contents::Bytes(bytes) = &f.contents {
+                let html = String::from_utf8_lossy(bytes);
+                let html = crate::render::relative::rewrite(&f.path, &html);
+                return update.write(&f.path, html.as_bytes());
+            }
+        }
+        update.put(f)
+    })?;
+    if let Some(indexer) = &indexer {
+        for file in indexer.files()? {
+            update.put_late(&file)?;
+        }
+    }
     let summary = update.commit()?;
     Ok(Built {
         checked,

@@ -11,6 +11,8 @@ pub struct Args {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    pub search: bool,
+    pub relative_urls: bool,
     pub baseline: Option<PathBuf>,
 }
 
@@ -22,6 +24,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         drafts: args.drafts,
         base_url: args.base_url,
         html: true,
+        search: args.search,
+        relative_urls: args.relative_urls,
         baseline: args
             .baseline
             .map_or(UseBaseline::Configured, UseBaseline::File),

@@ -44,6 +44,8 @@ pub struct SiteContext {
     pub sections: Vec<SectionContext>,
     /// The sidebar as readers scan it: processes with their playbooks under them.
     pub nav: Vec<NavSection>,
+    /// The site has a search index (`build` without `--no-search`): show the search box.
+    pub search: bool,
 }
 
 /// A section of the sidebar's tree.
@@ -73,8 +75,9 @@ pub struct SectionContext {
     pub items: Vec<PageLink>,
 }
 
-pub fn site_context(site: &Site) -> SiteContext {
+pub fn site_context(site: &Site, search: bool) -> SiteContext {
     SiteContext {
+        search,
         title: site.config.title.clone(),
         description: site.config.description.clone(),
         base_url: site.config.base_url.clone(),

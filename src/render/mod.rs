@@ -39,6 +39,8 @@ pub struct Theme {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// What walking the theme's and the site's template folders reported (bad symlinks).
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the site has a search index (`site.search`); set before [`Theme::set_site`].
+    pub search: bool,
 }
 
 /// A file on disk or in the binary, with the name diagnostics give it.
@@ -120,6 +122,7 @@ impl Theme {
             origins,
             static_files,
             diagnostics,
+            search: true,
         })
     }
 
@@ -127,7 +130,7 @@ impl Theme {
     pub fn set_site(&mut self, site: &Site) {
         self.tera
             .global_context()
-            .insert("site", &context::site_context(site));
+            .insert("site", &context::site_context(site, self.search));
     }
 
     /// Renders the first published page of each template, and the 404 page, and returns the

@@ -75,12 +75,22 @@ pub struct Preview {
     /// The last rebuild failed: the next good one renders everything.
     stale: bool,
     files: Arc<Files>,
+    /// Whether pages are indexed for search (and the theme shows the search box).
+    search: bool,
+    /// Pages rendered since the search index last took them (output files), and whether
+    /// the index must start afresh (pages gone or moved).
+    unindexed: (bool, HashSet<String>),
 }
 
 impl Preview {
     /// Loads and renders the whole site. Content errors are not a failure: they show in the
     /// overlay. Only a missing root or `handbook.yaml` is.
     pub fn open(root: &Path) -> Result<(Preview, Rebuild), RunError> {
+        Preview::open_with(root, true)
+    }
+
+    /// [`Preview::open`], with or without search.
+    pub fn open_with(root: &Path, search: bool) -> Result<(Preview, Rebuild), RunError> {
         let config = Config::load(root)?;
         let content = load::content(root, &load::Options::new(&config, true))?;
         let mut load_problems: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
@@ -123,6 +133,8 @@ impl Preview {
             others: HashMap::new(),
             stale: true,
             files: Arc::new(HashMap::new()),
+            search,
+            unindexed: (true, HashSet::new()),
         };
         preview.remember(listing);
         let report = preview.rebuild(Vec::new(), Vec::new(), true, true);
@@ -137,6 +149,33 @@ impl Preview {
     /// The handbook's root folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The pages' language (`language` in handbook.yaml), for the search index.
+    pub fn language(&self) -> &str {
+        &self.site.config.language
+    }
+
+    /// The pages rendered since the last call, with their HTML, for the search index; `None`
+    /// without search or when nothing was rendered.
+    pub fn take_search_batch(&mut self) -> Option<super::search::Batch> {
+        if !self.search {
+            return None;
+        }
+        let (fresh, files) = std::mem::take(&mut self.unindexed);
+        if files.is_empty() && !fresh {
+            return None;
+        }
+        let pages = if fresh {
+            self.pages.values().cloned().collect()
+        } else {
+            self.pages
+                .values()
+                .filter(|(file, _)| files.contains(file))
+                .cloned()
+                .collect()
+        };
+        Some(super::search::Batch { fresh, pages })
     }
 
     pub fn base_path(&self) -> &str {
@@ -474,6 +513,7 @@ impl Preview {
                 )
             }));
         };
+        theme.search = self.search;
         theme.set_site(&self.site);
         let site = &self.site;
         let theme = &*theme;
@@ -490,14 +530,21 @@ impl Preview {
             })
             .collect::<Result<_, _>>()?;
         let others = site_files(site, theme, &self.root, &self.statics)?;
+        let had = self.pages.len();
         if all {
             self.pages.clear();
         }
         self.pages.retain(|path, _| site.by_path.contains_key(path));
+        // A page gone or moved stays in a search index: only a fresh one forgets it.
+        let mut fresh = all || self.pages.len() < had;
         let count = rendered.len();
         for (path, file, html) in rendered {
-            self.pages.insert(path, (file, html));
+            self.unindexed.1.insert(file.clone());
+            if let Some((old, _)) = self.pages.insert(path, (file.clone(), html)) {
+                fresh |= old != file;
+            }
         }
+        self.unindexed.0 |= fresh;
         self.others = others
             .into_iter()
             .map(|f| {

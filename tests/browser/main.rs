@@ -2,8 +2,9 @@
 //! ESR (geckodriver), what staff open the handbook in. For each engine, against `handbook
 //! serve` on the shipped handbook: a reader opens the home page, reaches the Edge Connectivity
 //! process through the sidebar, follows a stage's playbook; "On this page" follows the scroll;
-//! the theme toggle remembers its choice; at 375 px the menu opens from the middle of a long
-//! page and a link in it works; axe-core finds no WCAG 2.2 AA violation on five kinds of page at
+//! the theme toggle remembers its choice; `/` focuses the search box, "discovery" finds the
+//! Discovery call playbook and its result opens it, at both widths; at 375 px the menu opens
+//! from the middle of a long page and a link in it works; axe-core finds no WCAG 2.2 AA violation on five kinds of page at
 //! both widths; and an edit on disk reloads the open page by itself, a broken page shows the
 //! error overlay until it is fixed. A missing browser or driver fails the test, unless
 //! `HANDBOOK_SKIP_BROWSER=1` asks to skip it.
@@ -15,7 +16,7 @@ mod driver;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use common::runs;
@@ -124,6 +125,7 @@ async fn steps(engine: Engine, client: Client, addr: String, root: PathBuf) {
     open(&client, &addr, "/").await;
     resize(&client, 1280, 900).await;
     reader_finds_a_playbook(&client, &addr).await;
+    search_opens_the_playbook(&client, &Desktop(&addr), "1280 px").await;
     contents_follow_the_scroll(&client, &addr).await;
     theme_choice_is_remembered(&client, &addr).await;
     no_accessibility_violations(&client, &Desktop(&addr), "1280 px").await;
@@ -135,6 +137,7 @@ async fn steps(engine: Engine, client: Client, addr: String, root: PathBuf) {
         addr: &addr,
     };
     phone_menu_opens_mid_page(&client, &phone).await;
+    search_opens_the_playbook(&client, &phone, "375 px").await;
     no_accessibility_violations(&client, &phone, "375 px").await;
     // Back to the window (and out of the phone frame).
     open(&client, &addr, "/").await;
@@ -357,37 +360,104 @@ async fn phone_menu_opens_mid_page(client: &Client, phone: &Phone<'_>) {
 async fn no_accessibility_violations(client: &Client, view: &impl View, width: &str) {
     for path in PAGE_KINDS {
         view.open(client, path).await;
-        let loaded = client
-            .execute(&format!("{AXE}\n; return typeof axe.run;"), vec![])
-            .await
-            .unwrap_or_else(|e| panic!("cannot load axe-core into {path}: {e}"));
-        assert_eq!(loaded, json!("function"), "axe-core in {path}");
-        let script = format!(
-            "const done = arguments[arguments.length - 1]; \
-             axe.run(document, {{ runOnly: {{ type: 'tag', values: {tags} }}, resultTypes: ['violations'] }}) \
-               .then(r => done({{ passes: r.passes.length, violations: r.violations.map(v => \
-                   `${{v.id}} (${{v.impact}}): ${{v.help}}\\n` + v.nodes.map(n => \
-                     `    ${{n.target.join(' ')}}: ${{n.failureSummary}}`).join('\\n')) }}), \
-                     e => done({{ error: String(e) }}));",
-            tags = serde_json::to_string(&WCAG_AA).unwrap()
-        );
-        let result = client
-            .execute_async(&script, vec![])
-            .await
-            .unwrap_or_else(|e| panic!("axe-core did not run on {path}: {e}"));
-        assert_eq!(result["error"], Value::Null, "axe-core on {path}: {result}");
-        let violations: Vec<&str> = result["violations"]
-            .as_array()
-            .unwrap_or_else(|| panic!("axe-core on {path} gave {result}"))
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        assert!(
-            violations.is_empty(),
-            "WCAG 2.2 AA violations on {path} at {width}:\n{}",
-            violations.join("\n")
-        );
+        assert_no_violations(client, &format!("{path} at {width}")).await;
     }
+}
+
+/// axe-core on the page as it is now: no violation of WCAG 2.2 AA.
+async fn assert_no_violations(client: &Client, what: &str) {
+    let loaded = client
+        .execute(&format!("{AXE}\n; return typeof axe.run;"), vec![])
+        .await
+        .unwrap_or_else(|e| panic!("cannot load axe-core into {what}: {e}"));
+    assert_eq!(loaded, json!("function"), "axe-core in {what}");
+    let script = format!(
+        "const done = arguments[arguments.length - 1]; \
+         axe.run(document, {{ runOnly: {{ type: 'tag', values: {tags} }}, resultTypes: ['violations'] }}) \
+           .then(r => done({{ passes: r.passes.length, violations: r.violations.map(v => \
+               `${{v.id}} (${{v.impact}}): ${{v.help}}\\n` + v.nodes.map(n => \
+                 `    ${{n.target.join(' ')}}: ${{n.failureSummary}}`).join('\\n')) }}), \
+                 e => done({{ error: String(e) }}));",
+        tags = serde_json::to_string(&WCAG_AA).unwrap()
+    );
+    let result = client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("axe-core did not run on {what}: {e}"));
+    assert_eq!(result["error"], Value::Null, "axe-core on {what}: {result}");
+    let violations: Vec<&str> = result["violations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("axe-core on {what} gave {result}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "WCAG 2.2 AA violations on {what}:\n{}",
+        violations.join("\n")
+    );
+}
+
+/// Search: `/` focuses the box from anywhere on the page; "discovery" lists the Discovery call
+/// playbook with an excerpt, in a panel that fits the screen, with no axe violation while it
+/// is open; the result opens the playbook. Under `serve` the index is built in the background,
+/// so the results may take a moment the first time.
+async fn search_opens_the_playbook(client: &Client, view: &impl View, width: &str) {
+    view.open(client, "/processes/").await;
+    wait_for(
+        client,
+        "the search box to show",
+        "const s = document.querySelector('.search'); return s && !s.hidden && s.offsetWidth > 0;",
+        |v| v == &json!(true),
+    )
+    .await;
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("/")
+        .await
+        .unwrap_or_else(|e| panic!("cannot type `/` into the page at {width}: {e}"));
+    let focused = client
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("hb-search"), "`/` focuses the search box");
+    client
+        .find(Locator::Css("#hb-search"))
+        .await
+        .unwrap()
+        .send_keys("discovery")
+        .await
+        .unwrap();
+    const RESULTS: &str = "const links = [...document.querySelectorAll('.search-result-title')]; \
+        const panel = document.querySelector('.search-panel').getBoundingClientRect(); \
+        return links.length ? { titles: links.map(a => a.textContent), \
+            hrefs: links.map(a => new URL(a.href).pathname), \
+            marks: document.querySelectorAll('.search-result mark').length, \
+            fits: panel.left >= 0 && panel.right <= innerWidth + 1 } : null;";
+    wait_for(client, "search results for \"discovery\"", RESULTS, |v| {
+        v["hrefs"]
+            .as_array()
+            .is_some_and(|h| h.contains(&json!("/playbooks/discovery-call/")))
+    })
+    .await;
+    let results = client.execute(RESULTS, vec![]).await.unwrap();
+    assert!(
+        results["titles"]
+            .as_array()
+            .is_some_and(|t| t.contains(&json!("Discovery call"))),
+        "{results}"
+    );
+    assert_ne!(results["marks"], json!(0), "excerpts mark the word: {results}");
+    assert_eq!(results["fits"], json!(true), "the results fit at {width}: {results}");
+    assert_no_violations(client, &format!("the search results at {width}")).await;
+    click(
+        client,
+        ".search-result-title[href$='/playbooks/discovery-call/']",
+    )
+    .await;
+    arrive(client, "/playbooks/discovery-call/").await;
 }
 
 /// The open page loaded afresh, and its text, or the overlay's when it shows.

@@ -205,7 +205,6 @@
     };
     var setOpen = function (open) {
       panel.hidden = !open;
-      input.setAttribute("aria-expanded", String(open));
     };
     var show = function (text) {
       status.textContent = text;
@@ -281,7 +280,6 @@
         if (mine === asked) show("The search index could not be loaded.");
       });
     };
-    input.setAttribute("aria-expanded", "false");
     input.addEventListener("input", run);
     input.addEventListener("focus", function () {
       if (location.protocol !== "file:") load().catch(function () {});

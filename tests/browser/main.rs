@@ -16,6 +16,7 @@ mod driver;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
@@ -411,18 +412,23 @@ async fn search_opens_the_playbook(client: &Client, view: &impl View, width: &st
         |v| v == &json!(true),
     )
     .await;
+    // Pressed on the page itself, as a reader does, not sent to an element: after a click on
+    // the page's title, so the page (not the browser's own controls) has the keyboard.
+    click(client, ".page-title").await;
+    let slash = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: '/' })
+        .then(KeyAction::Up { value: '/' });
     client
-        .active_element()
+        .perform_actions(slash)
         .await
-        .unwrap()
-        .send_keys("/")
-        .await
-        .unwrap_or_else(|e| panic!("cannot type `/` into the page at {width}: {e}"));
-    let focused = client
-        .execute("return document.activeElement.id;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(focused, json!("hb-search"), "`/` focuses the search box");
+        .unwrap_or_else(|e| panic!("cannot press `/` at {width}: {e}"));
+    wait_for(
+        client,
+        "`/` to focus the search box",
+        "return [document.activeElement.id, document.hasFocus()];",
+        |v| v[0] == json!("hb-search"),
+    )
+    .await;
     client
         .find(Locator::Css("#hb-search"))
         .await

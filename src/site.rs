@@ -231,6 +231,12 @@ pub fn site_files(
             contents: Contents::Bytes(sitemap(site).into_bytes()),
         },
     ];
+    for (path, html) in theme.render_tags(site)? {
+        files.push(OutputFile {
+            path,
+            contents: Contents::Bytes(html.into_bytes()),
+        });
+    }
     let mut redirected = std::collections::HashSet::new();
     for (i, page) in site
         .pages
@@ -350,22 +356,39 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         .search
         .then(|| search::Indexer::start(&site.config.language));
     let relative = options.relative_urls;
-    let rendered = published.par_iter().zip(&paths).try_for_each(|(&i, path)| {
+    let render = |(&i, path): (&usize, &String)| -> Result<String, Failure> {
         let mut html = theme.render_page(site, i).map_err(Failure::Template)?;
         if relative {
             html = crate::render::relative::rewrite(path, &html);
         }
         update.write(path, html.as_bytes()).map_err(Failure::Write)?;
+        Ok(html)
+    };
+    // In parallel a chunk at a time, each chunk's pages then handed to the search index in
+    // page order: the index numbers pages as they come, so the same site gives the same
+    // index files, and only a chunk's HTML is held at once.
+    let mut rendered = Ok(());
+    for (pages, paths) in published.chunks(CHUNK).zip(paths.chunks(CHUNK)) {
+        let htmls: Result<Vec<String>, Failure> =
+            pages.par_iter().zip(paths).map(render).collect();
+        let htmls = match htmls {
+            Ok(htmls) => htmls,
+            Err(failure) => {
+                rendered = Err(failure);
+                break;
+            }
+        };
         if let Some(indexer) = &indexer {
-            let url = if relative {
-                format!("/{path}")
-            } else {
-                format!("/{}", site.pages[i].url)
-            };
-            indexer.add(search::Document { url, html });
+            for ((&i, path), html) in pages.iter().zip(paths).zip(htmls) {
+                let url = if relative {
+                    format!("/{path}")
+                } else {
+                    format!("/{}", site.pages[i].url)
+                };
+                indexer.add(search::Document { url, html });
+            }
         }
-        Ok(())
-    });
+    }
     match rendered {
         Ok(()) => {}
         Err(Failure::Template(d)) => {
@@ -395,6 +418,9 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         written: Some(summary),
     })
 }
+
+/// How many pages are rendered at once between hand-overs to the search index.
+const CHUNK: usize = 256;
 
 enum Failure {
     Template(Diagnostic),

@@ -30,6 +30,9 @@ pub const TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// The template of the generated tag pages; optional (README, "Tags").
+pub const TAGS: &str = "tags.html";
+
 /// A compiled theme: templates, where each came from (for errors), and its static files.
 pub struct Theme {
     tera: Tera,
@@ -146,6 +149,9 @@ impl Theme {
                 return Some(d);
             }
         }
+        if let Err(d) = self.render_some_tags(site, 1) {
+            return Some(d);
+        }
         self.render_not_found().err()
     }
 
@@ -156,6 +162,44 @@ impl Theme {
         self.tera
             .render(template, &cx)
             .map_err(|e| template_error(&e, &self.origins))
+    }
+
+    /// The generated tag pages, by output path: `tags/index.html` and one per tag, rendered
+    /// with the theme's `tags.html`. None when the theme has no such template, or the site
+    /// has its own pages under `/tags/`.
+    pub fn render_tags(&self, site: &Site) -> Result<Vec<(String, String)>, Diagnostic> {
+        self.render_some_tags(site, usize::MAX)
+    }
+
+    /// The tag index and the pages of the first `limit` tags.
+    fn render_some_tags(
+        &self,
+        site: &Site,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, Diagnostic> {
+        if !site.tag_pages || !self.tera.contains_template(TAGS) {
+            return Ok(Vec::new());
+        }
+        let all = crate::resolve::tags::tags(site);
+        let mut pages = Vec::with_capacity(all.len() + 1);
+        let mut render = |path: String, tag| -> Result<(), Diagnostic> {
+            let mut cx = Context::new();
+            cx.insert("page", &context::tag_page_context(site, &all, tag));
+            let html = self
+                .tera
+                .render(TAGS, &cx)
+                .map_err(|e| template_error(&e, &self.origins))?;
+            pages.push((path, html));
+            Ok(())
+        };
+        render(format!("{}/index.html", crate::resolve::tags::FOLDER), None)?;
+        for tag in all.iter().take(limit) {
+            render(
+                format!("{}index.html", crate::resolve::tags::page_path(&tag.slug)),
+                Some(tag),
+            )?;
+        }
+        Ok(pages)
     }
 
     /// The theme's 404 page.

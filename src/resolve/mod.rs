@@ -9,6 +9,7 @@ pub mod aliases;
 pub mod links;
 pub mod nav;
 pub mod references;
+pub mod tags;
 
 use std::collections::BTreeSet;
 
@@ -47,6 +48,9 @@ pub struct Site {
     pub drafts: bool,
     /// Department, process and playbook pages (not list pages), each in menu order.
     menus: [Vec<PageIdx>; 3],
+    /// Whether tag pages are generated ([`tags::generated`]); pages keep their URLs
+    /// between full resolves.
+    pub tag_pages: bool,
 }
 
 /// Builds the resolved site from loaded pages. Linear in pages plus links.
@@ -85,8 +89,10 @@ pub fn resolve(
         children: Vec::new(),
         drafts,
         menus: Default::default(),
+        tag_pages: false,
     };
     site.menus = menus(&site);
+    site.tag_pages = tags::generated(&site);
     site.targets = (0..site.pages.len())
         .into_par_iter()
         .map(|i| resolve_links(&site, i))

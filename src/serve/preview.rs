@@ -166,15 +166,14 @@ impl Preview {
         if files.is_empty() && !fresh {
             return None;
         }
-        let pages = if fresh {
-            self.pages.values().cloned().collect()
-        } else {
-            self.pages
-                .values()
-                .filter(|(file, _)| files.contains(file))
-                .cloned()
-                .collect()
-        };
+        let mut pages: Vec<(String, Bytes)> = self
+            .pages
+            .values()
+            .filter(|(file, _)| fresh || files.contains(file))
+            .cloned()
+            .collect();
+        // In the order `build` indexes them, so results rank ties alike.
+        pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Some(super::search::Batch { fresh, pages })
     }
 

@@ -48,7 +48,18 @@ pub struct Document {
 enum Message {
     Add(Document),
     /// Build the index of everything added so far and send its files back.
-    Files(mpsc::Sender<Result<Vec<OutputFile>, SearchError>>),
+    Files(mpsc::Sender<Result<Index, SearchError>>),
+}
+
+/// The index of the pages handed over so far.
+pub struct Index {
+    /// Paths under [`FOLDER`].
+    pub files: Vec<OutputFile>,
+    /// Pages handed over (Pagefind leaves out pages with no text).
+    pub pages: usize,
+    /// Time the indexer spent parsing pages and building the index: what search adds to a
+    /// build, in the worst case where nothing else runs beside it.
+    pub busy: std::time::Duration,
 }
 
 /// A search index on a thread of its own: pages are handed over as they are rendered, and the
@@ -80,9 +91,8 @@ impl Indexer {
         let _ = self.tx.send(Message::Add(document));
     }
 
-    /// The bundle's files (paths under [`BUNDLE`]) for every page handed over so far. Waits
-    /// for the pages not yet indexed.
-    pub fn files(&self) -> Result<Vec<OutputFile>, SearchError> {
+    /// The index of every page handed over so far. Waits for the pages not yet indexed.
+    pub fn files(&self) -> Result<Index, SearchError> {
         let (reply, answer) = mpsc::channel();
         self.tx
             .send(Message::Files(reply))
@@ -123,9 +133,13 @@ fn run(language: &str, rx: &mpsc::Receiver<Message>) {
         .keep_index_url(true)
         .build();
     let mut index = PagefindIndex::new(Some(config)).map_err(|e| SearchError::Index(e.to_string()));
+    let mut busy = std::time::Duration::ZERO;
+    let mut pages = 0;
     for message in rx {
+        let started = std::time::Instant::now();
         match message {
             Message::Add(document) => {
+                pages += 1;
                 if let Ok(index) = index.as_mut() {
                     let added = runtime.block_on(index.add_html_file(
                         None,
@@ -144,9 +158,12 @@ fn run(language: &str, rx: &mpsc::Receiver<Message>) {
                         .map(bundle),
                     Err(e) => Err(SearchError::Index(e.to_string())),
                 };
-                let _ = reply.send(files);
+                busy += started.elapsed();
+                let _ = reply.send(files.map(|files| Index { files, pages, busy }));
+                continue;
             }
         }
+        busy += started.elapsed();
     }
 }
 
@@ -200,7 +217,7 @@ mod tests {
             url: "/playbooks/demo/".into(),
             html: page("Demo", "<p>Show the product.</p>"),
         });
-        let files = indexer.files().unwrap();
+        let files = indexer.files().unwrap().files;
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for wanted in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
             assert!(paths.contains(&wanted), "{paths:?}");
@@ -239,11 +256,11 @@ mod tests {
                 .filter(|f| f.path.starts_with("pagefind/fragment/"))
                 .count()
         };
-        assert_eq!(count(&indexer.files().unwrap()), 1);
+        assert_eq!(count(&indexer.files().unwrap().files), 1);
         indexer.add(Document {
             url: "/b/".into(),
             html: page("B", "<p>Beta.</p>"),
         });
-        assert_eq!(count(&indexer.files().unwrap()), 2);
+        assert_eq!(count(&indexer.files().unwrap().files), 2);
     }
 }

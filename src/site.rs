@@ -303,6 +303,16 @@ pub struct Built {
     pub checked: Checked,
     /// `None` when nothing was written (the site has errors).
     pub written: Option<write::Summary>,
+    /// What the search index took, when one was written.
+    pub searched: Option<Searched>,
+}
+
+/// The search index a build wrote.
+#[derive(Debug, Clone, Copy)]
+pub struct Searched {
+    pub pages: usize,
+    /// Time spent indexing (beside the rendering, on a thread of its own).
+    pub busy: std::time::Duration,
 }
 
 /// `build`: check, and when there is no error, render and swap the output in.
@@ -315,6 +325,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         Ok(Built {
             checked,
             written: None,
+            searched: None,
         })
     };
     if checked.has_errors() {
@@ -407,15 +418,22 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         }
         update.put(f)
     })?;
+    let mut searched = None;
     if let Some(indexer) = &indexer {
-        for file in indexer.files()? {
-            update.put_late(&file)?;
+        let index = indexer.files()?;
+        for file in &index.files {
+            update.put_late(file)?;
         }
+        searched = Some(Searched {
+            pages: index.pages,
+            busy: index.busy,
+        });
     }
     let summary = update.commit()?;
     Ok(Built {
         checked,
         written: Some(summary),
+        searched,
     })
 }
 

@@ -36,7 +36,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             output.display()
         );
     };
-    let site::Built { checked, written } = match site::build(&options, &output, &waiting) {
+    let site::Built {
+        checked,
+        written,
+        searched,
+    } = match site::build(&options, &output, &waiting) {
         Ok(built) => built,
         Err(error) => return super::stopped(&options.root, error, Format::Human),
     };
@@ -64,5 +68,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         written.unchanged,
         written.removed,
     );
+    if let Some(searched) = searched {
+        eprintln!(
+            "indexed {} pages for search in {} ms",
+            searched.pages,
+            searched.busy.as_millis()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

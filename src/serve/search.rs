@@ -63,7 +63,7 @@ fn run(language: &str, rx: &mpsc::Receiver<Batch>, shared: &Shared) {
             });
         }
         match indexer.files() {
-            Ok(files) => publish(shared, files),
+            Ok(index) => publish(shared, index.files),
             Err(e) => eprintln!("search index not updated: {e}"),
         }
     }

@@ -183,7 +183,11 @@ const UNUSED: &[&str] = &[
 fn bundle(files: Vec<pagefind::api::SyntheticFile>) -> Vec<OutputFile> {
     files
         .into_iter()
-        .filter(|file| !UNUSED.iter().any(|unused| file.filename.as_os_str() == *unused))
+        .filter(|file| {
+            !UNUSED
+                .iter()
+                .any(|unused| file.filename.as_os_str() == *unused)
+        })
         .map(|file| OutputFile {
             path: format!(
                 "{BUNDLE}{}",
@@ -211,7 +215,10 @@ mod tests {
         let indexer = Indexer::start("en");
         indexer.add(Document {
             url: "/playbooks/discovery-call/".into(),
-            html: page("Discovery call", "<h2 id=\"agenda\">Agenda</h2><p>Qualify the deal.</p>"),
+            html: page(
+                "Discovery call",
+                "<h2 id=\"agenda\">Agenda</h2><p>Qualify the deal.</p>",
+            ),
         });
         indexer.add(Document {
             url: "/playbooks/demo/".into(),
@@ -222,7 +229,10 @@ mod tests {
         for wanted in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"] {
             assert!(paths.contains(&wanted), "{paths:?}");
         }
-        assert!(paths.iter().any(|p| p.starts_with("pagefind/wasm.en")), "{paths:?}");
+        assert!(
+            paths.iter().any(|p| p.starts_with("pagefind/wasm.en")),
+            "{paths:?}"
+        );
         assert_eq!(
             paths
                 .iter()
@@ -231,7 +241,10 @@ mod tests {
             2,
             "{paths:?}"
         );
-        assert!(paths.iter().any(|p| p.starts_with("pagefind/filter/")), "{paths:?}");
+        assert!(
+            paths.iter().any(|p| p.starts_with("pagefind/filter/")),
+            "{paths:?}"
+        );
         let entry = files
             .iter()
             .find(|f| f.path == "pagefind/pagefind-entry.json")

@@ -372,7 +372,9 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         if relative {
             html = crate::render::relative::rewrite(path, &html);
         }
-        update.write(path, html.as_bytes()).map_err(Failure::Write)?;
+        update
+            .write(path, html.as_bytes())
+            .map_err(Failure::Write)?;
         Ok(html)
     };
     // In parallel a chunk at a time, each chunk's pages then handed to the search index in
@@ -380,8 +382,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     // index files, and only a chunk's HTML is held at once.
     let mut rendered = Ok(());
     for (pages, paths) in published.chunks(CHUNK).zip(paths.chunks(CHUNK)) {
-        let htmls: Result<Vec<String>, Failure> =
-            pages.par_iter().zip(paths).map(render).collect();
+        let htmls: Result<Vec<String>, Failure> = pages.par_iter().zip(paths).map(render).collect();
         let htmls = match htmls {
             Ok(htmls) => htmls,
             Err(failure) => {

@@ -105,7 +105,9 @@ fn every_link_and_asset_resolves_to_a_file_from_disk() {
                     let id = percent_encoding::percent_decode_str(fragment)
                         .decode_utf8()
                         .unwrap();
-                    let has = ids.get(&target).is_some_and(|ids| ids.contains(id.as_ref()));
+                    let has = ids
+                        .get(&target)
+                        .is_some_and(|ids| ids.contains(id.as_ref()));
                     if !has {
                         problems.push(format!("{}: {url} names no id there", file.display()));
                     }
@@ -126,7 +128,9 @@ fn every_link_and_asset_resolves_to_a_file_from_disk() {
     assert!(public.join("pagefind/pagefind.js").is_file());
     // The index's URLs are from the root, with the file spelled out: the box turns them
     // into links from wherever the site is.
-    let fragments = std::fs::read_dir(public.join("pagefind/fragment")).unwrap().count();
+    let fragments = std::fs::read_dir(public.join("pagefind/fragment"))
+        .unwrap()
+        .count();
     assert!(fragments > 0);
 }
 

@@ -75,8 +75,7 @@ fn the_built_site_holds_the_index_of_every_page_and_the_search_box() {
     let entry: serde_json::Value =
         serde_json::from_str(&read(&bundle.join("pagefind-entry.json"))).unwrap();
     assert_eq!(
-        entry["languages"]["en"]["page_count"],
-        markdown,
+        entry["languages"]["en"]["page_count"], markdown,
         "every page is indexed, once: {entry}"
     );
     let fragments: Vec<serde_json::Value> = std::fs::read_dir(bundle.join("fragment"))
@@ -89,8 +88,14 @@ fn the_built_site_holds_the_index_of_every_page_and_the_search_box() {
         .find(|f| f["url"] == "/playbooks/discovery-call/")
         .unwrap_or_else(|| panic!("no fragment for the Discovery call playbook"));
     assert_eq!(discovery["meta"]["title"], "Discovery call", "{discovery}");
-    assert_eq!(discovery["filters"]["kind"], serde_json::json!(["playbook"]));
-    assert_eq!(discovery["filters"]["department"], serde_json::json!(["Sales"]));
+    assert_eq!(
+        discovery["filters"]["kind"],
+        serde_json::json!(["playbook"])
+    );
+    assert_eq!(
+        discovery["filters"]["department"],
+        serde_json::json!(["Sales"])
+    );
     let text = discovery["content"].as_str().unwrap();
     assert!(text.contains("qualify"), "the body is indexed: {text}");
     assert!(
@@ -162,7 +167,9 @@ fn a_page_where_the_index_goes_stops_the_build_unless_search_is_off() {
         .arg(&site)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("`pagefind/pagefind.js` is in `pagefind/`"));
+        .stderr(predicate::str::contains(
+            "`pagefind/pagefind.js` is in `pagefind/`",
+        ));
     assert!(!public.exists(), "nothing was written");
     build(&site, &public, &["--no-search"]);
     assert_eq!(read(&public.join("pagefind/pagefind.js")), "mine");

@@ -37,11 +37,7 @@ pub fn relative(file: &str, url: &str) -> String {
     let from = &from[..from.len() - 1];
     let to: Vec<&str> = path.split('/').collect();
     let (to_dirs, to_name) = to.split_at(to.len() - 1);
-    let common = from
-        .iter()
-        .zip(to_dirs)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let common = from.iter().zip(to_dirs).take_while(|(a, b)| a == b).count();
     let mut out = "../".repeat(from.len() - common);
     for dir in &to_dirs[common..] {
         out.push_str(dir);
@@ -137,7 +133,11 @@ mod tests {
             ("index.html", "/handbook.css", "handbook.css"),
             ("index.html", "/processes/x/", "processes/x/index.html"),
             ("processes/x/index.html", "/", "../../index.html"),
-            ("processes/x/index.html", "/handbook.css", "../../handbook.css"),
+            (
+                "processes/x/index.html",
+                "/handbook.css",
+                "../../handbook.css",
+            ),
             (
                 "processes/x/index.html",
                 "/processes/y/#goal",
@@ -145,7 +145,11 @@ mod tests {
             ),
             ("processes/x/index.html", "/processes/x/#goal", "#goal"),
             ("processes/x/index.html", "/processes/x/", "index.html"),
-            ("processes/x/index.html", "/processes/x/a%20b.png", "a%20b.png"),
+            (
+                "processes/x/index.html",
+                "/processes/x/a%20b.png",
+                "a%20b.png",
+            ),
             ("old.html", "/new/?q=1", "new/index.html?q=1"),
             ("index.html", "/#top", "#top"),
         ] {

@@ -23,10 +23,11 @@ pub struct Tag {
 
 /// Whether the site gets tag pages: not when a page of its own is at `/tags/` or below it.
 pub fn generated(site: &Site) -> bool {
-    !site
-        .pages
-        .iter()
-        .any(|p| p.url.strip_prefix(FOLDER).is_some_and(|rest| rest.starts_with('/')))
+    !site.pages.iter().any(|p| {
+        p.url
+            .strip_prefix(FOLDER)
+            .is_some_and(|rest| rest.starts_with('/'))
+    })
 }
 
 /// The slug a tag's page is at (`tags/<slug>/`); empty for a tag with no letter or digit.

@@ -66,7 +66,12 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         watch::spawn(
             &root,
             options.poll,
-            rebuild_on_change(Arc::clone(&preview), Arc::clone(&shared), reloader, indexing),
+            rebuild_on_change(
+                Arc::clone(&preview),
+                Arc::clone(&shared),
+                reloader,
+                indexing,
+            ),
         )?;
 
         let state = Arc::clone(&shared);

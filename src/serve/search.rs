@@ -4,8 +4,8 @@
 //! served. An edit re-indexes only the pages it re-rendered (Pagefind replaces a page by its
 //! URL); a page gone or moved starts the index afresh, since Pagefind cannot forget a page.
 
-use std::sync::mpsc;
 use std::sync::Arc;
+use std::sync::mpsc;
 
 use bytes::Bytes;
 

@@ -383,12 +383,10 @@ fn prune<'a>(
             .as_deref()
             .filter(|_| kind.is_dir())
             .and_then(|r| dirs.get(r));
-        let is_late = rel
-            .as_deref()
-            .is_some_and(|r| {
-                late.iter()
-                    .any(|folder| in_folder(r, folder) || (r == *folder && kind.is_dir()))
-            });
+        let is_late = rel.as_deref().is_some_and(|r| {
+            late.iter()
+                .any(|folder| in_folder(r, folder) || (r == *folder && kind.is_dir()))
+        });
         if let Some(&needed) = needed_dir {
             kept.insert(needed);
         } else if is_late && (kind.is_dir() || kind.is_file()) {
@@ -412,7 +410,8 @@ fn prune<'a>(
 
 /// Whether output path `rel` lies in `folder`.
 fn in_folder(rel: &str, folder: &str) -> bool {
-    rel.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))
+    rel.strip_prefix(folder)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Removes from late folder `folder` of `dir` the files not `written` this time, and the

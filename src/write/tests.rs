@@ -358,7 +358,11 @@ fn late_files_are_kept_when_unchanged_and_removed_when_gone() {
     );
     let next = build_late(&s, &outputs(A), &outputs(&v2));
     assert_eq!((next.written, next.removed), (1, 1), "{next:?}");
-    assert_eq!(tree(&s.target.dir), all(&v2), "no trace of search/index/a.pf");
+    assert_eq!(
+        tree(&s.target.dir),
+        all(&v2),
+        "no trace of search/index/a.pf"
+    );
     let none = build_late(&s, &outputs(A), &[]);
     assert_eq!(none.removed, 2, "{none:?}");
     build_late(&s, &outputs(A), &[]);

@@ -455,8 +455,16 @@ async fn search_opens_the_playbook(client: &Client, view: &impl View, width: &st
             .is_some_and(|t| t.contains(&json!("Discovery call"))),
         "{results}"
     );
-    assert_ne!(results["marks"], json!(0), "excerpts mark the word: {results}");
-    assert_eq!(results["fits"], json!(true), "the results fit at {width}: {results}");
+    assert_ne!(
+        results["marks"],
+        json!(0),
+        "excerpts mark the word: {results}"
+    );
+    assert_eq!(
+        results["fits"],
+        json!(true),
+        "the results fit at {width}: {results}"
+    );
     assert_no_violations(client, &format!("the search results at {width}")).await;
     click(
         client,

@@ -297,6 +297,12 @@
         input.focus();
       }
     });
+    // `?q=words` in the address opens the page with those results: a search to share.
+    var asked_for = new URLSearchParams(location.search).get("q");
+    if (asked_for) {
+      input.value = asked_for;
+      run();
+    }
     // A click or focus elsewhere closes the results.
     doc.addEventListener("click", function (event) {
       if (!search.contains(event.target)) setOpen(false);

@@ -365,7 +365,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     };
     let indexer = options
         .search
-        .then(|| search::Indexer::start(&site.config.language));
+        .then(|| search::Bundles::start(&site.config.language));
     let relative = options.relative_urls;
     let render = |(&i, path): (&usize, &String)| -> Result<String, Failure> {
         let mut html = theme.render_page(site, i).map_err(Failure::Template)?;

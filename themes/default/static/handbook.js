@@ -182,6 +182,15 @@
           pagefind = module;
           return pagefind.options({ baseUrl: "/", excerptLength: 24 });
         }).then(function () {
+          // A large handbook's index comes in bundles (pagefind/, pagefind/1/, ...): merged.
+          return fetch(new URL("pagefind/handbook-bundles.json", siteRoot).href).then(function (response) {
+            return response.ok ? response.json() : { bundles: [] };
+          }).then(function (list) {
+            return Promise.all(list.bundles.filter(Boolean).map(function (folder) {
+              return pagefind.mergeIndex(new URL("pagefind/" + folder, siteRoot).href, { baseUrl: "/" });
+            }));
+          });
+        }).then(function () {
           return pagefind.filters();
         }).then(function (filters) {
           selects.forEach(function (select) {

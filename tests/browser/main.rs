@@ -587,3 +587,76 @@ async fn edits_reload_the_open_page(client: &Client, addr: &str, root: &Path) {
     .await;
     wait_until_settled(client, "after the fix").await;
 }
+
+/// A large handbook's index comes in bundles (`pagefind/`, `pagefind/1/`, ...), which the
+/// search box merges: built with 4 pages a bundle and served as a static host would, a search
+/// in headless Chromium (`?q=` fills the box) finds pages of several bundles.
+#[test]
+fn chromium_searches_an_index_in_many_bundles() {
+    let engine = Engine::Chromium;
+    if !runs("the bundles test", "HANDBOOK_SKIP_BROWSER", engine.missing()) {
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.blocking_lock();
+    let tmp = tempfile::tempdir().unwrap();
+    let www = tmp.path().join("www");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["build", "--root"])
+        .arg(common::repo())
+        .arg("--output")
+        .arg(&www)
+        .env("HANDBOOK_SEARCH_BUNDLE_PAGES", "4")
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{built:?}");
+    let list: Value = serde_json::from_str(
+        &std::fs::read_to_string(www.join("pagefind/handbook-bundles.json")).unwrap(),
+    )
+    .unwrap();
+    let bundles = list["bundles"].as_array().map_or(0, Vec::len);
+    assert!(bundles >= 7, "31 pages in bundles of 4: {list}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app =
+        axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&www));
+    let server = runtime.spawn(async move { axum::serve(listener, app).await });
+    let dom = std::process::Command::new(engine.browser())
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            tmp.path().join("profile").display()
+        ))
+        .arg(format!("http://{addr}/playbooks/?q=discovery"))
+        .stderr(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    server.abort();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let doc = scraper::Html::parse_document(&dom);
+    let results = scraper::Selector::parse(".search-result-title").unwrap();
+    let found: Vec<String> = doc
+        .select(&results)
+        .filter_map(|a| a.value().attr("href"))
+        .map(|href| url::Url::parse(href).unwrap().path().to_string())
+        .collect();
+    // Two playbooks far apart in page order, so in different bundles.
+    for page in [
+        "/playbooks/discovery-call/",
+        "/playbooks/technical-discovery-session/",
+    ] {
+        assert!(
+            found.iter().any(|f| f == page),
+            "{page} not among the results {found:?}"
+        );
+    }
+    assert!(found.len() >= 3, "{found:?}");
+}

@@ -40,7 +40,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '| pages | search | wall (s) | indexing (ms) | peak RSS (MB) |\n|---|---|---|---|---|\n'
 for n in $SIZES; do
     site="$WORK/site-n$n-s$SEED"
-    [ -f "$site/handbook.yaml" ] || python3 "$ROOT/benches/gen_handbook.py" --pages "$n" --seed "$SEED" --out "$site" >/dev/null
+    [ -f "$site/handbook.yaml" ] || python3 "$ROOT/benches/gen_handbook.py" --pages "$n" --seed "$SEED" --out "$site" >/dev/null 2>&1
     for mode in on off; do
         flags=()
         [ "$mode" = off ] && flags=(--no-search)

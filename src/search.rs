@@ -183,8 +183,8 @@ fn run(language: &str, rx: &mpsc::Receiver<Message>, sharding: Sharding) {
     let mut pages = 0;
     // Writes the bundle being filled into `sealed`.
     let seal = |index: &mut Result<PagefindIndex, SearchError>,
-                    sealed: &mut Vec<OutputFile>,
-                    bundles: &mut Vec<usize>|
+                sealed: &mut Vec<OutputFile>,
+                bundles: &mut Vec<usize>|
      -> Result<(), SearchError> {
         let number = bundles.len() * sharding.workers + sharding.worker;
         let index = index
@@ -318,7 +318,13 @@ impl Bundles {
         let folders: Vec<String> = all
             .bundles
             .iter()
-            .map(|&n| if n == 0 { String::new() } else { format!("{n}/") })
+            .map(|&n| {
+                if n == 0 {
+                    String::new()
+                } else {
+                    format!("{n}/")
+                }
+            })
             .collect();
         all.files.push(OutputFile {
             path: BUNDLE_LIST.to_string(),
@@ -454,11 +460,7 @@ mod tests {
         let index = bundles.files().unwrap();
         assert_eq!(index.pages, 256);
         assert_eq!(index.bundles, (0..128).collect::<Vec<_>>());
-        let list = index
-            .files
-            .iter()
-            .find(|f| f.path == BUNDLE_LIST)
-            .unwrap();
+        let list = index.files.iter().find(|f| f.path == BUNDLE_LIST).unwrap();
         let Contents::Bytes(list) = &list.contents else {
             panic!("in memory")
         };
@@ -476,7 +478,10 @@ mod tests {
                 panic!("in memory")
             };
             let entry: serde_json::Value = serde_json::from_slice(entry).unwrap();
-            assert_eq!(entry["languages"]["en"]["page_count"], 2, "bundle {n}: {entry}");
+            assert_eq!(
+                entry["languages"]["en"]["page_count"], 2,
+                "bundle {n}: {entry}"
+            );
         }
     }
 

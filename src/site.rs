@@ -410,12 +410,13 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         Err(Failure::Write(e)) => return Err(e.into()),
     }
     others.par_iter().try_for_each(|f| {
-        if relative && f.path.ends_with(".html") {
-            if let Contents::Bytes(bytes) = &f.contents {
-                let html = String::from_utf8_lossy(bytes);
-                let html = crate::render::relative::rewrite(&f.path, &html);
-                return update.write(&f.path, html.as_bytes());
-            }
+        if relative
+            && f.path.ends_with(".html")
+            && let Contents::Bytes(bytes) = &f.contents
+        {
+            let html = String::from_utf8_lossy(bytes);
+            let html = crate::render::relative::rewrite(&f.path, &html);
+            return update.write(&f.path, html.as_bytes());
         }
         update.put(f)
     })?;

@@ -594,7 +594,11 @@ async fn edits_reload_the_open_page(client: &Client, addr: &str, root: &Path) {
 #[test]
 fn chromium_searches_an_index_in_many_bundles() {
     let engine = Engine::Chromium;
-    if !runs("the bundles test", "HANDBOOK_SKIP_BROWSER", engine.missing()) {
+    if !runs(
+        "the bundles test",
+        "HANDBOOK_SKIP_BROWSER",
+        engine.missing(),
+    ) {
         return;
     }
     let _turn = ONE_AT_A_TIME.blocking_lock();
@@ -620,8 +624,7 @@ fn chromium_searches_an_index_in_many_bundles() {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let addr = listener.local_addr().unwrap();
-    let app =
-        axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&www));
+    let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&www));
     let server = runtime.spawn(async move { axum::serve(listener, app).await });
     let dom = std::process::Command::new(engine.browser())
         .args([

@@ -249,7 +249,8 @@
           var li = doc.createElement("li");
           var link = doc.createElement("a");
           link.href = href(sub.url);
-          link.textContent = sub.title;
+          // Less the heading's own `#` link.
+          link.textContent = sub.title.replace(/\s*#$/, "");
           li.appendChild(link);
           sections.appendChild(li);
         });

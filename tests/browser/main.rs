@@ -626,31 +626,39 @@ fn chromium_searches_an_index_in_many_bundles() {
     let addr = listener.local_addr().unwrap();
     let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&www));
     let server = runtime.spawn(async move { axum::serve(listener, app).await });
-    let dom = std::process::Command::new(engine.browser())
-        .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--virtual-time-budget=10000",
-            "--dump-dom",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            tmp.path().join("profile").display()
-        ))
-        .arg(format!("http://{addr}/playbooks/?q=discovery"))
-        .stderr(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    // Virtual time does not wait for Pagefind's worker, so on a busy machine the page may be
+    // dumped before its results arrive: a few tries, each with a fresh profile.
+    let mut found: Vec<String> = Vec::new();
+    for attempt in 0..4 {
+        let dom = std::process::Command::new(engine.browser())
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                tmp.path().join(format!("profile-{attempt}")).display()
+            ))
+            .arg(format!("http://{addr}/playbooks/?q=discovery"))
+            .stderr(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        let doc = scraper::Html::parse_document(&dom);
+        let results = scraper::Selector::parse(".search-result-title").unwrap();
+        found = doc
+            .select(&results)
+            .filter_map(|a| a.value().attr("href"))
+            .map(|href| url::Url::parse(href).unwrap().path().to_string())
+            .collect();
+        if !found.is_empty() {
+            break;
+        }
+    }
     server.abort();
-    let dom = String::from_utf8_lossy(&dom.stdout);
-    let doc = scraper::Html::parse_document(&dom);
-    let results = scraper::Selector::parse(".search-result-title").unwrap();
-    let found: Vec<String> = doc
-        .select(&results)
-        .filter_map(|a| a.value().attr("href"))
-        .map(|href| url::Url::parse(href).unwrap().path().to_string())
-        .collect();
     // Two playbooks far apart in page order, so in different bundles.
     for page in [
         "/playbooks/discovery-call/",

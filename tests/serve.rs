@@ -287,13 +287,19 @@ fn serve_opens_on_a_broken_handbook_with_the_overlay_on_every_page() {
         });
     });
     let as_it_is = "the pages underneath show the handbook as it is, broken links as written";
-    for page in ["/", "/departments/sales/", "/playbooks/discovery-call/", "/glossary/"] {
+    for page in [
+        "/",
+        "/departments/sales/",
+        "/playbooks/discovery-call/",
+        "/glossary/",
+    ] {
         let (status, body) = server.get(page);
         assert_eq!(status, 200, "{page} is served");
         assert!(body.contains(OVERLAY), "{page} carries the overlay");
         assert!(body.contains(as_it_is), "{page}");
         assert!(
-            body.contains("content/playbooks/discovery-call.md:") && body.contains("content/tools.md:2:"),
+            body.contains("content/playbooks/discovery-call.md:")
+                && body.contains("content/tools.md:2:"),
             "{page} names both mistakes"
         );
     }
@@ -304,22 +310,35 @@ fn serve_opens_on_a_broken_handbook_with_the_overlay_on_every_page() {
     );
     let (status, body) = server.get("/no/such/page/");
     assert_eq!(status, 404);
-    assert!(body.contains(OVERLAY), "the 404 page carries the overlay too");
+    assert!(
+        body.contains(OVERLAY),
+        "the 404 page carries the overlay too"
+    );
 
     let original = |path: &str| std::fs::read_to_string(common::repo().join(path)).unwrap();
     std::fs::write(server.path(PLAYBOOK), original(PLAYBOOK)).unwrap();
-    std::fs::write(server.path("content/tools.md"), original("content/tools.md")).unwrap();
-    server.wait_for("the overlay to clear", "/playbooks/discovery-call/", |s, b| {
-        s == 200 && !b.contains(OVERLAY) && !b.contains("gone.md")
-    });
+    std::fs::write(
+        server.path("content/tools.md"),
+        original("content/tools.md"),
+    )
+    .unwrap();
+    server.wait_for(
+        "the overlay to clear",
+        "/playbooks/discovery-call/",
+        |s, b| s == 200 && !b.contains(OVERLAY) && !b.contains("gone.md"),
+    );
 
     // Now there is a good build: a new error shows over it, the page as it was.
     edit(&server.path(PLAYBOOK), broken_link);
-    server.wait_for("the overlay over the last good page", "/playbooks/discovery-call/", |s, b| {
-        s == 200
-            && b.contains("The handbook has 1 error: showing the last good version underneath")
-            && !b.contains("href=\"gone.md\"")
-    });
+    server.wait_for(
+        "the overlay over the last good page",
+        "/playbooks/discovery-call/",
+        |s, b| {
+            s == 200
+                && b.contains("The handbook has 1 error: showing the last good version underneath")
+                && !b.contains("href=\"gone.md\"")
+        },
+    );
 }
 
 /// A theme that does not load renders no page: every path answers the built-in 404 page with
@@ -328,17 +347,29 @@ fn serve_opens_on_a_broken_handbook_with_the_overlay_on_every_page() {
 fn serve_opens_when_the_theme_fails_and_says_why_on_every_path() {
     let server = start_with(free_port(), &[], |root| {
         std::fs::create_dir_all(root.join("templates")).unwrap();
-        std::fs::write(root.join("templates/page.html"), "{% if %}broken{% endif %}").unwrap();
+        std::fs::write(
+            root.join("templates/page.html"),
+            "{% if %}broken{% endif %}",
+        )
+        .unwrap();
     });
     for path in ["/", "/tools/", "/handbook.css"] {
         let (status, body) = server.get(path);
         assert_eq!(status, 404, "{path}");
         assert!(body.contains(OVERLAY), "{path}: {body}");
-        assert!(body.contains("templates/page.html"), "{path} names the template");
-        assert!(body.contains("data-event-stream"), "{path} reloads when fixed");
+        assert!(
+            body.contains("templates/page.html"),
+            "{path} names the template"
+        );
+        assert!(
+            body.contains("data-event-stream"),
+            "{path} reloads when fixed"
+        );
     }
     std::fs::remove_file(server.path("templates/page.html")).unwrap();
-    server.wait_for("the pages", "/tools/", |s, b| s == 200 && !b.contains(OVERLAY));
+    server.wait_for("the pages", "/tools/", |s, b| {
+        s == 200 && !b.contains(OVERLAY)
+    });
 }
 
 /// Mistakes in handbook.yaml do not keep the preview from opening: the defaults stand in, and
@@ -346,15 +377,22 @@ fn serve_opens_when_the_theme_fails_and_says_why_on_every_path() {
 #[test]
 fn serve_opens_with_a_broken_handbook_yaml() {
     let server = start_with(free_port(), &[], |root| {
-        edit(&root.join("handbook.yaml"), |t| format!("{t}base_ulr: /x/\n"));
+        edit(&root.join("handbook.yaml"), |t| {
+            format!("{t}base_ulr: /x/\n")
+        });
     });
     let (status, body) = server.get("/tools/");
     assert_eq!(status, 200);
-    assert!(body.contains(OVERLAY) && body.contains("handbook.yaml:"), "{body}");
+    assert!(
+        body.contains(OVERLAY) && body.contains("handbook.yaml:"),
+        "{body}"
+    );
     assert!(body.contains("did you mean `base_url`?"));
     let settings = std::fs::read_to_string(common::repo().join("handbook.yaml")).unwrap();
     std::fs::write(server.path("handbook.yaml"), settings).unwrap();
-    server.wait_for("the overlay to clear", "/tools/", |s, b| s == 200 && !b.contains(OVERLAY));
+    server.wait_for("the overlay to clear", "/tools/", |s, b| {
+        s == 200 && !b.contains(OVERLAY)
+    });
 }
 
 /// The log counts in words that agree ("1 warning"), and `-q` leaves out the builds that went
@@ -362,7 +400,11 @@ fn serve_opens_with_a_broken_handbook_yaml() {
 #[test]
 fn the_log_says_one_warning_and_quiet_says_only_where_it_serves() {
     let orphan = |root: &std::path::Path| {
-        std::fs::write(root.join("content/lonely.md"), "# Lonely\n\nNobody links here.\n").unwrap();
+        std::fs::write(
+            root.join("content/lonely.md"),
+            "# Lonely\n\nNobody links here.\n",
+        )
+        .unwrap();
     };
     let server = start_with(free_port(), &[], orphan);
     let said = server.startup.join("\n");

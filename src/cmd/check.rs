@@ -104,8 +104,8 @@ fn once(args: &Args, root: &Path, ui: &Ui) -> anyhow::Result<ExitCode> {
 /// Checks, then checks again after each batch of saves, until Ctrl-C (which ends the process:
 /// nothing is left half-written, since `check` writes nothing). The watcher is `serve`'s.
 fn watch(args: &Args, root: &Path, ui: &Ui) -> anyhow::Result<ExitCode> {
-    let root = std::fs::canonicalize(root)
-        .with_context(|| format!("cannot open {}", root.display()))?;
+    let root =
+        std::fs::canonicalize(root).with_context(|| format!("cannot open {}", root.display()))?;
     let (changes, saved) = mpsc::channel();
     handbook::serve::watch::spawn(&root, args.poll, move |paths| {
         // The receiver goes only when this process ends.

@@ -68,7 +68,7 @@ pub fn denied(diagnostics: &[Diagnostic], deny_warnings: bool, ui: &Ui) {
     let (_, warnings) = counts(diagnostics);
     if deny_warnings && warnings > 0 {
         ui.error(format_args!(
-            "{}, denied by --deny-warnings",
+            "{} denied by --deny-warnings",
             count(warnings, "warning")
         ));
     }
@@ -152,12 +152,7 @@ pub fn step_summary(title: &str, checked: &Checked) {
 /// Why a command could not run, reported. A handbook.yaml with mistakes is reported in the
 /// asked format, like content (a code frame, `config` code, help lines), and the status is 2;
 /// any other reason goes back to `main`, which says it in one line.
-pub fn stopped(
-    root: &Path,
-    error: RunError,
-    format: Format,
-    ui: &Ui,
-) -> anyhow::Result<ExitCode> {
+pub fn stopped(root: &Path, error: RunError, format: Format, ui: &Ui) -> anyhow::Result<ExitCode> {
     let RunError::Config(ConfigError::Invalid(problems)) = &error else {
         return Err(error.into());
     };

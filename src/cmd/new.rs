@@ -30,7 +30,7 @@ pub struct Args {
     pub kind: NewKind,
     /// Its id, which is also its URL: lowercase letters, digits and dashes (`renewal-call`)
     pub id: String,
-    /// Its title [default: the id in sentence case: `renewal-call` is "Renewal call"]
+    /// Its title [default: the id in title case: `renewal-call` is "Renewal Call"]
     #[arg(long)]
     pub title: Option<String>,
     #[command(flatten)]
@@ -68,7 +68,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
         NewKind::Process => first_page(Kind::Department),
         NewKind::Playbook => first_page(Kind::Process),
     };
-    let title = title.map_or_else(|| sentence(&id.replace('-', " ")), str::to_string);
+    let title = title.map_or_else(|| title_case(id), str::to_string);
     let (path, fields) = match kind {
         NewKind::Department => (
             format!("departments/{id}/index.md"),
@@ -154,7 +154,7 @@ fn valid_id(id: &str) -> Result<(), String> {
     if meant.is_empty() || !only_ascii {
         Err(rule.to_string())
     } else {
-        Err(format!("{rule}: did you mean `{meant}`?"))
+        Err(format!("{rule} (did you mean `{meant}`?)"))
     }
 }
 
@@ -193,18 +193,21 @@ fn link_from(root: &Path, file: &str, from: &str, to: &str, title: &str) -> anyh
         .with_context(|| format!("adding a link to {file}"))
 }
 
-/// `renewal call` -> `Renewal call`: sentence case, as the shipped handbook's titles are.
-fn sentence(words: &str) -> String {
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+/// `renewal-call` -> `Renewal Call`: the words of an id, each capitalised.
+fn title_case(id: &str) -> String {
+    let capitalised = id.split('-').filter(|w| !w.is_empty()).map(|word| {
+        let mut chars = word.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+            .unwrap_or_default()
+    });
+    capitalised.collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{sentence, valid_id};
+    use super::{title_case, valid_id};
 
     #[test]
     fn ids_are_lowercase_letters_digits_and_dashes() {
@@ -212,21 +215,25 @@ mod tests {
             assert_eq!(valid_id(good), Ok(()), "{good}");
         }
         let meant = |id: &str| valid_id(id).unwrap_err();
-        assert!(meant("Bad Id").ends_with("did you mean `bad-id`?"), "{}", meant("Bad Id"));
-        assert!(meant("renewal_call").ends_with("`renewal-call`?"));
-        assert!(meant("-x-").ends_with("`x`?"));
-        assert!(meant("Q4 Kick-off!").ends_with("`q4-kick-off`?"));
+        assert_eq!(
+            meant("Bad Id"),
+            "an id is lowercase letters, digits and dashes, like `renewal-call` \
+             (did you mean `bad-id`?)"
+        );
+        assert!(meant("renewal_call").ends_with("(did you mean `renewal-call`?)"));
+        assert!(meant("-x-").ends_with("(did you mean `x`?)"));
+        assert!(meant("Q4 Kick-off!").ends_with("(did you mean `q4-kick-off`?)"));
         for no_guess in ["", "---", "überblick"] {
             let why = valid_id(no_guess).unwrap_err();
-            assert!(why.starts_with("an id is lowercase letters"), "{no_guess}: {why}");
+            assert!(!why.contains("did you mean"), "{no_guess}: {why}");
         }
-        assert!(meant("../x").ends_with("`x`?"));
+        assert!(meant("../x").ends_with("(did you mean `x`?)"));
     }
 
     #[test]
-    fn titles_come_from_the_id_in_sentence_case() {
-        assert_eq!(sentence("renewal call"), "Renewal call");
-        assert_eq!(sentence("q4"), "Q4");
-        assert_eq!(sentence(""), "");
+    fn titles_come_from_the_id_in_title_case() {
+        assert_eq!(title_case("renewal-call"), "Renewal Call");
+        assert_eq!(title_case("q4-2024-kickoff"), "Q4 2024 Kickoff");
+        assert_eq!(title_case("faq"), "Faq");
     }
 }

@@ -24,15 +24,22 @@ pub enum ColorWhen {
 #[derive(Debug, clap::Args)]
 pub struct Global {
     /// Print only errors (and the warnings --deny-warnings fails on).
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Display options"
+    )]
     quiet: bool,
     /// Print also what is done: the handbook used, each step and how long it took.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Display options")]
     verbose: bool,
     /// Color the report: auto, always or never.
     #[arg(
         long,
         global = true,
+        help_heading = "Display options",
         value_enum,
         value_name = "WHEN",
         default_value_t = ColorWhen::Auto
@@ -116,7 +123,7 @@ impl Ui {
     /// Each step of the run and how long it took, with `-v`.
     pub fn timings(&self, timings: &Timings) {
         for (step, took) in &timings.steps {
-            self.detail(format_args!("{step:>40}: {} ms", took.as_millis()));
+            self.detail(format_args!("{:>6} ms  {step}", took.as_millis()));
         }
     }
 
@@ -146,7 +153,10 @@ mod tests {
             ..plain
         };
         let painted = colored.paint("error", AnsiColor::BrightRed);
-        assert!(painted.starts_with("\x1b[") && painted.contains("error"), "{painted:?}");
+        assert!(
+            painted.starts_with("\x1b[") && painted.contains("error"),
+            "{painted:?}"
+        );
         assert!(painted.ends_with("\x1b[0m"), "{painted:?}");
     }
 }

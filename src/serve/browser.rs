@@ -41,7 +41,10 @@ pub fn open(url: &str) {
             };
             if !output.status.success() {
                 let said = String::from_utf8_lossy(&output.stderr);
-                eprintln!("{}", failed(opener, &output.status.to_string(), &said, &url));
+                eprintln!(
+                    "{}",
+                    failed(opener, &output.status.to_string(), &said, &url)
+                );
             }
         });
 }

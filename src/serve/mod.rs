@@ -192,10 +192,7 @@ fn error_report(preview: &Preview, color: bool) -> Option<(usize, String)> {
         return None;
     }
     let frames = human::frames(&errors, |file| preview.source(file), color);
-    Some((
-        errors.len(),
-        frames + &human::summary(&preview.diagnostics),
-    ))
+    Some((errors.len(), frames + &human::summary(&preview.diagnostics)))
 }
 
 /// The error overlay: the same report `check` prints, over the page.

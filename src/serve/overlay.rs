@@ -82,27 +82,43 @@ mod tests {
             assert!(found.next().is_none(), "two of {selector:?}");
             element
         };
-        let report = one("#handbook-error-overlay > section#handbook-error-report[role=alertdialog]");
-        assert_eq!(report.value().attr("aria-labelledby"), Some("handbook-error-title"));
+        let report =
+            one("#handbook-error-overlay > section#handbook-error-report[role=alertdialog]");
+        assert_eq!(
+            report.value().attr("aria-labelledby"),
+            Some("handbook-error-title")
+        );
         let title: String = one("#handbook-error-title").text().collect();
         assert_eq!(
             title,
             "The handbook has 3 errors: showing the last good version underneath"
         );
         let pre: String = one("#handbook-error-report pre").text().collect();
-        assert_eq!(pre, "error[broken-link]: <b>x</b>", "the report is text, not markup");
+        assert_eq!(
+            pre, "error[broken-link]: <b>x</b>",
+            "the report is text, not markup"
+        );
 
         let collapse = one("#handbook-error-report button#handbook-error-collapse[type=button]");
-        assert_eq!(collapse.value().attr("aria-controls"), Some("handbook-error-report"));
+        assert_eq!(
+            collapse.value().attr("aria-controls"),
+            Some("handbook-error-report")
+        );
         assert_eq!(collapse.value().attr("aria-expanded"), Some("true"));
         assert_eq!(collapse.text().collect::<String>(), "Collapse");
 
         let badge = one("#handbook-error-overlay > button#handbook-error-badge[type=button]");
-        assert_eq!(badge.value().attr("aria-controls"), Some("handbook-error-report"));
+        assert_eq!(
+            badge.value().attr("aria-controls"),
+            Some("handbook-error-report")
+        );
         assert_eq!(badge.value().attr("aria-expanded"), Some("false"));
         assert_eq!(badge.text().collect::<String>(), "\u{26a0} 3 errors");
         let style = badge.value().attr("style").unwrap_or_default();
-        assert!(style.starts_with("display:none;position:fixed;right:1rem;bottom:1rem"), "{style}");
+        assert!(
+            style.starts_with("display:none;position:fixed;right:1rem;bottom:1rem"),
+            "{style}"
+        );
 
         let script: String = one("#handbook-error-overlay > script").text().collect();
         for needed in [

@@ -441,11 +441,7 @@ impl Preview {
     /// Renders each page that renders, for a handbook with errors and no good build yet; a
     /// template that fails is reported once however many pages use it, and their pages are
     /// left out (the 404 page, with the overlay, answers for them).
-    fn render_what_renders(
-        &mut self,
-        targets: &[PageIdx],
-        all: bool,
-    ) -> (usize, Vec<Diagnostic>) {
+    fn render_what_renders(&mut self, targets: &[PageIdx], all: bool) -> (usize, Vec<Diagnostic>) {
         let Some(theme) = self.theme.as_mut() else {
             return (0, self.theme_problem.clone().into_iter().collect());
         };

@@ -362,6 +362,10 @@ fn serve_opens_when_the_theme_fails_and_says_why_on_every_path() {
             "{path} names the template"
         );
         assert!(
+            body.contains("The handbook has 1 error:"),
+            "{path}: the template's error is said once"
+        );
+        assert!(
             body.contains("data-event-stream"),
             "{path} reloads when fixed"
         );
@@ -369,6 +373,32 @@ fn serve_opens_when_the_theme_fails_and_says_why_on_every_path() {
     std::fs::remove_file(server.path("templates/page.html")).unwrap();
     server.wait_for("the pages", "/tools/", |s, b| {
         s == 200 && !b.contains(OVERLAY)
+    });
+}
+
+/// Pages served as they are, then a template breaks: no page rendered by the old template
+/// stays served as if it followed the content, and fixing the template brings them back.
+#[test]
+fn a_theme_that_breaks_before_any_good_build_takes_its_pages_with_it() {
+    let server = start_with(free_port(), &[], |root| {
+        edit(&root.join("content/tools.md"), |t| {
+            t.replacen("\n## ", "\nSee [the old notes](gone.md).\n\n## ", 1)
+        });
+    });
+    let (status, body) = server.get("/tools/");
+    assert!(status == 200 && body.contains(OVERLAY), "{status}");
+    std::fs::create_dir_all(server.path("templates")).unwrap();
+    std::fs::write(
+        server.path("templates/page.html"),
+        "{% if %}broken{% endif %}",
+    )
+    .unwrap();
+    server.wait_for("the template's error alone", "/tools/", |s, b| {
+        s == 404 && b.contains(OVERLAY) && b.contains("templates/page.html")
+    });
+    std::fs::remove_file(server.path("templates/page.html")).unwrap();
+    server.wait_for("the pages again", "/tools/", |s, b| {
+        s == 200 && b.contains(OVERLAY) && b.contains("href=\"gone.md\"")
     });
 }
 

@@ -425,7 +425,8 @@ impl Preview {
         let (rendered, failed) = failures;
         report.rendered = rendered;
         report.full = render_all;
-        if failed.is_empty() {
+        // Without a working theme nothing rendered: the next render must be a whole one.
+        if failed.is_empty() && self.theme.is_some() && self.theme_problem.is_none() {
             self.stale = false;
             self.built_clean |= errors == 0;
         } else {
@@ -442,8 +443,16 @@ impl Preview {
     /// template that fails is reported once however many pages use it, and their pages are
     /// left out (the 404 page, with the overlay, answers for them).
     fn render_what_renders(&mut self, targets: &[PageIdx], all: bool) -> (usize, Vec<Diagnostic>) {
-        let Some(theme) = self.theme.as_mut() else {
-            return (0, self.theme_problem.clone().into_iter().collect());
+        let theme = match self.theme.as_mut() {
+            Some(theme) if self.theme_problem.is_none() => theme,
+            // The theme's problem is among the diagnostics already. Pages rendered by the
+            // theme as it was (kept for after a good build) would no longer follow the
+            // content: none are served.
+            _ => {
+                self.pages.clear();
+                self.others.clear();
+                return (0, Vec::new());
+            }
         };
         theme.set_site(&self.site);
         let site = &self.site;

@@ -164,6 +164,13 @@ fn deny_warnings_says_the_warnings_were_denied() {
         .stderr(predicate::str::ends_with(
             "0 errors, 2 warnings\nerror: 2 warnings denied by --deny-warnings\n",
         ));
+    // With errors (here 3, and a warning), the errors are why: nothing more is said.
+    handbook()
+        .args(["check", "--deny-warnings", "--root"])
+        .arg(fixture("check-undefined-reference"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("denied").not());
     // Also in a machine format, where the report goes to stdout: the reason goes to stderr.
     handbook()
         .args(["check", "--format", "json", "--deny-warnings", "--root"])

@@ -62,11 +62,11 @@ pub fn print_human(checked: &Checked, diagnostics: &[Diagnostic], deny_warnings:
     }
 }
 
-/// Says that warnings fail the run, when `--deny-warnings` makes them: the summary line alone
-/// ("0 errors, 1 warning") would not say why the status is 1.
+/// Says that warnings fail the run, when only `--deny-warnings` makes it fail: the summary
+/// line alone ("0 errors, 1 warning") would not say why the status is 1.
 pub fn denied(diagnostics: &[Diagnostic], deny_warnings: bool, ui: &Ui) {
-    let (_, warnings) = counts(diagnostics);
-    if deny_warnings && warnings > 0 {
+    let (errors, warnings) = counts(diagnostics);
+    if deny_warnings && errors == 0 && warnings > 0 {
         ui.error(format_args!(
             "{} denied by --deny-warnings",
             count(warnings, "warning")

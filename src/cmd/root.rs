@@ -25,19 +25,10 @@ impl Root {
     pub fn find(&self, ui: &Ui) -> anyhow::Result<PathBuf> {
         let root = match &self.root {
             Some(root) => root.clone(),
-            None => {
-                let here = std::env::current_dir().context("cannot read the current folder")?;
-                nearest(&here).ok_or_else(|| {
-                    anyhow!(
-                        "no {FILE} in {} or any folder above it: pass --root DIR, or start a \
-                         handbook here with `handbook init`",
-                        here.display()
-                    )
-                })?
-            }
+            None => found()?,
         };
         if ui.is_verbose() {
-            let absolute = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+            let absolute = std::path::absolute(&root).unwrap_or_else(|_| root.clone());
             ui.detail(format_args!(
                 "using the handbook at {} ({})",
                 root.display(),
@@ -48,11 +39,46 @@ impl Root {
     }
 }
 
+/// The nearest folder holding handbook.yaml, from the current folder up.
+fn found() -> anyhow::Result<PathBuf> {
+    let here = std::env::current_dir().context("cannot read the current folder")?;
+    let missing = |here: &Path| {
+        anyhow!(
+            "no {FILE} in {} or any folder above it: pass --root DIR, or start a handbook here \
+             with `handbook init`",
+            here.display()
+        )
+    };
+    // The folder as the shell names it (`$PWD`), when that is where we are: a `content/`
+    // linked into a handbook is then searched up through the handbook, not through where the
+    // link points. `..` would be resolved by the system, through the link: the found folder is
+    // named in full instead.
+    let shell = std::env::var_os("PWD").map(PathBuf::from);
+    match shell {
+        Some(pwd) if pwd != here && pwd.is_absolute() && same_folder(&pwd, &here) => {
+            let up = levels_up(&pwd).ok_or_else(|| missing(&pwd))?;
+            Ok(pwd.ancestors().nth(up).unwrap_or(&pwd).to_path_buf())
+        }
+        _ => nearest(&here).ok_or_else(|| missing(&here)),
+    }
+}
+
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// How many folders up from `here` the nearest one holding handbook.yaml is.
+fn levels_up(here: &Path) -> Option<usize> {
+    here.ancestors().position(|dir| dir.join(FILE).is_file())
+}
+
 /// `.` when `here` holds handbook.yaml, else `..`, `../..`, ... up to the nearest folder that
 /// does; `None` when no folder up to the file system's root does.
 pub fn nearest(here: &Path) -> Option<PathBuf> {
-    let up = here.ancestors().position(|dir| dir.join(FILE).is_file())?;
-    Some(match up {
+    Some(match levels_up(here)? {
         0 => PathBuf::from("."),
         n => std::iter::repeat_n("..", n).collect(),
     })

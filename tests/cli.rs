@@ -87,6 +87,34 @@ fn handbook_yaml_is_found_from_any_folder_inside_the_handbook() {
     assert!(playbooks.join("renewal-call.md").is_file());
 }
 
+/// A `content/` linked into the handbook (as when adopting an existing tree) is searched up
+/// as the shell names it: through the handbook, not through where the link points.
+#[cfg(unix)]
+#[test]
+fn handbook_yaml_is_found_through_a_linked_content_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let elsewhere = tmp.path().join("docs/content/guides");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("intro.md"), "# Intro\n\nSee [x](nope.md).\n").unwrap();
+    std::fs::write(
+        tmp.path().join("docs/content/index.md"),
+        "# Home\n\n- [Intro](guides/intro.md)\n",
+    )
+    .unwrap();
+    let root = tmp.path().join("h");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("handbook.yaml"), "title: H\n").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("docs/content"), root.join("content")).unwrap();
+    let inside = root.join("content/guides");
+    handbook()
+        .arg("check")
+        .current_dir(&inside)
+        .env("PWD", &inside)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--> content/guides/intro.md:3:"));
+}
+
 #[test]
 fn without_a_handbook_yaml_above_it_says_what_to_do() {
     let tmp = tempfile::tempdir().unwrap();

@@ -267,7 +267,12 @@ fn binds_to_localhost_by_default_and_moves_on_when_the_port_is_taken() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
-    let said: Vec<String> = server.lines.try_iter().collect();
+    // The process has exited, but the thread reading its output may not have passed on the last
+    // line yet: read until the pipe closes.
+    let mut said = Vec::new();
+    while let Ok(line) = server.lines.recv_timeout(PATIENCE) {
+        said.push(line);
+    }
     assert!(said.iter().any(|l| l.contains("stopped")), "{said:?}");
 }
 

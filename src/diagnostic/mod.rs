@@ -174,6 +174,36 @@ pub struct Diagnostic {
     /// the `Result`s it travels in small.
     #[serde(skip)]
     pub about: Option<Box<About>>,
+    /// The one edit that mends the problem, when there is exactly one and it is known to
+    /// resolve (`handbook fix` applies it); not part of any report. Boxed for the same reason
+    /// as `about`.
+    #[serde(skip)]
+    pub fix: Option<Box<Fix>>,
+}
+
+/// An edit that mends a problem: the text `was` at `bytes` of the diagnostic's file becomes
+/// `replacement`. Set only where the help line names exactly one target and the replacement
+/// has been resolved again (README, "`handbook fix`"). The file is not read by `check`, so
+/// whoever applies a fix first makes sure `was` is what is written there
+/// ([`crate::edit::place`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub bytes: std::ops::Range<usize>,
+    /// The value as the loader read it: a link's destination, a front-matter id.
+    pub was: String,
+    pub replacement: String,
+    pub syntax: Syntax,
+}
+
+/// What kind of text a fix edits, which decides how a replacement may be written there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// A Markdown link destination (inline, reference definition, `<...>`).
+    Markdown,
+    /// An attribute value in raw HTML.
+    Html,
+    /// A YAML scalar of the front matter (plain or quoted).
+    Yaml,
 }
 
 /// What a problem is about, set where the diagnostic is built.
@@ -209,6 +239,7 @@ impl Diagnostic {
             help: None,
             bytes: pos.bytes,
             about: None,
+            fix: None,
         }
     }
 
@@ -232,6 +263,11 @@ impl Diagnostic {
 
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
         self.about.get_or_insert_default().target = Some(target.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(Box::new(fix));
         self
     }
 

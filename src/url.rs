@@ -155,7 +155,10 @@ mod tests {
     #[test]
     fn edits_write_letters_as_the_link_does() {
         assert_eq!(path_like("über blick/", "../x.md"), "über%20blick/");
-        assert_eq!(path_like("über blick/", "../%C3%A9.md"), "%C3%BCber%20blick/");
+        assert_eq!(
+            path_like("über blick/", "../%C3%A9.md"),
+            "%C3%BCber%20blick/"
+        );
         assert_eq!(path_like("c#-tips.md", "x.md"), "c%23-tips.md");
         assert_eq!(fragment_like("café", "guide.md#cafe"), "café");
         assert_eq!(fragment_like("café", "guide.md#caf%C3%A9x"), "caf%C3%A9");

@@ -45,11 +45,15 @@ pub(super) fn suggest_path(
     let path = links::path_of(dest);
     let name_chars = |wanted: &str| {
         let trimmed = wanted.trim_end_matches('/');
-        trimmed.rsplit('/').next().unwrap_or(trimmed).chars().count()
+        trimmed
+            .rsplit('/')
+            .next()
+            .unwrap_or(trimmed)
+            .chars()
+            .count()
     };
-    let safe = |near: &Near, wanted: &str| {
-        near.unique && safe_to_apply(name_chars(wanted), near.distance)
-    };
+    let safe =
+        |near: &Near, wanted: &str| near.unique && safe_to_apply(name_chars(wanted), near.distance);
     if path.starts_with('/') && !path.ends_with(".md") {
         // `/guideindex.html`: the page's URL with `index.html` glued on.
         let wanted = wanted.strip_suffix("index.html").unwrap_or(wanted);
@@ -86,7 +90,10 @@ pub(super) fn suggest_path(
         .find_map(|url| Some((hints.urls().nearest(url.trim_end_matches('/'))?, url)))?;
     let here = site.pages[from].url.trim_end_matches('/');
     Some(Suggestion {
-        path: format!("{}/", url::path_like(&links::relative(here, best.item), dest)),
+        path: format!(
+            "{}/",
+            url::path_like(&links::relative(here, best.item), dest)
+        ),
         safe: safe(&best, wanted),
     })
 }
@@ -160,7 +167,12 @@ impl<'a> Hints<'a> {
         // An extensionless link to a page that exists: the most common mistake of all.
         let guesses: Vec<&'a str> = std::iter::once(format!("{trimmed}.md"))
             .chain(FOLDER_PAGES.iter().map(|name| format!("{trimmed}/{name}")))
-            .filter_map(|guess| self.site.by_path.get_key_value(&guess).map(|(p, _)| p.as_str()))
+            .filter_map(|guess| {
+                self.site
+                    .by_path
+                    .get_key_value(&guess)
+                    .map(|(p, _)| p.as_str())
+            })
             .collect();
         if let Some(&first) = guesses.first() {
             return Some(Near {
@@ -326,7 +338,11 @@ mod tests {
             // A stranger in a known folder is no match, however long the common path.
             ("guides/onboarding/release-notes.md", None),
         ] {
-            assert_eq!(hints.nearest_path(wanted).map(|n| n.item), found, "{wanted}");
+            assert_eq!(
+                hints.nearest_path(wanted).map(|n| n.item),
+                found,
+                "{wanted}"
+            );
         }
     }
 

@@ -9,6 +9,7 @@ pub mod changes;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod edit;
 pub mod external;
 pub mod load;
 pub mod model;

@@ -65,8 +65,7 @@ pub fn place(source: &str, fix: &Fix) -> Option<Range<usize>> {
 /// backslash (it would escape); outside `<...>`, no space either, and parentheses only in
 /// balanced pairs.
 fn markdown_writable(new: &str, angled: bool) -> bool {
-    if new.is_empty() || new.contains(|c: char| c.is_control() || matches!(c, '<' | '>' | '\\'))
-    {
+    if new.is_empty() || new.contains(|c: char| c.is_control() || matches!(c, '<' | '>' | '\\')) {
         return false;
     }
     angled || (!new.contains(char::is_whitespace) && balanced(new))
@@ -159,11 +158,17 @@ pub fn apply(source: &str, fixes: &[&Fix]) -> Edited {
 
 /// A unified diff of one file's edit, with `a/` and `b/` paths as git writes them.
 pub fn unified_diff(file: &str, before: &str, after: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
+    let mut diff = similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(2)
         .header(&format!("a/{file}"), &format!("b/{file}"))
-        .to_string()
+        .to_string();
+    // The last line of a file without a final newline, shown as context, is marked as git
+    // marks it (similar marks only changed lines).
+    if !diff.is_empty() && !diff.ends_with('\n') {
+        diff.push_str("\n\\ No newline at end of file\n");
+    }
+    diff
 }
 
 /// Reads a file to edit, following symlinks to the file itself (the edit is written there).
@@ -220,7 +225,10 @@ mod tests {
         let source = "[a](gude.md#Top \"t\") <gude.md> [b]: <gude.md#x>\n";
         let inline = fix(source, "gude.md#Top", "guide.md#top", Syntax::Markdown);
         let edited = apply(source, &[&inline]);
-        assert_eq!(edited.after, "[a](guide.md#top \"t\") <gude.md> [b]: <gude.md#x>\n");
+        assert_eq!(
+            edited.after,
+            "[a](guide.md#top \"t\") <gude.md> [b]: <gude.md#x>\n"
+        );
         let start = source.rfind("gude.md#x").unwrap();
         let angled = Fix {
             bytes: start..start + 9,
@@ -274,7 +282,10 @@ mod tests {
             replacement: "demo".into(),
             ..plain
         };
-        let edited = apply(source, &[&quoted("sles", "\""), &quoted("dmo", "'"), &plain]);
+        let edited = apply(
+            source,
+            &[&quoted("sles", "\""), &quoted("dmo", "'"), &plain],
+        );
         assert_eq!(
             edited.after,
             "owner: \"sles!\"\nprocess: 'dmo!'\nplaybooks: [demo, x]\n"
@@ -301,7 +312,10 @@ mod tests {
     #[test]
     fn diffs_are_unified_and_writes_atomic() {
         let diff = unified_diff("content/a.md", "x\n[a](b)\n", "x\n[a](c)\n");
-        assert!(diff.starts_with("--- a/content/a.md\n+++ b/content/a.md\n@@"), "{diff}");
+        assert!(
+            diff.starts_with("--- a/content/a.md\n+++ b/content/a.md\n@@"),
+            "{diff}"
+        );
         assert!(diff.contains("-[a](b)\n+[a](c)\n"), "{diff}");
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.md");

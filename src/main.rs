@@ -111,6 +111,16 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Make every fix check is sure of (a case, a near anchor, path or id) and print the
+    /// changes as a unified diff.
+    Fix {
+        /// The folder holding handbook.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print the diff; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -168,6 +178,7 @@ fn main() -> ExitCode {
             root,
         } => cmd::new::run(&root, kind, &id, title.as_deref()),
         Command::Init { dir } => cmd::init::run(&dir),
+        Command::Fix { root, dry_run } => cmd::fix::run(&root, dry_run),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod fix;
 pub mod init;
 pub mod new;
 

@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod suggest;

@@ -121,6 +121,19 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print or write the JSON Schema of each kind's front matter, for editors.
+    #[command(group = clap::ArgGroup::new("what").required(true).args(["kind", "out"]))]
+    Schema {
+        /// Print the schema of this kind.
+        #[arg(long, value_enum)]
+        kind: Option<cmd::new::NewKind>,
+        /// Write every kind's schema to this folder, as KIND.schema.json.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The folder holding handbook.yaml (its declared front-matter keys join the schema).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -179,6 +192,7 @@ fn main() -> ExitCode {
         } => cmd::new::run(&root, kind, &id, title.as_deref()),
         Command::Init { dir } => cmd::init::run(&dir),
         Command::Fix { root, dry_run } => cmd::fix::run(&root, dry_run),
+        Command::Schema { kind, out, root } => cmd::schema::run(&root, kind, out),
     };
     match result {
         Ok(code) => code,

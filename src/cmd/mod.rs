@@ -5,6 +5,7 @@ pub mod check;
 pub mod fix;
 pub mod init;
 pub mod new;
+pub mod schema;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;

@@ -276,7 +276,7 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mu
 }
 
 /// Every id a page's front matter names, where it is written, and the kind it must be.
-fn named(page: &Page) -> Vec<(&Located<String>, Kind)> {
+pub fn named(page: &Page) -> Vec<(&Located<String>, Kind)> {
     let mut named: Vec<(&Located<String>, Kind)> = page
         .common
         .owner

@@ -48,6 +48,7 @@ pub fn place(source: &str, fix: &Fix) -> Option<Range<usize>> {
             (written == fix.was && markdown_writable(new, angled)).then(|| fix.bytes.clone())
         }
         Syntax::Html => (written == fix.was && html_writable(new)).then(|| fix.bytes.clone()),
+        Syntax::Insert => (written == fix.was).then(|| fix.bytes.clone()),
         Syntax::Yaml => {
             if written == fix.was {
                 return yaml_plain_writable(new).then(|| fix.bytes.clone());
@@ -158,10 +159,15 @@ pub fn apply(source: &str, fixes: &[&Fix]) -> Edited {
 
 /// A unified diff of one file's edit, with `a/` and `b/` paths as git writes them.
 pub fn unified_diff(file: &str, before: &str, after: &str) -> String {
+    unified_diff_moved(file, file, before, after)
+}
+
+/// A unified diff of a file edited and moved from `old` to `new`.
+pub fn unified_diff_moved(old: &str, new: &str, before: &str, after: &str) -> String {
     let mut diff = similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(2)
-        .header(&format!("a/{file}"), &format!("b/{file}"))
+        .header(&format!("a/{old}"), &format!("b/{new}"))
         .to_string();
     // The last line of a file without a final newline, shown as context, is marked as git
     // marks it (similar marks only changed lines).

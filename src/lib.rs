@@ -13,6 +13,7 @@ pub mod edit;
 pub mod external;
 pub mod load;
 pub mod model;
+pub mod relocate;
 pub mod render;
 pub mod resolve;
 pub mod schema;

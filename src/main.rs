@@ -121,6 +121,20 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Move or rename a page or a folder of pages, rewriting every link and reference to it
+    /// and keeping its old URL as an alias.
+    Mv {
+        /// The page or folder, inside content/ (`playbooks/demo.md`).
+        old: String,
+        /// Where it goes; never an existing file or folder.
+        new: String,
+        /// Print the diff; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The folder holding handbook.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Print or write the JSON Schema of each kind's front matter, for editors.
     #[command(group = clap::ArgGroup::new("what").required(true).args(["kind", "out"]))]
     Schema {
@@ -192,6 +206,12 @@ fn main() -> ExitCode {
         } => cmd::new::run(&root, kind, &id, title.as_deref()),
         Command::Init { dir } => cmd::init::run(&dir),
         Command::Fix { root, dry_run } => cmd::fix::run(&root, dry_run),
+        Command::Mv {
+            old,
+            new,
+            dry_run,
+            root,
+        } => cmd::mv::run(&root, &old, &new, dry_run),
         Command::Schema { kind, out, root } => cmd::schema::run(&root, kind, out),
     };
     match result {

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod fix;
 pub mod init;
+pub mod mv;
 pub mod new;
 pub mod schema;
 

@@ -204,6 +204,8 @@ pub enum Syntax {
     Html,
     /// A YAML scalar of the front matter (plain or quoted).
     Yaml,
+    /// Whole lines of front matter, written as given (`handbook mv` adding `aliases:`).
+    Insert,
 }
 
 /// What a problem is about, set where the diagnostic is built.

@@ -30,13 +30,17 @@ pub enum MoveError {
     IntoItself(String),
     #[error("content/index.md is the home page; it cannot move")]
     Home,
-    #[error("the id `{id}` that content/{page} would take from its new name is already used by content/{other}; set `id:` in its front matter first")]
+    #[error(
+        "the id `{id}` that content/{page} would take from its new name is already used by content/{other}; set `id:` in its front matter first"
+    )]
     IdTaken {
         id: String,
         page: String,
         other: String,
     },
-    #[error("content/{file}:{line}: cannot rewrite `{written}` (an escape or entity in it): write it plainly first")]
+    #[error(
+        "content/{file}:{line}: cannot rewrite `{written}` (an escape or entity in it): write it plainly first"
+    )]
     Unwritable {
         file: String,
         line: usize,
@@ -44,6 +48,12 @@ pub enum MoveError {
     },
     #[error("content/{0}: its front matter is not closed, so its aliases cannot be added")]
     FrontMatter(String),
+    #[error("content/{page} would be published at /{url}, which is already {other}")]
+    UrlTaken {
+        page: String,
+        url: String,
+        other: String,
+    },
 }
 
 /// A move: what is renamed on disk, and the edits, by the content path of each file as it is
@@ -142,6 +152,7 @@ pub fn plan(
     }
     let mut edits: BTreeMap<String, Vec<Fix>> = BTreeMap::new();
     let new_ids = new_ids(site, &moved, &moving)?;
+    urls_free(site, &moved, &moving)?;
     for i in 0..site.pages.len() {
         let page = &site.pages[i];
         for (link, target) in page.links.iter().zip(&site.targets[i]) {
@@ -186,7 +197,10 @@ pub fn plan(
         let Some(text) = source(path) else { continue };
         for fix in fixes {
             if crate::edit::place(&text, fix).is_none() {
-                let line = text[..fix.bytes.start.min(text.len())].lines().count().max(1);
+                let line = text[..fix.bytes.start.min(text.len())]
+                    .lines()
+                    .count()
+                    .max(1);
                 return Err(MoveError::Unwritable {
                     file: path.clone(),
                     line,
@@ -230,6 +244,39 @@ fn new_ids(
         ids.insert(i, id);
     }
     Ok(ids)
+}
+
+/// Refuses a move that would publish a page where another page, or another page's alias,
+/// already is.
+fn urls_free(site: &Site, moved: &[PageIdx], moving: &Moving) -> Result<(), MoveError> {
+    let base = site.config.base_path();
+    for &i in moved {
+        let page = &site.pages[i];
+        let url = load::url_of(&moving.after(&page.path));
+        let taken = |other: String| MoveError::UrlTaken {
+            page: page.path.clone(),
+            url: url.clone(),
+            other,
+        };
+        if let Some(&other) = site.by_url.get(url.as_str()).filter(|o| !moved.contains(o)) {
+            return Err(taken(format!(
+                "the URL of content/{}",
+                site.pages[other].path
+            )));
+        }
+        for (o, other) in site.pages.iter().enumerate() {
+            if o == i {
+                continue;
+            }
+            let clash = other.common.aliases.iter().any(|alias| {
+                crate::resolve::aliases::site_path(&alias.value, base).is_ok_and(|a| a == url)
+            });
+            if clash {
+                return Err(taken(format!("an alias of content/{}", other.path)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The destination `link` of page `from` needs after the move, if it changes.
@@ -302,11 +349,25 @@ fn rewritten(
             if read_as_file {
                 let place = match folder_page.map(|_| load::folder_of(&target_after)) {
                     Some(Some(folder)) => folder.to_string(),
-                    Some(None) => return changed(dest, written, rest, &links::relative(dir_after, &target_after)),
+                    Some(None) => {
+                        return changed(
+                            dest,
+                            written,
+                            rest,
+                            &links::relative(dir_after, &target_after),
+                        );
+                    }
                     None => target_after.trim_end_matches('/').to_string(),
                 };
                 let relative = links::relative(dir_after, &place);
-                with_ending(if relative.is_empty() { ".".into() } else { relative }, written)
+                with_ending(
+                    if relative.is_empty() {
+                        ".".into()
+                    } else {
+                        relative
+                    },
+                    written,
+                )
             } else {
                 let here = load::url_of(&source_after);
                 url_style(relative_url(&here, &url_of(&target_after, folder_page)))
@@ -334,7 +395,11 @@ fn url_of(path: &str, page: Option<PageIdx>) -> String {
 /// The relative URL from the page at `here` (`a/b/`) to site path `to`.
 fn relative_url(here: &str, to: &str) -> String {
     let relative = links::relative(here.trim_end_matches('/'), to.trim_end_matches('/'));
-    let relative = if relative.is_empty() { ".".to_string() } else { relative };
+    let relative = if relative.is_empty() {
+        ".".to_string()
+    } else {
+        relative
+    };
     if to.ends_with('/') {
         format!("{relative}/")
     } else {
@@ -389,9 +454,8 @@ fn front_matter_lines(
     let end_of_yaml = split.yaml_offset + split.yaml.len();
     let mut fixes = Vec::new();
     let key_line = |key: &str| {
-        top_level_line(split.yaml, key).map(|(start, end)| {
-            (split.yaml_offset + start, split.yaml_offset + end)
-        })
+        top_level_line(split.yaml, key)
+            .map(|(start, end)| (split.yaml_offset + start, split.yaml_offset + end))
     };
     if key_line("kind").is_none() && load::place(&new_path, true).1 != page.kind() {
         fixes.push(insert(
@@ -400,11 +464,29 @@ fn front_matter_lines(
         ));
     }
     let aliases = &page.common.aliases;
-    let new_url = format!("/{}", url::path(&load::url_of(&new_path)));
-    if aliases.iter().any(|a| a.value == old_url) || old_url == new_url {
+    let new_url = load::url_of(&new_path);
+    let base = site.config.base_path();
+    // Back at an old URL: that alias would now name the page's own URL.
+    let (back, aliases): (Vec<_>, Vec<_>) = aliases.iter().partition(|a| {
+        crate::resolve::aliases::site_path(&a.value, base).is_ok_and(|a| a == new_url)
+    });
+    let key = key_line("aliases");
+    let flow = key.is_some_and(|(start, end)| {
+        text[start..end]
+            .split_once(':')
+            .is_some_and(|(_, v)| v.trim_start().starts_with('['))
+    });
+    let adding = !aliases.iter().any(|a| a.value == old_url) && page.url != new_url;
+    // A flow list left empty is written again whole, below: no item is cut out of it first.
+    if !(adding && flow && aliases.is_empty()) {
+        for alias in back {
+            fixes.push(without(text, &alias.pos.bytes));
+        }
+    }
+    if !adding {
         return Ok(fixes);
     }
-    match (key_line("aliases"), aliases.last()) {
+    match (key, aliases.last()) {
         (None, _) => fixes.push(insert(
             end_of_yaml,
             format!("aliases: [{old_url}]{newline}"),
@@ -415,10 +497,7 @@ fn front_matter_lines(
             replacement: format!("aliases: [{old_url}]"),
             syntax: Syntax::Insert,
         }),
-        (Some((start, end)), Some(last)) => {
-            let flow = text[start..end]
-                .split_once(':')
-                .is_some_and(|(_, v)| v.trim_start().starts_with('['));
+        (Some(_), Some(last)) => {
             let after = last.pos.bytes.end.min(text.len());
             if flow {
                 let close = text[after..]
@@ -440,6 +519,30 @@ fn front_matter_lines(
         }
     }
     Ok(fixes)
+}
+
+/// The edit that takes the list item at `bytes` out of its list: its line in a block list,
+/// the item and one comma beside it in a flow list.
+fn without(text: &str, bytes: &std::ops::Range<usize>) -> Fix {
+    let (start, end) = (bytes.start.min(text.len()), bytes.end.min(text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+    let range = if text[line_start..start].trim_start().starts_with('-') {
+        let line_end = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+        line_start..line_end
+    } else if let Some(comma) = text[end..].strip_prefix(|c: char| c == ',') {
+        let spaces = comma.len() - comma.trim_start_matches(' ').len();
+        start..end + 1 + spaces
+    } else if let Some(before) = text[..start].trim_end_matches(' ').strip_suffix(',') {
+        before.len()..end
+    } else {
+        start..end
+    };
+    Fix {
+        was: text[range.clone()].to_string(),
+        bytes: range,
+        replacement: String::new(),
+        syntax: Syntax::Insert,
+    }
 }
 
 fn insert(at: usize, text: String) -> Fix {
@@ -489,9 +592,25 @@ mod tests {
     }
 
     #[test]
+    fn an_alias_leaves_its_list_whole() {
+        let cut = |text: &str, item: &str| {
+            let start = text.find(item).unwrap();
+            let fix = without(text, &(start..start + item.len()));
+            crate::edit::apply(text, &[&fix]).after
+        };
+        assert_eq!(cut("a: [/x/, /y/]\n", "/x/"), "a: [/y/]\n");
+        assert_eq!(cut("a: [/x/, /y/]\n", "/y/"), "a: [/x/]\n");
+        assert_eq!(cut("a: [/x/]\n", "/x/"), "a: []\n");
+        assert_eq!(
+            cut("a:\n  - /x/\n  - /y/\nb: 1\n", "/x/"),
+            "a:\n  - /y/\nb: 1\n"
+        );
+    }
+
+    #[test]
     fn top_level_keys_are_found_by_line() {
         let yaml = "title: A\n  aliases: no\naliases:\n  - /x/\n";
-        assert_eq!(top_level_line(yaml, "aliases"), Some((22, 30)));
+        assert_eq!(top_level_line(yaml, "aliases"), Some((23, 31)));
         assert_eq!(top_level_line(yaml, "kind"), None);
     }
 }

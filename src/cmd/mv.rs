@@ -32,6 +32,12 @@ pub fn run(root: &Path, old: &str, new: &str, dry_run: bool) -> anyhow::Result<E
         let text = source(path).with_context(|| format!("cannot read content/{path}"))?;
         let fixes: Vec<&Fix> = fixes.iter().collect();
         let edited = edit::apply(&text, &fixes);
+        if edited.skipped > 0 {
+            anyhow::bail!(
+                "content/{path}: {} of its edits cannot be made as planned, so nothing was moved",
+                edited.skipped
+            );
+        }
         if edited.after == text {
             continue;
         }

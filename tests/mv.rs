@@ -175,3 +175,34 @@ fn dry_run_and_refusals_change_nothing() {
         assert_eq!(snapshot(&root), before, "{old} -> {new}");
     }
 }
+
+/// A folder of 10 pages of the Sourcegraph handbook, linked from all over it in every style:
+/// the same problems after the move, with the folder's new name in them.
+#[test]
+fn moving_a_folder_of_the_sourcegraph_handbook_keeps_its_problems() {
+    let content = repo().join("../shared/corpora/sourcegraph-handbook/content");
+    let missing = (!content.is_dir()).then(|| format!("no corpus at {}", content.display()));
+    if !common::runs("the Sourcegraph mv test", "HANDBOOK_SKIP_CORPUS", missing) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_tree(&content, &root.join("content"));
+    std::fs::write(root.join("handbook.yaml"), "title: Sourcegraph\n").unwrap();
+    let old = "departments/engineering/dev/process/deployments";
+    let new = "departments/engineering/deploys";
+    let renamed = |text: &str| text.replace(&format!("{old}/"), &format!("{new}/"));
+    let mut before: Vec<_> = problems(root)
+        .into_iter()
+        .map(|(code, file, message)| (code, renamed(&file), renamed(&message)))
+        .collect();
+    assert!(before.len() > 500, "{}", before.len());
+    let out = handbook(root, &["mv", old, new]);
+    assert!(out.status.success(), "{out:?}");
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.matches("+++ b/content/").count() > 20, "{diff}");
+    let mut after = problems(root);
+    before.sort();
+    after.sort();
+    assert_eq!(after, before);
+}

@@ -21,7 +21,7 @@ pub fn run(root: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
     };
     let mut by_file: BTreeMap<&str, Vec<&Fix>> = BTreeMap::new();
     for d in &checked.diagnostics {
-        if let Some(fix) = &d.fix {
+        if let Some(fix) = d.fix() {
             by_file.entry(&d.file).or_default().push(fix);
         }
     }

@@ -169,16 +169,11 @@ pub struct Diagnostic {
     /// Byte range in the file, for the code frame; not part of any output format.
     #[serde(skip)]
     pub bytes: std::ops::Range<usize>,
-    /// What the problem is about, for telling problems apart across edits; not part of the
-    /// JSON report. Boxed: most diagnostics are never asked, and a small `Diagnostic` keeps
+    /// What the problem is about, for telling problems apart across edits, and its sure fix;
+    /// not part of the JSON report. Boxed: most diagnostics are never asked, and a small `Diagnostic` keeps
     /// the `Result`s it travels in small.
     #[serde(skip)]
     pub about: Option<Box<About>>,
-    /// The one edit that mends the problem, when there is exactly one and it is known to
-    /// resolve (`handbook fix` applies it); not part of any report. Boxed for the same reason
-    /// as `about`.
-    #[serde(skip)]
-    pub fix: Option<Box<Fix>>,
 }
 
 /// An edit that mends a problem: the text `was` at `bytes` of the diagnostic's file becomes
@@ -221,6 +216,9 @@ pub struct About {
     /// id; for a broken link, the path it wanted (under `content/`, or a site path).
     /// Pull-request mode reports a problem in an unchanged file when this changed.
     pub target: Option<String>,
+    /// The one edit that mends the problem, when there is exactly one and it is known to
+    /// resolve (`handbook fix` applies it); not part of any report.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -241,7 +239,6 @@ impl Diagnostic {
             help: None,
             bytes: pos.bytes,
             about: None,
-            fix: None,
         }
     }
 
@@ -269,8 +266,13 @@ impl Diagnostic {
     }
 
     pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(Box::new(fix));
+        self.about.get_or_insert_default().fix = Some(fix);
         self
+    }
+
+    /// See [`About::fix`].
+    pub fn fix(&self) -> Option<&Fix> {
+        self.about.as_ref()?.fix.as_ref()
     }
 
     /// See [`About::subject`].

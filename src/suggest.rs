@@ -216,11 +216,12 @@ pub struct Near<'a> {
 }
 
 /// Whether a near match is close enough to be applied without asking (`handbook fix`), not
-/// only suggested: a name of at least 4 characters, off by at most a sixth of its length
-/// (and 2 edits for any name): `onbaording` for `onboarding`, `customer-onboarding` for
-/// `1-customer-onboarding`; never `_` for `no`. Uniqueness is the caller's to judge.
+/// only suggested: a name of at least 4 characters, off by one edit, or by a sixth of its
+/// length when that is more: `departure` for `departures`, `customer-onboarding` for
+/// `1-customer-onboarding`; never `values` for `sales` (a link to another part of a larger
+/// site), nor `_` for `no`. Uniqueness is the caller's to judge.
 pub fn safe_to_apply(wanted_chars: usize, distance: usize) -> bool {
-    wanted_chars >= 4 && distance <= (wanted_chars / 6).max(2)
+    wanted_chars >= 4 && distance <= (wanted_chars / 6).max(1)
 }
 
 /// The trigrams of `chars`, with the start and end marked (so `ab` has `^ab` and `ab$`, and
@@ -240,6 +241,15 @@ fn trigrams(chars: &[char]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_close_match_is_safe_to_apply() {
+        assert!(safe_to_apply("departure".len(), 1));
+        assert!(safe_to_apply("customer-onboarding".len(), 2));
+        assert!(!safe_to_apply("values".len(), 2));
+        assert!(!safe_to_apply("_".len(), 1));
+        assert!(safe_to_apply("option-2---maual-upgrade".len(), 2));
+    }
     use proptest::prelude::*;
 
     fn chars(s: &str) -> Vec<char> {

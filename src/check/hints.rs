@@ -54,6 +54,25 @@ pub(super) fn suggest_path(
     };
     let safe =
         |near: &Near, wanted: &str| near.unique && safe_to_apply(name_chars(wanted), near.distance);
+    // A URL may name a part of a larger site this handbook does not hold (`/handbook/values/`
+    // beside `/handbook/sales/`): for it, only a near miss of the whole path is sure, never
+    // the same last name in another folder. A `.md` path names a file of `content/`.
+    let url_safe = |near: &Near, wanted: &str| {
+        let stem = |p: &str| {
+            let p = p.trim_end_matches('/');
+            let p = FOLDER_PAGES
+                .iter()
+                .find_map(|name| p.strip_suffix(name))
+                .unwrap_or(p);
+            p.strip_suffix(".md")
+                .unwrap_or(p)
+                .trim_end_matches('/')
+                .to_lowercase()
+        };
+        let (found, wanted_stem) = (stem(near.item), stem(wanted));
+        let distance = strsim::levenshtein(&found, &wanted_stem);
+        safe(near, wanted) && safe_to_apply(wanted_stem.chars().count(), distance)
+    };
     if path.starts_with('/') && !path.ends_with(".md") {
         // `/guideindex.html`: the page's URL with `index.html` glued on.
         let wanted = wanted.strip_suffix("index.html").unwrap_or(wanted);
@@ -64,11 +83,15 @@ pub(super) fn suggest_path(
                 site.config.base_path(),
                 url::path_like(best.item, dest)
             ),
-            safe: safe(&best, wanted),
+            safe: url_safe(&best, wanted),
         });
     }
     if let Some(best) = hints.nearest_path(wanted) {
-        let safe = safe(&best, wanted);
+        let safe = if path.ends_with(".md") {
+            safe(&best, wanted)
+        } else {
+            url_safe(&best, wanted)
+        };
         if path.starts_with('/') {
             let path = format!("/{}", url::path_like(best.item, dest));
             return Some(Suggestion { path, safe });
@@ -94,7 +117,7 @@ pub(super) fn suggest_path(
             "{}/",
             url::path_like(&links::relative(here, best.item), dest)
         ),
-        safe: safe(&best, wanted),
+        safe: url_safe(&best, wanted),
     })
 }
 

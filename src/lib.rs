@@ -21,6 +21,7 @@ pub mod serve;
 pub mod site;
 pub mod suggest;
 pub mod url;
+pub mod verbosity;
 pub mod walk;
 pub mod write;
 pub mod yaml;

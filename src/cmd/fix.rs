@@ -2,14 +2,28 @@
 //! prints what it changed as a unified diff.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::ExitCode;
 
 use handbook::diagnostic::{Fix, Format};
 use handbook::edit;
 use handbook::site::{self, Options};
 
-pub fn run(root: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
+use super::root::Root;
+use super::ui::Ui;
+
+/// `fix`'s flags.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print the diff; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub root: Root,
+}
+
+pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
+    let root = &args.root.find(ui)?;
+    let dry_run = args.dry_run;
     // Every problem, a baseline's too: a fix is as welcome for an old problem as a new one.
     let options = Options {
         root: root.to_path_buf(),
@@ -17,7 +31,7 @@ pub fn run(root: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
     };
     let checked = match site::check(&options) {
         Ok(checked) => checked,
-        Err(error) => return super::stopped(root, error, Format::Human),
+        Err(error) => return super::stopped(root, error, Format::Human, ui),
     };
     let mut by_file: BTreeMap<&str, Vec<&Fix>> = BTreeMap::new();
     for d in &checked.diagnostics {
@@ -53,11 +67,11 @@ pub fn run(root: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
     } else {
         String::new()
     };
-    eprintln!(
+    ui.info(format_args!(
         "{verb} {applied} of {found} {} in {files} {}{unsure}; `handbook check` lists what remains",
         plural(found, "problem"),
         plural(files, "file"),
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

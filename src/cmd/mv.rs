@@ -1,7 +1,6 @@
 //! `handbook mv OLD NEW`: moves a page or a folder of pages and rewrites what names it
 //! ([`handbook::relocate`]), printing the edits as a unified diff.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -11,9 +10,28 @@ use handbook::edit;
 use handbook::relocate;
 use handbook::site::{self, Options};
 
-pub fn run(root: &Path, old: &str, new: &str, dry_run: bool) -> anyhow::Result<ExitCode> {
-    let from = relocate::content_path(old)?;
-    let to = relocate::content_path(new)?;
+use super::root::Root;
+use super::ui::Ui;
+
+/// `mv`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The page or folder, inside content/ (`playbooks/demo.md`)
+    pub old: String,
+    /// Where it goes; never an existing file or folder
+    pub new: String,
+    /// Print the diff; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub root: Root,
+}
+
+pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
+    let from = relocate::content_path(&args.old)?;
+    let to = relocate::content_path(&args.new)?;
+    let dry_run = args.dry_run;
+    let root = &args.root.find(ui)?;
     let content = root.join("content");
     let folder = content.join(&from).is_dir();
     let options = Options {
@@ -22,7 +40,7 @@ pub fn run(root: &Path, old: &str, new: &str, dry_run: bool) -> anyhow::Result<E
     };
     let checked = match site::check(&options) {
         Ok(checked) => checked,
-        Err(error) => return super::stopped(root, error, Format::Human),
+        Err(error) => return super::stopped(root, error, Format::Human, ui),
     };
     let exists = |path: &str| content.join(path).symlink_metadata().is_ok();
     let source = |path: &str| std::fs::read_to_string(content.join(path)).ok();
@@ -58,11 +76,11 @@ pub fn run(root: &Path, old: &str, new: &str, dry_run: bool) -> anyhow::Result<E
         n => format!("{n} pages"),
     };
     let verb = if dry_run { "would move" } else { "moved" };
-    eprintln!(
+    ui.info(format_args!(
         "{verb} content/{from} to content/{to} ({pages}); {} {} rewritten",
         writes.len(),
         if writes.len() == 1 { "file" } else { "files" }
-    );
+    ));
     if dry_run {
         return Ok(ExitCode::SUCCESS);
     }

@@ -1,7 +1,7 @@
 //! `handbook schema`: the JSON Schema of each kind's front matter, with the team's declared
 //! keys, printed or written for an editor to read.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -12,16 +12,34 @@ use handbook::schema;
 use handbook::site::{self, Options, RunError};
 
 use super::new::NewKind;
+use super::root::Root;
+use super::ui::Ui;
+
+/// `schema`'s flags: one of `--kind` and `--out`.
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["kind", "out"]))]
+pub struct Args {
+    /// Print the schema of this kind
+    #[arg(long, value_enum)]
+    pub kind: Option<NewKind>,
+    /// Write every kind's schema to this folder, as KIND.schema.json
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub root: Root,
+}
 
 /// Prints the schema of `kind`, or writes every kind's to `out` as `KIND.schema.json`.
-pub fn run(root: &Path, kind: Option<NewKind>, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
+    let root = &args.root.find(ui)?;
+    let (kind, out) = (args.kind, args.out);
     let options = Options {
         root: root.to_path_buf(),
         ..Options::default()
     };
     let config = match site::config(&options) {
         Ok(config) => config,
-        Err(error) => return super::stopped(root, RunError::Config(error), Format::Human),
+        Err(error) => return super::stopped(root, RunError::Config(error), Format::Human, ui),
     };
     let extra = &config.front_matter.extra_keys;
     let text = |kind| {
@@ -43,7 +61,7 @@ pub fn run(root: &Path, kind: Option<NewKind>, out: Option<PathBuf>) -> anyhow::
     for kind in schema::KINDS {
         let file = out.join(format!("{}.schema.json", kind.as_str()));
         handbook::edit::write_atomic(&file, &text(kind))?;
-        eprintln!("wrote {}", file.display());
+        ui.info(format_args!("wrote {}", file.display()));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -313,9 +313,8 @@ impl Held<'_> {
     /// One line for a summary: how many problems the baseline holds and how many are fixed.
     pub fn line(&self) -> String {
         let mut line = format!(
-            "{} known problem{} held by the baseline {}",
-            self.baselined,
-            if self.baselined == 1 { "" } else { "s" },
+            "{} held by the baseline {}",
+            count(self.baselined, "known problem"),
             self.file
         );
         if !self.fixed.is_empty() {
@@ -328,6 +327,11 @@ impl Held<'_> {
         }
         line
     }
+}
+
+/// `1 warning`, `2 warnings`, `0 errors`: a count and its noun, singular only for one.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// How many errors and warnings, for summaries and exit codes.

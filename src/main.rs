@@ -44,6 +44,14 @@ enum Command {
     /// Print the completion script for a shell: `handbook completions bash >
     /// ~/.local/share/bash-completion/completions/handbook`
     Completions(cmd::completions::Args),
+    /// Make every fix check is sure of (a case, a near anchor, path or id) and print the
+    /// changes as a unified diff
+    Fix(cmd::fix::Args),
+    /// Move or rename a page or a folder of pages, rewriting every link and reference to it
+    /// and keeping its old URL as an alias
+    Mv(cmd::mv::Args),
+    /// Print or write the JSON Schema of each kind's front matter, for editors
+    Schema(cmd::schema::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +67,9 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(args, &ui),
         Command::Init(args) => cmd::init::run(args, &ui),
         Command::Completions(args) => cmd::completions::run(args, &mut Cli::command()),
+        Command::Fix(args) => cmd::fix::run(args, &ui),
+        Command::Mv(args) => cmd::mv::run(args, &ui),
+        Command::Schema(args) => cmd::schema::run(args, &ui),
     };
     match result {
         Ok(code) => code,

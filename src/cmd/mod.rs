@@ -4,9 +4,12 @@
 pub mod build;
 pub mod check;
 pub mod completions;
+pub mod fix;
 pub mod init;
+pub mod mv;
 pub mod new;
 pub mod root;
+pub mod schema;
 pub mod serve;
 pub mod ui;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of the shipped handbook in the default theme, for the README: home, a process and
-# a playbook at desktop (1280 px) and phone (375 px) widths, the phone menu open, and the
-# process in the dark theme. Headless Chromium (Debian's `chromium`) against `handbook serve`;
+# a playbook at desktop (1280 px) and phone (375 px) widths, the phone menu open, the
+# process in the dark theme, and search results at both widths. Headless Chromium (Debian's `chromium`) against `handbook serve`;
 # PNGs go to docs/screenshots/, shrunk with pngquant when it is installed.
 #
 #   docs/screenshots.sh            # uses target/debug/handbook (built if missing)
@@ -27,6 +27,11 @@ for _ in $(seq 100); do
 done
 base=$(sed -n 's/.* at \(http:[^ ]*\) .*/\1/p' "$work/serve.log" | head -1)
 [ -n "$base" ] || { cat "$work/serve.log" >&2; echo "error: serve did not start" >&2; exit 1; }
+# The search index is built in the background: wait for it.
+for _ in $(seq 300); do
+  curl -sf "${base}pagefind/pagefind-entry.json" >/dev/null && break
+  sleep 0.1
+done
 
 # shot NAME WIDTH HEIGHT PATH [chromium flags...]
 shot() {
@@ -50,3 +55,18 @@ shot playbook-phone 375 812 /playbooks/discovery-call/
 # The menu as a phone opens it (the Menu link's target, as without scripts).
 shot menu-phone 375 812 '/playbooks/solution-demo/#hb-nav'
 shot process-dark-desktop 1280 900 /processes/edge-connectivity/ --force-dark-mode --blink-settings=preferredColorScheme=0
+# Search results, as `?q=` opens them (the box filled in, the results below it): from a
+# build served as a static host would, since serve's live-reload stream keeps a page loading
+# and --virtual-time-budget (the time the search needs) waiting.
+"$handbook" build --root . --output "$work/www" >/dev/null 2>&1
+static_port=$(( port + 1 ))
+python3 -m http.server "$static_port" --bind 127.0.0.1 --directory "$work/www" >/dev/null 2>&1 &
+static=$!
+trap 'kill "$server" "$static" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$static_port/" >/dev/null && break
+  sleep 0.1
+done
+base="http://127.0.0.1:$static_port/"
+shot search-desktop 1280 900 '/playbooks/?q=discovery' --virtual-time-budget=15000
+shot search-phone 375 812 '/playbooks/?q=discovery' --virtual-time-budget=15000

@@ -17,6 +17,7 @@ pub mod relocate;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod suggest;

@@ -13,6 +13,7 @@ use crate::diagnostic::{self, Diagnostic, key::Key};
 use crate::load::{self, LoadError};
 use crate::render::Theme;
 use crate::resolve::{self, Site, aliases};
+use crate::search;
 use crate::write::{self, Contents, OutputFile, WriteError};
 
 /// Why a command could not run at all (exit status 2), as opposed to content with errors.
@@ -26,6 +27,8 @@ pub enum RunError {
     Write(#[from] WriteError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    #[error(transparent)]
+    Search(#[from] search::SearchError),
 }
 
 /// What to load and how.
@@ -38,6 +41,11 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Render page bodies to HTML while loading (`build` needs them, `check` does not).
     pub html: bool,
+    /// Index the built pages for search, and show the search box (README, "Search").
+    pub search: bool,
+    /// Write every URL relative to its page (`--relative-urls`): `base_url` is `/` for the
+    /// run, and the written pages are rewritten by [`crate::render::relative`].
+    pub relative_urls: bool,
     /// Which baseline to hold the problems against.
     pub baseline: UseBaseline,
     /// Warnings fail the run too (`--deny-warnings`): `build` then writes nothing.
@@ -122,7 +130,12 @@ impl Timings {
 
 pub fn config(options: &Options) -> Result<Config, ConfigError> {
     let mut config = Config::load(&options.root)?;
-    if let Some(base_url) = &options.base_url {
+    let base_url = if options.relative_urls {
+        Some("/".to_string())
+    } else {
+        options.base_url.clone()
+    };
+    if let Some(base_url) = &base_url {
         config = Config::parse(&format!("base_url: {base_url:?}"))
             .map(|c| Config {
                 base_url: c.base_url,
@@ -260,6 +273,12 @@ pub fn site_files(
             contents: Contents::Bytes(sitemap(site).into_bytes()),
         },
     ];
+    for (path, html) in theme.render_tags(site)? {
+        files.push(OutputFile {
+            path,
+            contents: Contents::Bytes(html.into_bytes()),
+        });
+    }
     let mut redirected = std::collections::HashSet::new();
     for (i, page) in site
         .pages
@@ -326,6 +345,16 @@ pub struct Built {
     pub checked: Checked,
     /// `None` when nothing was written (the site has errors).
     pub written: Option<write::Summary>,
+    /// What the search index took, when one was written.
+    pub searched: Option<Searched>,
+}
+
+/// The search index a build wrote.
+#[derive(Debug, Clone, Copy)]
+pub struct Searched {
+    pub pages: usize,
+    /// Time spent indexing (beside the rendering, on a thread of its own).
+    pub busy: std::time::Duration,
 }
 
 /// `build`: check, and when there is no error, render and swap the output in.
@@ -338,6 +367,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         Ok(Built {
             checked,
             written: None,
+            searched: None,
         })
     };
     if checked.fails(options.deny_warnings) {
@@ -348,6 +378,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     let Some(theme) = checked.theme.as_mut() else {
         return unwritten(checked);
     };
+    theme.search = options.search;
     theme.set_site(&checked.site);
     let site = &checked.site;
     let theme = &*theme;
@@ -365,18 +396,53 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             return unwritten(checked);
         }
     };
-    let update = write::Update::begin(
-        &target,
-        paths
-            .iter()
-            .map(String::as_str)
-            .chain(others.iter().map(|f| f.path.as_str())),
-        waiting,
-    )?;
-    let rendered = published.par_iter().zip(&paths).try_for_each(|(&i, path)| {
-        let html = theme.render_page(site, i).map_err(Failure::Template)?;
-        update.write(path, html.as_bytes()).map_err(Failure::Write)
-    });
+    let paths_iter = paths
+        .iter()
+        .map(String::as_str)
+        .chain(others.iter().map(|f| f.path.as_str()));
+    let update = if options.search {
+        write::Update::begin_with_late(&target, paths_iter, &[search::FOLDER], waiting)?
+    } else {
+        write::Update::begin(&target, paths_iter, waiting)?
+    };
+    let indexer = options
+        .search
+        .then(|| search::Bundles::start(&site.config.language));
+    let relative = options.relative_urls;
+    let render = |(&i, path): (&usize, &String)| -> Result<String, Failure> {
+        let mut html = theme.render_page(site, i).map_err(Failure::Template)?;
+        if relative {
+            html = crate::render::relative::rewrite(path, &html);
+        }
+        update
+            .write(path, html.as_bytes())
+            .map_err(Failure::Write)?;
+        Ok(html)
+    };
+    // In parallel a chunk at a time, each chunk's pages then handed to the search index in
+    // page order: the index numbers pages as they come, so the same site gives the same
+    // index files, and only a chunk's HTML is held at once.
+    let mut rendered = Ok(());
+    for (pages, paths) in published.chunks(CHUNK).zip(paths.chunks(CHUNK)) {
+        let htmls: Result<Vec<String>, Failure> = pages.par_iter().zip(paths).map(render).collect();
+        let htmls = match htmls {
+            Ok(htmls) => htmls,
+            Err(failure) => {
+                rendered = Err(failure);
+                break;
+            }
+        };
+        if let Some(indexer) = &indexer {
+            for ((&i, path), html) in pages.iter().zip(paths).zip(htmls) {
+                let url = if relative {
+                    format!("/{path}")
+                } else {
+                    format!("/{}", site.pages[i].url)
+                };
+                indexer.add(search::Document { url, html });
+            }
+        }
+    }
     match rendered {
         Ok(()) => {}
         Err(Failure::Template(d)) => {
@@ -385,14 +451,39 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         }
         Err(Failure::Write(e)) => return Err(e.into()),
     }
-    others.par_iter().try_for_each(|f| update.put(f))?;
+    others.par_iter().try_for_each(|f| {
+        if relative
+            && f.path.ends_with(".html")
+            && let Contents::Bytes(bytes) = &f.contents
+        {
+            let html = String::from_utf8_lossy(bytes);
+            let html = crate::render::relative::rewrite(&f.path, &html);
+            return update.write(&f.path, html.as_bytes());
+        }
+        update.put(f)
+    })?;
+    let mut searched = None;
+    if let Some(indexer) = &indexer {
+        let index = indexer.files()?;
+        for file in &index.files {
+            update.put_late(file)?;
+        }
+        searched = Some(Searched {
+            pages: index.pages,
+            busy: index.busy,
+        });
+    }
     let summary = update.commit()?;
     checked.timings.lap("render and write the site");
     Ok(Built {
         checked,
         written: Some(summary),
+        searched,
     })
 }
+
+/// How many pages are rendered at once between hand-overs to the search index.
+const CHUNK: usize = 256;
 
 enum Failure {
     Template(Diagnostic),

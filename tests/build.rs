@@ -514,3 +514,99 @@ fn text_that_looks_like_a_placeholder_survives_and_links_are_rewritten() {
         assert!(html.contains(text), "missing {text:?} in\n{html}");
     }
 }
+
+#[test]
+fn tag_pages_list_pages_by_tag_and_tags_link_to_them() {
+    let out = build_shipped(&[]);
+    let public = out.path().join("public");
+    let playbook = read(&public.join("playbooks/discovery-call/index.html"));
+    for tag in ["discovery", "meeting"] {
+        assert!(
+            playbook.contains(&format!("<a class=\"tag\" href=\"/tags/{tag}/\">{tag}</a>")),
+            "the playbook links its tag {tag}"
+        );
+    }
+    let discovery = read(&public.join("tags/discovery/index.html"));
+    let doc = scraper::Html::parse_document(&discovery);
+    let cards = scraper::Selector::parse(".list-index .card-title a").unwrap();
+    let listed: Vec<(String, String)> = doc
+        .select(&cards)
+        .map(|a| {
+            (
+                a.text().collect(),
+                a.value().attr("href").unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (
+                "Discovery call".to_string(),
+                "/playbooks/discovery-call/".to_string()
+            ),
+            (
+                "Technical discovery session".to_string(),
+                "/playbooks/technical-discovery-session/".to_string()
+            ),
+        ],
+        "the pages tagged `discovery`, in menu order"
+    );
+    assert!(discovery.contains("<title>Tagged “discovery” · FlowFuse Commercial Handbook</title>"));
+    // The index: every tag of a published page, each linking its page, with its pages.
+    let index = read(&public.join("tags/index.html"));
+    let tagged: std::collections::BTreeSet<String> = walkdir::WalkDir::new(repo().join("content"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .flat_map(|e| {
+            let text = read(e.path());
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("tags:"))
+                .unwrap_or("tags: []")
+                .to_string();
+            line["tags:".len()..]
+                .trim()
+                .trim_matches(['[', ']'])
+                .split(',')
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(tagged.len() > 10, "{tagged:?}");
+    for tag in &tagged {
+        assert!(
+            index.contains(&format!("href=\"/tags/{tag}/\"")),
+            "/tags/ lists {tag}"
+        );
+        assert!(
+            public.join("tags").join(tag).join("index.html").is_file(),
+            "no page for tag {tag}"
+        );
+    }
+}
+
+#[test]
+fn a_page_of_the_site_at_tags_replaces_the_generated_ones() {
+    let (_tmp, site) = fixture_copy("check-valid-links");
+    std::fs::create_dir_all(site.join("content/tags")).unwrap();
+    std::fs::write(
+        site.join("content/tags/index.md"),
+        "---\ntitle: Our tags\ntags: [demo]\n---\n\nWritten by hand.\n",
+    )
+    .unwrap();
+    let public = site.join("public");
+    handbook()
+        .args(["build", "--root"])
+        .arg(&site)
+        .assert()
+        .success();
+    assert!(read(&public.join("tags/index.html")).contains("Written by hand."));
+    let generated: Vec<_> = std::fs::read_dir(public.join("tags"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(generated, ["index.html"], "no tag page of its own besides");
+}

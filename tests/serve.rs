@@ -276,6 +276,58 @@ fn binds_to_localhost_by_default_and_moves_on_when_the_port_is_taken() {
     assert!(said.iter().any(|l| l.contains("stopped")), "{said:?}");
 }
 
+/// The page count of the search index being served, once there is one.
+fn indexed(server: &common::server::Server) -> Option<u64> {
+    let (status, body) = server.get("/pagefind/pagefind-entry.json");
+    let entry: serde_json::Value = serde_json::from_str(&body).ok().filter(|_| status == 200)?;
+    entry["languages"]["en"]["page_count"].as_u64()
+}
+
+/// The search index is built in the background and served from memory; it follows pages
+/// added and removed. `--no-search` serves none, and no search box.
+#[test]
+fn the_search_index_is_served_and_follows_the_pages() {
+    let server = start(free_port());
+    let pages = walkdir::WalkDir::new(server.path("content"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count() as u64;
+    let deadline = Instant::now() + PATIENCE;
+    while indexed(&server) != Some(pages) {
+        assert!(
+            Instant::now() < deadline,
+            "no index of {pages} pages: {:?}",
+            indexed(&server)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, script) = server.get("/pagefind/pagefind.js");
+    assert_eq!(status, 200);
+    assert!(script.contains("debouncedSearch"));
+    assert!(server.get("/").1.contains("id=\"hb-search\""));
+
+    std::fs::write(
+        server.path("content/departments/sales/renewals.md"),
+        "# Renewal desk\n\nOwned with [sales](index.md).\n",
+    )
+    .unwrap();
+    let wait_for_count = |count: u64, what: &str| {
+        let deadline = Instant::now() + PATIENCE;
+        while indexed(&server) != Some(count) {
+            assert!(Instant::now() < deadline, "{what}: {:?}", indexed(&server));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for_count(pages + 1, "the new page indexed");
+    std::fs::remove_file(server.path("content/departments/sales/renewals.md")).unwrap();
+    wait_for_count(pages, "the deleted page gone from the index");
+
+    let quiet = start_with(free_port(), &["--no-search"], |_| {});
+    assert_eq!(quiet.get("/pagefind/pagefind.js").0, 404);
+    assert!(!quiet.get("/").1.contains("id=\"hb-search\""));
+}
+
 const OVERLAY: &str = "handbook-error-overlay";
 
 /// Opened on a handbook that already has errors, `serve` answers every page (200) with the

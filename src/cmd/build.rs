@@ -22,6 +22,13 @@ pub struct Args {
     /// Publish draft pages too
     #[arg(long)]
     pub drafts: bool,
+    /// Write no search index and no search box
+    #[arg(long = "no-search", action = clap::ArgAction::SetFalse)]
+    pub search: bool,
+    /// Write every link relative to its page, so the site opens from disk (file://) or from
+    /// any folder of any host; base_url is not used
+    #[arg(long, conflicts_with = "base_url")]
+    pub relative_urls: bool,
     /// Fail (exit 1, writing nothing) on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
@@ -40,6 +47,8 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
         drafts: args.drafts,
         base_url: args.base_url,
         html: true,
+        search: args.search,
+        relative_urls: args.relative_urls,
         baseline: args
             .baseline
             .map_or(UseBaseline::Configured, UseBaseline::File),
@@ -51,7 +60,11 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
             output.display()
         ));
     };
-    let site::Built { checked, written } = match site::build(&options, &output, &waiting) {
+    let site::Built {
+        checked,
+        written,
+        searched,
+    } = match site::build(&options, &output, &waiting) {
         Ok(built) => built,
         Err(error) => return super::stopped(&options.root, error, Format::Human, ui),
     };
@@ -81,5 +94,12 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
         written.unchanged,
         written.removed,
     ));
+    if let Some(searched) = searched {
+        ui.info(format_args!(
+            "indexed {} for search in {} ms",
+            count(searched.pages, "page"),
+            searched.busy.as_millis()
+        ));
+    }
     Ok(ExitCode::SUCCESS)
 }

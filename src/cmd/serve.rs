@@ -23,6 +23,9 @@ pub struct Args {
     /// Poll for changes instead of relying on file-system events (network drives, some VMs)
     #[arg(long)]
     pub poll: bool,
+    /// Index nothing for search, and show no search box
+    #[arg(long = "no-search", action = clap::ArgAction::SetFalse)]
+    pub search: bool,
 }
 
 pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
@@ -32,6 +35,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
         port: args.port,
         open: args.open,
         poll: args.poll,
+        search: args.search,
         verbosity: ui.verbosity,
         color: ui.color,
     })?;

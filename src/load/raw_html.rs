@@ -148,7 +148,7 @@ pub fn scan(html: &str) -> Found {
 /// Where a raw attribute value starts, from where the tokenizer reports it: html5gum 0.8 reports
 /// an unquoted value one character late, so the start is the character after the `=` and its
 /// blanks, or after the opening quote.
-fn raw_value_start(html: &str, reported: usize) -> usize {
+pub(crate) fn raw_value_start(html: &str, reported: usize) -> usize {
     let mut at = reported.min(html.len());
     while !html.is_char_boundary(at) {
         at -= 1;
@@ -162,7 +162,7 @@ fn raw_value_start(html: &str, reported: usize) -> usize {
 
 /// Where a raw attribute value that starts at `start` ends: at its closing quote, or for an
 /// unquoted value at white space or `>`.
-fn raw_value_end(html: &str, start: usize) -> usize {
+pub(crate) fn raw_value_end(html: &str, start: usize) -> usize {
     let rest = html.get(start..).unwrap_or_default();
     let quote = start
         .checked_sub(1)

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::links::rewrite_body;
 use crate::model::{Kind, Meta, PageIdx, Role, Status};
-use crate::resolve::{Site, nav};
+use crate::resolve::{Site, nav, tags};
 
 /// A link to a page: what lists and cross-references are made of.
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +44,8 @@ pub struct SiteContext {
     pub sections: Vec<SectionContext>,
     /// The sidebar as readers scan it: processes with their playbooks under them.
     pub nav: Vec<NavSection>,
+    /// The site has a search index (`build` without `--no-search`): show the search box.
+    pub search: bool,
 }
 
 /// A section of the sidebar's tree.
@@ -73,8 +75,9 @@ pub struct SectionContext {
     pub items: Vec<PageLink>,
 }
 
-pub fn site_context(site: &Site) -> SiteContext {
+pub fn site_context(site: &Site, search: bool) -> SiteContext {
     SiteContext {
+        search,
         title: site.config.title.clone(),
         description: site.config.description.clone(),
         base_url: site.config.base_url.clone(),
@@ -136,6 +139,8 @@ pub struct PageContext {
     pub path: String,
     pub draft: bool,
     pub tags: Vec<String>,
+    /// `tags` as links to their tag pages (`url` null when the site has none).
+    pub tag_links: Vec<TagLink>,
     /// The body as HTML, links rewritten to their published URLs.
     pub content: String,
     /// Whether the body starts with the `#` heading the title came from (themes skip their own `<h1>`).
@@ -160,6 +165,109 @@ pub struct PageContext {
     pub process: Option<ProcessContext>,
     pub playbook: Option<PlaybookContext>,
     pub list: Option<ListContext>,
+    /// On the generated tag pages only: the tag of `/tags/<tag>/` (null on `/tags/`), and the
+    /// tags listed, each with its pages.
+    pub taxonomy: Option<TaxonomyContext>,
+}
+
+/// A tag of a page, and its page.
+#[derive(Debug, Serialize)]
+pub struct TagLink {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaxonomyContext {
+    pub tag: Option<String>,
+    pub tags: Vec<TagContext>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TagContext {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    pub pages: Vec<PageLink>,
+}
+
+/// The URL of a tag's page, when the site has tag pages and the tag a slug.
+fn tag_url(site: &Site, tag: &str) -> Option<String> {
+    let slug = tags::slug(tag);
+    (site.tag_pages && !slug.is_empty()).then(|| site.config.url(&tags::page_path(&slug)))
+}
+
+/// The context of a generated tag page: `/tags/` (`tag` `None`, every tag) or one tag's page.
+pub fn tag_page_context(site: &Site, all: &[tags::Tag], tag: Option<&tags::Tag>) -> PageContext {
+    let context = |t: &tags::Tag| TagContext {
+        name: t.name.clone(),
+        url: site.config.url(&tags::page_path(&t.slug)),
+        count: t.pages.len(),
+        pages: t.pages.iter().map(|&p| PageLink::new(site, p)).collect(),
+    };
+    let index_url = site.config.url(&format!("{}/", tags::FOLDER));
+    let home = site.folder_page("").filter(|&h| site.is_published(h));
+    let mut breadcrumbs: Vec<PageLink> = home.map(|h| PageLink::new(site, h)).into_iter().collect();
+    let (id, title, url, listed) = match tag {
+        Some(t) => {
+            breadcrumbs.push(PageLink {
+                title: "Tags".into(),
+                url: index_url,
+                kind: Kind::Page,
+                description: None,
+                planned: false,
+            });
+            (
+                t.slug.clone(),
+                format!("Tagged “{}”", t.name),
+                site.config.url(&tags::page_path(&t.slug)),
+                vec![context(t)],
+            )
+        }
+        None => (
+            tags::FOLDER.to_string(),
+            "Tags".to_string(),
+            index_url,
+            all.iter().map(context).collect(),
+        ),
+    };
+    PageContext {
+        id,
+        kind: Kind::Page,
+        role: "list",
+        title,
+        description: None,
+        url,
+        path: String::new(),
+        draft: false,
+        tags: Vec::new(),
+        tag_links: Vec::new(),
+        content: String::new(),
+        title_in_body: false,
+        toc: Vec::new(),
+        breadcrumbs,
+        backlinks: Vec::new(),
+        referenced_by: Vec::new(),
+        pager: Pager {
+            previous: None,
+            next: None,
+        },
+        owner: None,
+        last_reviewed: None,
+        review_every: None,
+        review_due: None,
+        overdue: false,
+        edit_url: None,
+        extra: serde_json::Value::Null,
+        department: None,
+        process: None,
+        playbook: None,
+        list: None,
+        taxonomy: Some(TaxonomyContext {
+            tag: tag.map(|t| t.name.clone()),
+            tags: listed,
+        }),
+    }
 }
 
 /// A heading in the table of contents; `url` is `#` and its id, encoded as a fragment.
@@ -333,6 +441,15 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
         path: page.path.clone(),
         draft: page.common.draft,
         tags: page.common.tags.clone(),
+        tag_links: page
+            .common
+            .tags
+            .iter()
+            .map(|t| TagLink {
+                name: t.trim().to_string(),
+                url: tag_url(site, t),
+            })
+            .collect(),
         content: rewrite_body(site, i),
         title_in_body: first_h1.is_some_and(|h| h.text == page.title)
             && page.body.html.trim_start().starts_with("<h1"),
@@ -379,6 +496,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
         process: process_context(site, i),
         playbook: playbook_context(site, i),
         list: list_context(site, i),
+        taxonomy: None,
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod links;
+pub mod relative;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -29,6 +30,9 @@ pub const TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// The template of the generated tag pages; optional (README, "Tags").
+pub const TAGS: &str = "tags.html";
+
 /// A compiled theme: templates, where each came from (for errors), and its static files.
 pub struct Theme {
     tera: Tera,
@@ -38,6 +42,8 @@ pub struct Theme {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// What walking the theme's and the site's template folders reported (bad symlinks).
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the site has a search index (`site.search`); set before [`Theme::set_site`].
+    pub search: bool,
 }
 
 /// A file on disk or in the binary, with the name diagnostics give it.
@@ -119,6 +125,7 @@ impl Theme {
             origins,
             static_files,
             diagnostics,
+            search: true,
         })
     }
 
@@ -126,7 +133,7 @@ impl Theme {
     pub fn set_site(&mut self, site: &Site) {
         self.tera
             .global_context()
-            .insert("site", &context::site_context(site));
+            .insert("site", &context::site_context(site, self.search));
     }
 
     /// Renders the first published page of each template, and the 404 page, and returns the
@@ -142,6 +149,9 @@ impl Theme {
                 return Some(d);
             }
         }
+        if let Err(d) = self.render_some_tags(site, 1) {
+            return Some(d);
+        }
         self.render_not_found().err()
     }
 
@@ -152,6 +162,44 @@ impl Theme {
         self.tera
             .render(template, &cx)
             .map_err(|e| template_error(&e, &self.origins))
+    }
+
+    /// The generated tag pages, by output path: `tags/index.html` and one per tag, rendered
+    /// with the theme's `tags.html`. None when the theme has no such template, or the site
+    /// has its own pages under `/tags/`.
+    pub fn render_tags(&self, site: &Site) -> Result<Vec<(String, String)>, Diagnostic> {
+        self.render_some_tags(site, usize::MAX)
+    }
+
+    /// The tag index and the pages of the first `limit` tags.
+    fn render_some_tags(
+        &self,
+        site: &Site,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, Diagnostic> {
+        if !site.tag_pages || !self.tera.contains_template(TAGS) {
+            return Ok(Vec::new());
+        }
+        let all = crate::resolve::tags::tags(site);
+        let mut pages = Vec::with_capacity(all.len() + 1);
+        let mut render = |path: String, tag| -> Result<(), Diagnostic> {
+            let mut cx = Context::new();
+            cx.insert("page", &context::tag_page_context(site, &all, tag));
+            let html = self
+                .tera
+                .render(TAGS, &cx)
+                .map_err(|e| template_error(&e, &self.origins))?;
+            pages.push((path, html));
+            Ok(())
+        };
+        render(format!("{}/index.html", crate::resolve::tags::FOLDER), None)?;
+        for tag in all.iter().take(limit) {
+            render(
+                format!("{}index.html", crate::resolve::tags::page_path(&tag.slug)),
+                Some(tag),
+            )?;
+        }
+        Ok(pages)
     }
 
     /// The theme's 404 page.

@@ -229,6 +229,16 @@ fn site_url(site: &Site, url: &str) -> Place {
     if is_file(&in_folder(url, "index.html")) {
         return Place::File(as_folder(url));
     }
+    // The generated tag pages (README, "Tags"): `tags/` and `tags/<slug>/` of a tag in use.
+    if site.tag_pages {
+        let folder = as_folder(url);
+        let tag = folder
+            .strip_prefix("tags/")
+            .map(|t| t.trim_end_matches('/'));
+        if tag.is_some_and(|t| t.is_empty() || site.tag_slugs.contains(t)) {
+            return Place::File(folder);
+        }
+    }
     Place::Missing(url.to_string())
 }
 
@@ -411,6 +421,24 @@ mod tests {
         // Raw, `#` and `?` start the fragment and the query, as in a browser.
         assert_eq!(at(&site, "c#-tips.md"), "missing c");
         assert_eq!(at(&site, "faq?.md"), "missing faq");
+    }
+
+    #[test]
+    fn generated_tag_pages_are_link_targets() {
+        let site = site(
+            "/",
+            &[
+                ("index.md", "# Home\n"),
+                ("guide.md", "---\ntags: [Deal Desk]\n---\n# Guide\n"),
+            ],
+            &[],
+            &[],
+        );
+        assert_eq!(at(&site, "/tags/"), "file tags/");
+        assert_eq!(at(&site, "/tags/deal-desk/"), "file tags/deal-desk/");
+        assert_eq!(at(&site, "/tags/deal-desk"), "file tags/deal-desk/");
+        assert_eq!(at(&site, "tags/deal-desk/"), "file tags/deal-desk/");
+        assert_eq!(at(&site, "/tags/nobody/"), "missing tags/nobody/");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod aliases;
 pub mod links;
 pub mod nav;
 pub mod references;
+pub mod tags;
 
 use std::collections::BTreeSet;
 
@@ -47,6 +48,11 @@ pub struct Site {
     pub drafts: bool,
     /// Department, process and playbook pages (not list pages), each in menu order.
     menus: [Vec<PageIdx>; 3],
+    /// Whether tag pages are generated ([`tags::generated`]); pages keep their URLs
+    /// between full resolves.
+    pub tag_pages: bool,
+    /// The slugs of the tags published pages carry: their generated pages are link targets.
+    pub tag_slugs: BTreeSet<String>,
 }
 
 /// Builds the resolved site from loaded pages. Linear in pages plus links.
@@ -85,8 +91,12 @@ pub fn resolve(
         children: Vec::new(),
         drafts,
         menus: Default::default(),
+        tag_pages: false,
+        tag_slugs: BTreeSet::new(),
     };
     site.menus = menus(&site);
+    site.tag_pages = tags::generated(&site);
+    site.tag_slugs = tag_slugs(&site);
     site.targets = (0..site.pages.len())
         .into_par_iter()
         .map(|i| resolve_links(&site, i))
@@ -130,6 +140,13 @@ impl Site {
         for &i in edited {
             dirty.extend(self.backlinks[i].iter().copied());
         }
+        // A tag that came or went makes links to its page resolve differently, wherever they
+        // are: rare enough to resolve every page's links again.
+        let slugs = tag_slugs(self);
+        if slugs != self.tag_slugs {
+            self.tag_slugs = slugs;
+            dirty = (0..self.pages.len()).collect();
+        }
         dirty.sort_unstable();
         dirty.dedup();
         let site = &*self;
@@ -146,6 +163,14 @@ impl Site {
         self.children = children(self);
         self.menus = menus(self);
     }
+}
+
+/// The tags with a generated page, by slug; none when the site has a `/tags/` of its own.
+fn tag_slugs(site: &Site) -> BTreeSet<String> {
+    if !site.tag_pages {
+        return BTreeSet::new();
+    }
+    tags::tags(site).into_iter().map(|tag| tag.slug).collect()
 }
 
 fn backlinks(site: &Site) -> Vec<Vec<PageIdx>> {

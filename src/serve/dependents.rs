@@ -175,5 +175,5 @@ fn descendants(site: &Site, i: PageIdx) -> Vec<String> {
 }
 
 pub fn sidebar(site: &Site) -> String {
-    serde_json::to_string(&site_context(site)).unwrap_or_default()
+    serde_json::to_string(&site_context(site, false)).unwrap_or_default()
 }

@@ -10,8 +10,11 @@ use axum::response::IntoResponse;
 use super::preview::{Files, Served};
 
 /// What the server answers with; replaced whole after each rebuild.
+#[derive(Clone)]
 pub struct Snapshot {
     pub files: Arc<Files>,
+    /// The search index (`pagefind/...`), built in the background and swapped in on its own.
+    pub search: Arc<Files>,
     /// `base_url`'s path: the site is served below it.
     pub base_path: String,
     /// HTML shown on every page while the content has errors.
@@ -75,7 +78,11 @@ pub async fn handle(state: Shared, uri: Uri, headers: HeaderMap) -> Response<Bod
     let Some(key) = key_of(path, &snapshot.base_path) else {
         return not_found(&snapshot);
     };
-    match snapshot.files.get(&key) {
+    match snapshot
+        .files
+        .get(&key)
+        .or_else(|| snapshot.search.get(&key))
+    {
         Some(served) => respond(&snapshot, &key, served, StatusCode::OK).await,
         None if snapshot.files.contains_key(&format!("{key}/index.html")) => {
             // `/processes/x` -> `/processes/x/`, as a static host would, query kept.

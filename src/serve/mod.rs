@@ -8,6 +8,7 @@ mod dependents;
 pub mod http;
 pub mod overlay;
 pub mod preview;
+mod search;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
@@ -31,6 +32,8 @@ pub struct Options {
     pub open: bool,
     /// Poll the file system instead of inotify/FSEvents (network drives, some containers).
     pub poll: bool,
+    /// Index the pages for search in the background, and show the search box.
+    pub search: bool,
     /// How much the log says: `Quiet` leaves out the rebuilds that went well.
     pub verbosity: Verbosity,
     /// Color the errors in the log (never in the overlay).
@@ -49,9 +52,16 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         color: options.color,
     };
     let started = Instant::now();
-    let (preview, report) = Preview::open(&root)?;
+    let (mut preview, report) = Preview::open_with(&root, options.search)?;
     log.report(&preview, &report, started.elapsed());
-    let shared: Shared = Arc::new(RwLock::new(Arc::new(snapshot(&preview))));
+    let shared: Shared = Arc::new(RwLock::new(Arc::new(snapshot(&preview, search::none()))));
+    let indexing = options.search.then(|| {
+        let background = search::Background::start(preview.language(), Arc::clone(&shared));
+        if let Some(batch) = preview.take_search_batch() {
+            background.send(batch);
+        }
+        background
+    });
     let preview = Arc::new(Mutex::new(preview));
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -67,7 +77,13 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         watch::spawn(
             &root,
             options.poll,
-            rebuild_on_change(Arc::clone(&preview), Arc::clone(&shared), reloader, log),
+            rebuild_on_change(
+                Arc::clone(&preview),
+                Arc::clone(&shared),
+                reloader,
+                indexing,
+                log,
+            ),
         )?;
 
         let state = Arc::clone(&shared);
@@ -129,6 +145,7 @@ fn rebuild_on_change(
     preview: Arc<Mutex<Preview>>,
     shared: Shared,
     reloader: Reloader,
+    indexing: Option<search::Background>,
     log: Log,
 ) -> impl FnMut(Vec<PathBuf>) + Send + 'static {
     move |paths| {
@@ -150,7 +167,7 @@ fn rebuild_on_change(
             Ok(report) => report,
             Err(_) => {
                 eprintln!("internal error while rebuilding; reloading the whole handbook");
-                match Preview::open(preview.root()) {
+                match Preview::open_with(preview.root(), indexing.is_some()) {
                     Ok((fresh, report)) => {
                         *preview = fresh;
                         report
@@ -162,18 +179,21 @@ fn rebuild_on_change(
                 }
             }
         };
-        let next = Arc::new(snapshot(&preview));
         if let Ok(mut guard) = shared.write() {
-            *guard = next;
+            *guard = Arc::new(snapshot(&preview, Arc::clone(&guard.search)));
         }
         reloader.reload();
+        if let (Some(indexing), Some(batch)) = (&indexing, preview.take_search_batch()) {
+            indexing.send(batch);
+        }
         log.report(&preview, &report, started.elapsed());
     }
 }
 
-fn snapshot(preview: &Preview) -> Snapshot {
+fn snapshot(preview: &Preview, search: Arc<preview::Files>) -> Snapshot {
     Snapshot {
         files: preview.files(),
+        search,
         base_path: preview.base_path().to_string(),
         overlay: overlay(preview),
     }

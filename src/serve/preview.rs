@@ -81,6 +81,11 @@ pub struct Preview {
     /// A rebuild without errors has happened: from then on, errors keep its output served.
     built_clean: bool,
     files: Arc<Files>,
+    /// Whether pages are indexed for search (and the theme shows the search box).
+    search: bool,
+    /// Pages rendered since the search index last took them (output files), and whether
+    /// the index must start afresh (pages gone or moved).
+    unindexed: (bool, HashSet<String>),
 }
 
 impl Preview {
@@ -88,6 +93,11 @@ impl Preview {
     /// overlay, and so do mistakes in `handbook.yaml` (the defaults stand in until it is
     /// fixed). Only a missing root or `handbook.yaml`, or one that cannot be read, is.
     pub fn open(root: &Path) -> Result<(Preview, Rebuild), RunError> {
+        Preview::open_with(root, true)
+    }
+
+    /// [`Preview::open`], with or without search.
+    pub fn open_with(root: &Path, search: bool) -> Result<(Preview, Rebuild), RunError> {
         let (config, config_problems) = match Config::load(root) {
             Ok(config) => (config, Vec::new()),
             Err(ConfigError::Invalid(problems)) => match Config::parse("") {
@@ -138,6 +148,8 @@ impl Preview {
             stale: true,
             built_clean: false,
             files: Arc::new(HashMap::new()),
+            search,
+            unindexed: (true, HashSet::new()),
         };
         preview.remember(listing);
         let report = preview.rebuild(Vec::new(), Vec::new(), true, true);
@@ -152,6 +164,32 @@ impl Preview {
     /// The handbook's root folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The pages' language (`language` in handbook.yaml), for the search index.
+    pub fn language(&self) -> &str {
+        &self.site.config.language
+    }
+
+    /// The pages rendered since the last call, with their HTML, for the search index; `None`
+    /// without search or when nothing was rendered.
+    pub fn take_search_batch(&mut self) -> Option<super::search::Batch> {
+        if !self.search {
+            return None;
+        }
+        let (fresh, files) = std::mem::take(&mut self.unindexed);
+        if files.is_empty() && !fresh {
+            return None;
+        }
+        let mut pages: Vec<(String, Bytes)> = self
+            .pages
+            .values()
+            .filter(|(file, _)| fresh || files.contains(file))
+            .cloned()
+            .collect();
+        // In the order `build` indexes them, so results rank ties alike.
+        pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Some(super::search::Batch { fresh, pages })
     }
 
     /// Whether errors show over the last good output (a clean build happened since the
@@ -451,6 +489,7 @@ impl Preview {
             _ => {
                 self.pages.clear();
                 self.others.clear();
+                self.unindexed.0 = true;
                 return (0, Vec::new());
             }
         };
@@ -462,24 +501,32 @@ impl Preview {
             .map(|&i| (i, theme.render_page(site, i).map(Bytes::from)))
             .collect();
         let mut failed = Vec::new();
+        let had = self.pages.len();
         if all {
             self.pages.clear();
         }
         self.pages.retain(|path, _| site.by_path.contains_key(path));
+        // As in a good rebuild: a page gone or moved needs a fresh search index.
+        let mut fresh = all || self.pages.len() < had;
         let mut rendered = 0;
         for (i, result) in results {
             let path = &site.pages[i].path;
             match result {
                 Ok(html) => {
-                    self.pages.insert(path.clone(), (page_file(site, i), html));
+                    let file = page_file(site, i);
+                    self.unindexed.1.insert(file.clone());
+                    if let Some((old, _)) = self.pages.insert(path.clone(), (file.clone(), html)) {
+                        fresh |= old != file;
+                    }
                     rendered += 1;
                 }
                 Err(d) => {
-                    self.pages.remove(path);
+                    fresh |= self.pages.remove(path).is_some();
                     failed.push(d);
                 }
             }
         }
+        self.unindexed.0 |= fresh;
         match site_files(site, theme, &self.root, &self.statics) {
             Ok(others) => self.others = served(others),
             Err(d) => failed.push(d),
@@ -553,6 +600,7 @@ impl Preview {
                 )
             }));
         };
+        theme.search = self.search;
         theme.set_site(&self.site);
         let site = &self.site;
         let theme = &*theme;
@@ -569,14 +617,21 @@ impl Preview {
             })
             .collect::<Result<_, _>>()?;
         let others = site_files(site, theme, &self.root, &self.statics)?;
+        let had = self.pages.len();
         if all {
             self.pages.clear();
         }
         self.pages.retain(|path, _| site.by_path.contains_key(path));
+        // A page gone or moved stays in a search index: only a fresh one forgets it.
+        let mut fresh = all || self.pages.len() < had;
         let count = rendered.len();
         for (path, file, html) in rendered {
-            self.pages.insert(path, (file, html));
+            self.unindexed.1.insert(file.clone());
+            if let Some((old, _)) = self.pages.insert(path, (file.clone(), html)) {
+                fresh |= old != file;
+            }
         }
+        self.unindexed.0 |= fresh;
         self.others = served(others);
         Ok(count)
     }

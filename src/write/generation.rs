@@ -58,6 +58,9 @@ pub struct Update {
     written: AtomicUsize,
     unchanged: AtomicUsize,
     removed: usize,
+    /// Folders whose files are known only after the pages are written (the search index):
+    /// their old files stay until [`Update::commit`], which removes those not written again.
+    late: Vec<String>,
     _lock: Lock,
 }
 
@@ -70,7 +73,27 @@ impl Update {
         paths: impl IntoIterator<Item = &'a str>,
         waiting: &dyn Fn(),
     ) -> Result<Update, WriteError> {
+        Update::begin_with_late(target, paths, &[], waiting)
+    }
+
+    /// [`Update::begin`], keeping the folders `late` (`pagefind`) for files written with
+    /// [`Update::put_late`] once they are known. No path of `paths` may lie in them.
+    pub fn begin_with_late<'a>(
+        target: &Target,
+        paths: impl IntoIterator<Item = &'a str>,
+        late: &[&str],
+        waiting: &dyn Fn(),
+    ) -> Result<Update, WriteError> {
         let (files, dirs) = plan(paths)?;
+        for folder in late {
+            path::check(folder)?;
+            if let Some(taken) = files.iter().find(|f| in_folder(f, folder)) {
+                return Err(WriteError::Reserved {
+                    path: (*taken).to_string(),
+                    folder: (*folder).to_string(),
+                });
+            }
+        }
         let state = &target.state;
         std::fs::create_dir_all(state).map_err(io(state))?;
         let lock = lock::acquire(&state.join(LOCK), waiting)?;
@@ -83,7 +106,7 @@ impl Update {
         let manifest = manifest::read(&state.join(PREV_MANIFEST)).unwrap_or_default();
         remove_file(&state.join(PREV_MANIFEST))?;
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let (removed, kept) = prune(&dir, &files, &dirs)?;
+        let (removed, kept) = prune(&dir, &files, &dirs, late)?;
         let update = Update {
             target: target.clone(),
             dir,
@@ -92,6 +115,7 @@ impl Update {
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             removed,
+            late: late.iter().map(|f| (*f).to_string()).collect(),
             _lock: lock,
         };
         // First, so a generation is never without its marker.
@@ -163,18 +187,43 @@ impl Update {
         Ok(())
     }
 
+    /// Writes a file of a late folder (see [`Update::begin_with_late`]), creating the folders
+    /// it needs.
+    pub fn put_late(&self, file: &super::OutputFile) -> Result<(), WriteError> {
+        path::check(&file.path)?;
+        if !self.late.iter().any(|folder| in_folder(&file.path, folder)) {
+            return Err(WriteError::UnsafePath {
+                path: file.path.clone(),
+                reason: "it is not in a folder kept for files written last",
+            });
+        }
+        if let Some((parent, _)) = file.path.rsplit_once('/') {
+            // Inside `prev/`, which holds no symlink (pruned): the folders are ours.
+            let parent = self.dir.join(parent);
+            std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        }
+        self.put(file)
+    }
+
     /// Puts the finished generation in place of the live output, in one atomic step.
     pub fn commit(self) -> Result<Summary, WriteError> {
         let state = &self.target.state;
-        let summary = Summary {
-            written: self.written.load(Ordering::Relaxed),
-            unchanged: self.unchanged.load(Ordering::Relaxed),
-            removed: self.removed,
-        };
         let entries = self
             .entries
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut removed = self.removed;
+        if !self.late.is_empty() {
+            let written: FxHashSet<&str> = entries.iter().map(|(rel, _)| rel.as_str()).collect();
+            for folder in &self.late {
+                removed += prune_late(&self.dir, folder, &written)?;
+            }
+        }
+        let summary = Summary {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed,
+        };
         let (new, live, old, prev) = (
             state.join(NEW_MANIFEST),
             state.join(LIVE_MANIFEST),
@@ -316,6 +365,7 @@ fn prune<'a>(
     dir: &Path,
     files: &FxHashSet<&str>,
     dirs: &FxHashSet<&'a str>,
+    late: &[&str],
 ) -> Result<(usize, FxHashSet<&'a str>), WriteError> {
     let mut stale_files = Vec::new();
     let mut stale_dirs = Vec::new();
@@ -333,8 +383,14 @@ fn prune<'a>(
             .as_deref()
             .filter(|_| kind.is_dir())
             .and_then(|r| dirs.get(r));
+        let is_late = rel.as_deref().is_some_and(|r| {
+            late.iter()
+                .any(|folder| in_folder(r, folder) || (r == *folder && kind.is_dir()))
+        });
         if let Some(&needed) = needed_dir {
             kept.insert(needed);
+        } else if is_late && (kind.is_dir() || kind.is_file()) {
+            // Judged at commit, once the late files are written.
         } else if kind.is_dir() {
             stale_dirs.push(entry.into_path());
         } else if !(kind.is_file() && rel.is_some_and(|r| files.contains(r.as_str()))) {
@@ -350,6 +406,49 @@ fn prune<'a>(
         std::fs::remove_dir(path).map_err(io(path))?;
     }
     Ok((stale_files.len(), kept))
+}
+
+/// Whether output path `rel` lies in `folder`.
+fn in_folder(rel: &str, folder: &str) -> bool {
+    rel.strip_prefix(folder)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Removes from late folder `folder` of `dir` the files not `written` this time, and the
+/// folders left empty. Returns how many files it removed.
+fn prune_late(dir: &Path, folder: &str, written: &FxHashSet<&str>) -> Result<usize, WriteError> {
+    let top = dir.join(folder);
+    if !top.is_dir() {
+        return Ok(0);
+    }
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(&top).contents_first(true) {
+        let entry = entry.map_err(|e| io(&top)(e.into()))?;
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else if !rel.is_some_and(|r| written.contains(r.as_str())) {
+            std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
+            removed += 1;
+        }
+    }
+    // Contents first: a folder comes after everything inside it.
+    for path in dirs {
+        if std::fs::read_dir(&path)
+            .map_err(io(&path))?
+            .next()
+            .is_none()
+        {
+            std::fs::remove_dir(&path).map_err(io(&path))?;
+        }
+    }
+    Ok(removed)
 }
 
 /// Creates or truncates `path`. A read-only file (copied by an older build with its source's

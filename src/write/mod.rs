@@ -55,6 +55,11 @@ pub enum WriteError {
          output folder"
     )]
     UnsafePath { path: String, reason: &'static str },
+    #[error(
+        "`{path}` is in `{folder}/`, where the search index is written; move it, or build with \
+         --no-search"
+    )]
+    Reserved { path: String, folder: String },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {

@@ -318,3 +318,87 @@ fn a_generation_handbook_did_not_write_is_refused() {
     );
     assert!(tree(&prev).contains_key("index.html"), "left as it was");
 }
+
+/// A build whose `late` files are written after the others, as the search index is.
+fn build_late(site: &Site, files: &[OutputFile], late: &[OutputFile]) -> Summary {
+    let update = Update::begin_with_late(
+        &site.target,
+        files.iter().map(|f| f.path.as_str()),
+        &["search"],
+        &|| {},
+    )
+    .unwrap();
+    for file in files {
+        update.put(file).unwrap();
+    }
+    for file in late {
+        update.put_late(file).unwrap();
+    }
+    update.commit().unwrap()
+}
+
+#[test]
+fn late_files_are_kept_when_unchanged_and_removed_when_gone() {
+    let s = site();
+    let v1 = [("search/index/a.pf", "a"), ("search/entry.json", "1")];
+    let v2 = [("search/index/b.pf", "b"), ("search/entry.json", "1")];
+    let all = |late: &[(&str, &str)]| expected(&[A, late].concat());
+    build_late(&s, &outputs(A), &outputs(&v1));
+    build_late(&s, &outputs(A), &outputs(&v1));
+    assert_eq!(tree(&s.target.dir), all(&v1));
+    let same = build_late(&s, &outputs(A), &outputs(&v1));
+    assert_eq!(
+        same,
+        Summary {
+            written: 0,
+            unchanged: 7,
+            removed: 0
+        },
+        "late files held from two builds ago are not written again"
+    );
+    let next = build_late(&s, &outputs(A), &outputs(&v2));
+    assert_eq!((next.written, next.removed), (1, 1), "{next:?}");
+    assert_eq!(
+        tree(&s.target.dir),
+        all(&v2),
+        "no trace of search/index/a.pf"
+    );
+    let none = build_late(&s, &outputs(A), &[]);
+    assert_eq!(none.removed, 2, "{none:?}");
+    build_late(&s, &outputs(A), &[]);
+    assert_eq!(tree(&s.target.dir), expected(A), "the empty folders go too");
+}
+
+#[test]
+fn a_late_folder_refuses_other_files_and_late_files_elsewhere() {
+    let s = site();
+    let files = outputs(&[("index.html", "home"), ("search/x.html", "mine")]);
+    let error = Update::begin_with_late(
+        &s.target,
+        files.iter().map(|f| f.path.as_str()),
+        &["search"],
+        &|| {},
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, WriteError::Reserved { path, folder } if path == "search/x.html" && folder == "search"),
+        "{error:?}"
+    );
+    let files = outputs(A);
+    let update = Update::begin_with_late(
+        &s.target,
+        files.iter().map(|f| f.path.as_str()),
+        &["search"],
+        &|| {},
+    )
+    .unwrap();
+    for bad in ["elsewhere/x.pf", "search/../x.pf", "searchlight/x.pf"] {
+        assert!(
+            matches!(
+                update.put_late(&bytes(bad, "x")),
+                Err(WriteError::UnsafePath { .. })
+            ),
+            "{bad}"
+        );
+    }
+}

@@ -2,8 +2,9 @@
 //! ESR (geckodriver), what staff open the handbook in. For each engine, against `handbook
 //! serve` on the shipped handbook: a reader opens the home page, reaches the Edge Connectivity
 //! process through the sidebar, follows a stage's playbook; "On this page" follows the scroll;
-//! the theme toggle remembers its choice; at 375 px the menu opens from the middle of a long
-//! page and a link in it works; axe-core finds no WCAG 2.2 AA violation on five kinds of page at
+//! the theme toggle remembers its choice; `/` focuses the search box, "discovery" finds the
+//! Discovery call playbook and its result opens it, at both widths; at 375 px the menu opens
+//! from the middle of a long page and a link in it works; axe-core finds no WCAG 2.2 AA violation on five kinds of page at
 //! both widths; and an edit on disk reloads the open page by itself, a broken page shows the
 //! error overlay until it is fixed, and the overlay folds into a corner badge that stays folded
 //! across reloads. A missing browser or driver fails the test, unless
@@ -16,7 +17,8 @@ mod driver;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use fantoccini::Client;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use common::runs;
@@ -125,6 +127,7 @@ async fn steps(engine: Engine, client: Client, addr: String, root: PathBuf) {
     open(&client, &addr, "/").await;
     resize(&client, 1280, 900).await;
     reader_finds_a_playbook(&client, &addr).await;
+    search_opens_the_playbook(&client, &Desktop(&addr), "1280 px").await;
     contents_follow_the_scroll(&client, &addr).await;
     theme_choice_is_remembered(&client, &addr).await;
     no_accessibility_violations(&client, &Desktop(&addr), "1280 px").await;
@@ -136,6 +139,7 @@ async fn steps(engine: Engine, client: Client, addr: String, root: PathBuf) {
         addr: &addr,
     };
     phone_menu_opens_mid_page(&client, &phone).await;
+    search_opens_the_playbook(&client, &phone, "375 px").await;
     no_accessibility_violations(&client, &phone, "375 px").await;
     // Back to the window (and out of the phone frame).
     open(&client, &addr, "/").await;
@@ -358,37 +362,117 @@ async fn phone_menu_opens_mid_page(client: &Client, phone: &Phone<'_>) {
 async fn no_accessibility_violations(client: &Client, view: &impl View, width: &str) {
     for path in PAGE_KINDS {
         view.open(client, path).await;
-        let loaded = client
-            .execute(&format!("{AXE}\n; return typeof axe.run;"), vec![])
-            .await
-            .unwrap_or_else(|e| panic!("cannot load axe-core into {path}: {e}"));
-        assert_eq!(loaded, json!("function"), "axe-core in {path}");
-        let script = format!(
-            "const done = arguments[arguments.length - 1]; \
-             axe.run(document, {{ runOnly: {{ type: 'tag', values: {tags} }}, resultTypes: ['violations'] }}) \
-               .then(r => done({{ passes: r.passes.length, violations: r.violations.map(v => \
-                   `${{v.id}} (${{v.impact}}): ${{v.help}}\\n` + v.nodes.map(n => \
-                     `    ${{n.target.join(' ')}}: ${{n.failureSummary}}`).join('\\n')) }}), \
-                     e => done({{ error: String(e) }}));",
-            tags = serde_json::to_string(&WCAG_AA).unwrap()
-        );
-        let result = client
-            .execute_async(&script, vec![])
-            .await
-            .unwrap_or_else(|e| panic!("axe-core did not run on {path}: {e}"));
-        assert_eq!(result["error"], Value::Null, "axe-core on {path}: {result}");
-        let violations: Vec<&str> = result["violations"]
-            .as_array()
-            .unwrap_or_else(|| panic!("axe-core on {path} gave {result}"))
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
-        assert!(
-            violations.is_empty(),
-            "WCAG 2.2 AA violations on {path} at {width}:\n{}",
-            violations.join("\n")
-        );
+        assert_no_violations(client, &format!("{path} at {width}")).await;
     }
+}
+
+/// axe-core on the page as it is now: no violation of WCAG 2.2 AA.
+async fn assert_no_violations(client: &Client, what: &str) {
+    let loaded = client
+        .execute(&format!("{AXE}\n; return typeof axe.run;"), vec![])
+        .await
+        .unwrap_or_else(|e| panic!("cannot load axe-core into {what}: {e}"));
+    assert_eq!(loaded, json!("function"), "axe-core in {what}");
+    let script = format!(
+        "const done = arguments[arguments.length - 1]; \
+         axe.run(document, {{ runOnly: {{ type: 'tag', values: {tags} }}, resultTypes: ['violations'] }}) \
+           .then(r => done({{ passes: r.passes.length, violations: r.violations.map(v => \
+               `${{v.id}} (${{v.impact}}): ${{v.help}}\\n` + v.nodes.map(n => \
+                 `    ${{n.target.join(' ')}}: ${{n.failureSummary}}`).join('\\n')) }}), \
+                 e => done({{ error: String(e) }}));",
+        tags = serde_json::to_string(&WCAG_AA).unwrap()
+    );
+    let result = client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("axe-core did not run on {what}: {e}"));
+    assert_eq!(result["error"], Value::Null, "axe-core on {what}: {result}");
+    let violations: Vec<&str> = result["violations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("axe-core on {what} gave {result}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "WCAG 2.2 AA violations on {what}:\n{}",
+        violations.join("\n")
+    );
+}
+
+/// Search: `/` focuses the box from anywhere on the page; "discovery" lists the Discovery call
+/// playbook with an excerpt, in a panel that fits the screen, with no axe violation while it
+/// is open; the result opens the playbook. Under `serve` the index is built in the background,
+/// so the results may take a moment the first time.
+async fn search_opens_the_playbook(client: &Client, view: &impl View, width: &str) {
+    view.open(client, "/processes/").await;
+    wait_for(
+        client,
+        "the search box to show",
+        "const s = document.querySelector('.search'); return s && !s.hidden && s.offsetWidth > 0;",
+        |v| v == &json!(true),
+    )
+    .await;
+    // Pressed on the page itself, as a reader does, not sent to an element: after a click on
+    // the page's title, so the page (not the browser's own controls) has the keyboard.
+    click(client, ".page-title").await;
+    let slash = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: '/' })
+        .then(KeyAction::Up { value: '/' });
+    client
+        .perform_actions(slash)
+        .await
+        .unwrap_or_else(|e| panic!("cannot press `/` at {width}: {e}"));
+    wait_for(
+        client,
+        "`/` to focus the search box",
+        "return [document.activeElement.id, document.hasFocus()];",
+        |v| v[0] == json!("hb-search"),
+    )
+    .await;
+    client
+        .find(Locator::Css("#hb-search"))
+        .await
+        .unwrap()
+        .send_keys("discovery")
+        .await
+        .unwrap();
+    const RESULTS: &str = "const links = [...document.querySelectorAll('.search-result-title')]; \
+        const panel = document.querySelector('.search-panel').getBoundingClientRect(); \
+        return links.length ? { titles: links.map(a => a.textContent), \
+            hrefs: links.map(a => new URL(a.href).pathname), \
+            marks: document.querySelectorAll('.search-result mark').length, \
+            fits: panel.left >= 0 && panel.right <= innerWidth + 1 } : null;";
+    wait_for(client, "search results for \"discovery\"", RESULTS, |v| {
+        v["hrefs"]
+            .as_array()
+            .is_some_and(|h| h.contains(&json!("/playbooks/discovery-call/")))
+    })
+    .await;
+    let results = client.execute(RESULTS, vec![]).await.unwrap();
+    assert!(
+        results["titles"]
+            .as_array()
+            .is_some_and(|t| t.contains(&json!("Discovery call"))),
+        "{results}"
+    );
+    assert_ne!(
+        results["marks"],
+        json!(0),
+        "excerpts mark the word: {results}"
+    );
+    assert_eq!(
+        results["fits"],
+        json!(true),
+        "the results fit at {width}: {results}"
+    );
+    assert_no_violations(client, &format!("the search results at {width}")).await;
+    click(
+        client,
+        ".search-result-title[href$='/playbooks/discovery-call/']",
+    )
+    .await;
+    arrive(client, "/playbooks/discovery-call/").await;
 }
 
 /// The open page loaded afresh, and its text, or the overlay's when it shows.
@@ -557,4 +641,88 @@ async fn edits_reload_the_open_page(client: &Client, addr: &str, root: &Path) {
     )
     .await;
     wait_until_settled(client, "after the fix").await;
+}
+
+/// A large handbook's index comes in bundles (`pagefind/`, `pagefind/1/`, ...), which the
+/// search box merges: built with 4 pages a bundle and served as a static host would, a search
+/// in headless Chromium (`?q=` fills the box) finds pages of several bundles.
+#[test]
+fn chromium_searches_an_index_in_many_bundles() {
+    let engine = Engine::Chromium;
+    if !runs(
+        "the bundles test",
+        "HANDBOOK_SKIP_BROWSER",
+        engine.missing(),
+    ) {
+        return;
+    }
+    let _turn = ONE_AT_A_TIME.blocking_lock();
+    let tmp = tempfile::tempdir().unwrap();
+    let www = tmp.path().join("www");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["build", "--root"])
+        .arg(common::repo())
+        .arg("--output")
+        .arg(&www)
+        .env("HANDBOOK_SEARCH_BUNDLE_PAGES", "4")
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{built:?}");
+    let list: Value = serde_json::from_str(
+        &std::fs::read_to_string(www.join("pagefind/handbook-bundles.json")).unwrap(),
+    )
+    .unwrap();
+    let bundles = list["bundles"].as_array().map_or(0, Vec::len);
+    assert!(bundles >= 7, "31 pages in bundles of 4: {list}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&www));
+    let server = runtime.spawn(async move { axum::serve(listener, app).await });
+    // Virtual time does not wait for Pagefind's worker, so on a busy machine the page may be
+    // dumped before its results arrive: a few tries, each with a fresh profile.
+    let mut found: Vec<String> = Vec::new();
+    for attempt in 0..4 {
+        let dom = std::process::Command::new(engine.browser())
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                tmp.path().join(format!("profile-{attempt}")).display()
+            ))
+            .arg(format!("http://{addr}/playbooks/?q=discovery"))
+            .stderr(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        let doc = scraper::Html::parse_document(&dom);
+        let results = scraper::Selector::parse(".search-result-title").unwrap();
+        found = doc
+            .select(&results)
+            .filter_map(|a| a.value().attr("href"))
+            .map(|href| url::Url::parse(href).unwrap().path().to_string())
+            .collect();
+        if !found.is_empty() {
+            break;
+        }
+    }
+    server.abort();
+    // Two playbooks far apart in page order, so in different bundles.
+    for page in [
+        "/playbooks/discovery-call/",
+        "/playbooks/technical-discovery-session/",
+    ] {
+        assert!(
+            found.iter().any(|f| f == page),
+            "{page} not among the results {found:?}"
+        );
+    }
+    assert!(found.len() >= 3, "{found:?}");
 }

@@ -1,6 +1,6 @@
 // handbook default theme: enhancements only. Every page reads, navigates and prints without
 // this file; with it, the menu is a drawer, the theme toggles, "On this page" follows the
-// scroll and heading links copy themselves. Plain ES2017, for Firefox ESR 115 and Safari 16.
+// scroll, heading links copy themselves and the search box works. Plain ES2017, for Firefox ESR 115 and Safari 16.
 (function () {
   "use strict";
   var doc = document;
@@ -160,6 +160,176 @@
       setTimeout(function () { anchor.classList.remove("is-copied"); }, 1500);
     }, function () {});
   });
+
+  // Search: the box in the header, shown only here (it needs this script). The index
+  // (pagefind/, beside this file) loads on first use; `/` focuses the box from anywhere.
+  var search = doc.querySelector(".search");
+  var script = doc.currentScript;
+  if (search && script) {
+    var siteRoot = new URL(".", script.src);
+    var input = search.querySelector(".search-input");
+    var panel = search.querySelector(".search-panel");
+    var status = search.querySelector(".search-status");
+    var list = search.querySelector(".search-results");
+    var selects = all(".search-filter", search);
+    var pagefind = null;
+    var loading = null;
+    var asked = 0;
+    search.hidden = false;
+    var load = function () {
+      if (!loading) {
+        loading = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
+          pagefind = module;
+          return pagefind.options({ baseUrl: "/", excerptLength: 24 });
+        }).then(function () {
+          // A large handbook's index comes in bundles (pagefind/, pagefind/1/, ...): merged.
+          return fetch(new URL("pagefind/handbook-bundles.json", siteRoot).href).then(function (response) {
+            return response.ok ? response.json() : { bundles: [] };
+          }).then(function (list) {
+            return Promise.all(list.bundles.filter(Boolean).map(function (folder) {
+              return pagefind.mergeIndex(new URL("pagefind/" + folder, siteRoot).href, { baseUrl: "/" });
+            }));
+          });
+        }).then(function () {
+          return pagefind.filters();
+        }).then(function (filters) {
+          selects.forEach(function (select) {
+            var values = Object.keys(filters[select.getAttribute("data-filter")] || {}).sort();
+            values.forEach(function (value) {
+              var option = doc.createElement("option");
+              option.value = value;
+              option.textContent = value;
+              select.appendChild(option);
+            });
+            select.parentNode.hidden = values.length < 2;
+          });
+        });
+      }
+      return loading;
+    };
+    // Index URLs are from the site's root (`/processes/x/#goal`); links go from wherever
+    // this site is, on any host or folder.
+    var href = function (url) {
+      return new URL(url.replace(/^\/+/, ""), siteRoot).href;
+    };
+    var setOpen = function (open) {
+      panel.hidden = !open;
+    };
+    var show = function (text) {
+      status.textContent = text;
+      list.textContent = "";
+    };
+    var result = function (data) {
+      var item = doc.createElement("li");
+      item.className = "search-result";
+      var title = doc.createElement("a");
+      title.className = "search-result-title";
+      title.href = href(data.url);
+      title.textContent = (data.meta && data.meta.title) || data.url;
+      item.appendChild(title);
+      var kind = data.filters && data.filters.kind && data.filters.kind[0];
+      if (kind) {
+        var badge = doc.createElement("span");
+        badge.className = "link-kind";
+        badge.textContent = kind;
+        item.appendChild(doc.createTextNode(" "));
+        item.appendChild(badge);
+      }
+      var excerpt = doc.createElement("p");
+      // Pagefind's excerpt is the page's text, escaped, with <mark> around the matches.
+      excerpt.innerHTML = data.excerpt;
+      item.appendChild(excerpt);
+      var subs = (data.sub_results || []).filter(function (sub) {
+        return sub.url !== data.url && sub.url.indexOf("#") > 0;
+      }).slice(0, 3);
+      if (subs.length) {
+        var sections = doc.createElement("ul");
+        sections.className = "search-sections";
+        subs.forEach(function (sub) {
+          var li = doc.createElement("li");
+          var link = doc.createElement("a");
+          link.href = href(sub.url);
+          // Less the heading's own `#` link.
+          link.textContent = sub.title.replace(/\s*#$/, "");
+          li.appendChild(link);
+          sections.appendChild(li);
+        });
+        item.appendChild(sections);
+      }
+      return item;
+    };
+    var run = function () {
+      var query = input.value.trim();
+      var mine = ++asked;
+      if (!query) {
+        setOpen(false);
+        return;
+      }
+      setOpen(true);
+      if (location.protocol === "file:") {
+        show("Search needs the handbook served over HTTP (handbook serve, or any web server); use the menu to browse.");
+        return;
+      }
+      if (!pagefind) status.textContent = "Loading the search index…";
+      var filters = {};
+      selects.forEach(function (select) {
+        if (select.value) filters[select.getAttribute("data-filter")] = select.value;
+      });
+      load().then(function () {
+        return pagefind.debouncedSearch(query, { filters: filters }, 150);
+      }).then(function (found) {
+        if (!found || mine !== asked) return null;
+        return Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); })).then(function (pages) {
+          if (mine !== asked) return;
+          var total = found.results.length;
+          show(total === 0 ? "No results for “" + query + "”." :
+            total + (total === 1 ? " result" : " results") + " for “" + query + "”" + (total > 10 ? ", the first 10:" : ":"));
+          pages.forEach(function (data) { list.appendChild(result(data)); });
+        });
+      }).catch(function () {
+        if (mine === asked) show("The search index could not be loaded.");
+      });
+    };
+    input.addEventListener("input", run);
+    input.addEventListener("focus", function () {
+      if (location.protocol !== "file:") load().catch(function () {});
+      if (input.value.trim()) setOpen(true);
+    });
+    selects.forEach(function (select) { select.addEventListener("change", run); });
+    search.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var first = list.querySelector("a");
+      if (first) first.focus();
+    });
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !panel.hidden) {
+        setOpen(false);
+        input.focus();
+      }
+    });
+    // `?q=words` in the address opens the page with those results: a search to share.
+    var asked_for = new URLSearchParams(location.search).get("q");
+    if (asked_for) {
+      input.value = asked_for;
+      run();
+    }
+    // A click or focus elsewhere closes the results.
+    doc.addEventListener("click", function (event) {
+      if (!search.contains(event.target)) setOpen(false);
+    });
+    doc.addEventListener("focusin", function (event) {
+      if (!search.contains(event.target)) setOpen(false);
+    });
+    doc.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        input.focus();
+        input.select();
+      }
+    });
+  }
 
   // A table that fits needs no tab stop of its own.
   var fitTables = function () {

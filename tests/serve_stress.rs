@@ -50,17 +50,25 @@ fn very_long_urls_get_a_4xx_and_the_server_goes_on() {
         assert!(!body.contains("TOP SECRET"), "{what}");
         still_serves(&server, what);
     }
-    // The same through a header block larger than any a browser sends.
-    let request = format!(
-        "GET /tools/ HTTP/1.1\r\nHost: {}\r\nX-Long: {long}{long}{long}{long}{long}\r\n\r\n",
-        server.addr
-    );
-    let (status, _) = server.request(request.as_bytes());
-    assert!(
-        (400..500).contains(&status),
-        "a 500 KB header: status {status}"
-    );
-    still_serves(&server, "a 500 KB header");
+    // The same through header blocks larger than any a browser sends: 100 KB is under hyper's
+    // own limit, and 500 KB can pass it when the request arrives in one read (seen on CI).
+    for (what, header, may_reset) in [
+        ("a 100 KB header", long.clone(), false),
+        ("a 500 KB header", long.repeat(5), true),
+    ] {
+        let request = format!(
+            "GET /tools/ HTTP/1.1\r\nHost: {}\r\nX-Long: {header}\r\nConnection: close\r\n\r\n",
+            server.addr
+        );
+        let (status, _) = server.request(request.as_bytes());
+        // hyper may refuse while the client is still writing; the reset can then reach the
+        // client before the 431 does (status 0). Never a page.
+        assert!(
+            status == 431 || (may_reset && status == 0),
+            "{what}: status {status}"
+        );
+        still_serves(&server, what);
+    }
 }
 
 #[test]

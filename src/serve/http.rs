@@ -4,7 +4,7 @@
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
-use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 
 use super::preview::{Files, Served};
@@ -50,7 +50,23 @@ pub fn key_of(path: &str, base_path: &str) -> Option<String> {
     Some(key)
 }
 
-pub async fn handle(state: Shared, uri: Uri) -> Response<Body> {
+/// The largest header block answered. hyper's own limit (about 400 KB) is only checked between
+/// reads, so a request that arrives whole in one read can pass it; this one always holds.
+/// Browsers send a few KB.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+pub async fn handle(state: Shared, uri: Uri, headers: HeaderMap) -> Response<Body> {
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request headers too large\n",
+        )
+            .into_response();
+    }
     let snapshot = match state.read() {
         Ok(guard) => Arc::clone(&guard),
         Err(poisoned) => Arc::clone(&poisoned.into_inner()),

@@ -61,7 +61,11 @@ pub fn run(options: Options) -> anyhow::Result<()> {
 
         let state = Arc::clone(&shared);
         let app = axum::Router::new()
-            .fallback(move |uri: axum::http::Uri| http::handle(Arc::clone(&state), uri))
+            .fallback(
+                move |uri: axum::http::Uri, headers: axum::http::HeaderMap| {
+                    http::handle(Arc::clone(&state), uri, headers)
+                },
+            )
             .layer(livereload)
             .layer(SetResponseHeaderLayer::overriding(
                 axum::http::header::CACHE_CONTROL,

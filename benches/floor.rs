@@ -69,8 +69,9 @@ fn run(list: &Path, out: &Path) -> std::io::Result<()> {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .try_for_each(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("panic"))))
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("panic")))
+        })
     })
 }

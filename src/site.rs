@@ -73,6 +73,9 @@ pub struct Checked {
     /// baseline holds (they are in `baselined`).
     pub diagnostics: Vec<Diagnostic>,
     pub baselined: Option<Baselined>,
+    /// Files under `static/` by output path, and where each is: walked once, by `check`, for
+    /// `build` to copy.
+    pub statics: Vec<(String, PathBuf)>,
 }
 
 impl Checked {
@@ -139,16 +142,16 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
     };
     let (statics, static_problems) = static_files(&options.root);
     diagnostics.extend(static_problems);
-    let mut statics: BTreeSet<String> = statics.into_iter().map(|(p, _)| p).collect();
+    let mut static_paths: BTreeSet<String> = statics.iter().map(|(p, _)| p.clone()).collect();
     if let Some(theme) = &theme {
-        statics.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
+        static_paths.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
         diagnostics.extend(theme.diagnostics.iter().cloned());
     }
     let site = resolve::resolve(
         config,
         content.pages,
         content.assets.into_iter().collect(),
-        statics,
+        static_paths,
         options.drafts,
     );
     diagnostics.extend(crate::check::check(&site, today()));
@@ -172,6 +175,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
         theme,
         diagnostics,
         baselined,
+        statics,
     })
 }
 
@@ -302,7 +306,6 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         return unwritten(checked);
     }
     let target = write::Target::new(output, &options.root)?;
-    let (statics, _) = static_files(&options.root);
     let Some(theme) = checked.theme.as_mut() else {
         return unwritten(checked);
     };
@@ -316,7 +319,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         })
         .collect();
     let paths: Vec<String> = published.iter().map(|&i| page_file(site, i)).collect();
-    let others = match site_files(site, theme, &options.root, &statics) {
+    let others = match site_files(site, theme, &options.root, &checked.statics) {
         Ok(files) => files,
         Err(d) => {
             checked.diagnostics.push(d);
@@ -331,10 +334,17 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             .chain(others.iter().map(|f| f.path.as_str())),
         waiting,
     )?;
-    let rendered = published.par_iter().zip(&paths).try_for_each(|(&i, path)| {
-        let html = theme.render_page(site, i).map_err(Failure::Template)?;
-        update.write(path, html.as_bytes()).map_err(Failure::Write)
-    });
+    let rendered =
+        published
+            .par_iter()
+            .zip(&paths)
+            .try_for_each_init(Vec::new, |html, (&i, path)| {
+                html.clear();
+                theme
+                    .render_page_to(site, i, html)
+                    .map_err(Failure::Template)?;
+                update.write(path, html).map_err(Failure::Write)
+            });
     match rendered {
         Ok(()) => {}
         Err(Failure::Template(d)) => {

@@ -168,6 +168,7 @@ def main():
             for name in (f"hb-n{n}", f"hugo-n{n}", f"floor-n{n}", f"hb-rebuild-n{n}",
                          f"hugo-rebuild-n{n}", "hugo-cache"):
                 rm(*handbook_output(os.path.join(where, name)))
+            rm(os.path.join(where, f"floor-n{n}.list"))
 
     left_out = [t for t in ("hyperlink", "lychee") if not getattr(args, t)]
     if left_out:

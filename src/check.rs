@@ -2,6 +2,7 @@
 //! them; nothing here renders or touches the disk.
 
 mod body;
+mod fixes;
 mod hints;
 pub mod images;
 mod root_cause;
@@ -17,7 +18,7 @@ use crate::model::{Kind, LinkForm, Located, Meta, Page, PageIdx, Pos, Role};
 use crate::resolve::aliases::{self, AliasProblem};
 use crate::resolve::links::{self, Target};
 use crate::resolve::{RefProblem, Site};
-use crate::suggest::closest;
+use crate::suggest::safe_to_apply;
 use crate::url;
 use root_cause::Gaps;
 
@@ -117,8 +118,12 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec
                     d = d.with_help(format!(
                         "a `#` in a link starts its fragment and a `?` its query: write them `%23` and `%3F` in a file name, as in `{written}`"
                     ));
-                } else if let Some(help) = suggest_path(site, hints, i, &link.dest, wanted) {
-                    d = d.with_help(format!("did you mean `{help}`?"));
+                } else if let Some(meant) = suggest_path(site, hints, i, &link.dest, wanted) {
+                    let dest = fixes::with_path(&link.dest, &meant.path);
+                    d = d.with_help(format!("did you mean `{dest}`?"));
+                    if let Some(fix) = meant.safe.then(|| fixes::link(site, i, link, dest)).flatten() {
+                        d = d.with_fix(fix);
+                    }
                 }
                 out.push(d);
             }
@@ -131,8 +136,18 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec
                 )
                 .with_target(&target.file);
                 let anchors: Vec<&str> = links::anchors(site, *to).collect();
-                d = match closest(fragment, anchors.iter().copied()) {
-                    Some(best) => d.with_help(format!("did you mean `#{best}`?")),
+                d = match fixes::name(fragment, &anchors) {
+                    Some((best, safe)) => {
+                        let fix = safe
+                            .then(|| fixes::with_fragment(&link.dest, best))
+                            .flatten()
+                            .and_then(|dest| fixes::link(site, i, link, dest));
+                        let d = d.with_help(format!("did you mean `#{best}`?"));
+                        match fix {
+                            Some(fix) => d.with_fix(fix),
+                            None => d,
+                        }
+                    }
                     None if anchors.is_empty() => d.with_help(format!("`{}` has no headings or anchors", target.file)),
                     None => d.with_help(format!("anchors there: {}", list(anchors.iter().copied(), 12))),
                 };
@@ -177,7 +192,18 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mu
                     d = d.with_target(&site.pages[*other].file);
                 }
                 if let Some(best) = hints.nearest_id(*expected, id) {
-                    d = d.with_help(format!("did you mean `{best}`?"));
+                    d = d.with_help(format!("did you mean `{}`?", best.item));
+                    let safe = best.unique && safe_to_apply(id.chars().count(), best.distance);
+                    let value = Located {
+                        value: id.clone(),
+                        pos: pos.clone(),
+                    };
+                    if let Some(fix) = safe
+                        .then(|| fixes::reference(site, i, &value, *expected, best.item))
+                        .flatten()
+                    {
+                        d = d.with_fix(fix);
+                    }
                 } else if !site.of_kind(*expected).is_empty() {
                     let ids = site.of_kind(*expected).iter();
                     let ids = list(ids.map(|&p| site.pages[p].id.as_str()), 12);
@@ -206,11 +232,22 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mu
                 )
                 .with_subject(stage)
                 .with_target(&process_page.file);
-                d = match closest(stage, stages.iter().copied()) {
-                    Some(best) => d.with_help(format!(
-                        "did you mean `{best}`? stages are: {}",
-                        list(stages.iter().copied(), 20)
-                    )),
+                d = match fixes::name(stage, &stages) {
+                    Some((best, safe)) => {
+                        let d = d.with_help(format!(
+                            "did you mean `{best}`? stages are: {}",
+                            list(stages.iter().copied(), 20)
+                        ));
+                        let value = Located {
+                            value: stage.clone(),
+                            pos: pos.clone(),
+                        };
+                        if safe {
+                            d.with_fix(fixes::yaml(&value, best))
+                        } else {
+                            d
+                        }
+                    }
                     None if stages.is_empty() => {
                         d.with_help(format!("process `{}` has no stages yet", process_page.id))
                     }
@@ -246,7 +283,7 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mu
 }
 
 /// Every id a page's front matter names, where it is written, and the kind it must be.
-fn named(page: &Page) -> Vec<(&Located<String>, Kind)> {
+pub fn named(page: &Page) -> Vec<(&Located<String>, Kind)> {
     let mut named: Vec<(&Located<String>, Kind)> = page
         .common
         .owner

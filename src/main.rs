@@ -8,171 +8,73 @@ mod cmd;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-
-use handbook::diagnostic::Format;
+use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
     name = "handbook",
     version,
-    about = "Compile a sales handbook into a cross-linked static site"
+    about = "Compile a sales handbook into a cross-linked static site",
+    long_about = None,
 )]
 struct Cli {
+    #[command(flatten)]
+    global: cmd::ui::Global,
     #[command(subcommand)]
     command: Command,
 }
 
+/// One variant per subcommand, its flags in `cmd::NAME::Args`.
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into the output folder; fails, leaving the old output alone, on any error.
-    Build {
-        /// The folder holding handbook.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site [default: ROOT/public].
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Replaces base_url from handbook.yaml.
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Publish draft pages too.
-        #[arg(long)]
-        drafts: bool,
-        /// Publish despite the problems this baseline file holds (replaces `baseline:` in
-        /// handbook.yaml); fail only on new ones.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-    },
-    /// Check every link and reference; renders nothing.
-    Check {
-        /// The folder holding handbook.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// How to report: human (stderr), or json, github, sarif, gitlab (stdout).
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Fail (exit 1) on warnings too.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Fail only on problems this baseline file does not hold (replaces `baseline:` in
-        /// handbook.yaml); report its entries that are fixed.
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-        /// Record every problem found today as the baseline, in FILE [default: the `baseline:`
-        /// of handbook.yaml, else ROOT/handbook-baseline.json], and exit 0.
-        #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["baseline", "changed_since", "deny_warnings"])]
-        write_baseline: Option<Option<PathBuf>>,
-        /// Report only problems in files changed since this git revision (commits, edits,
-        /// untracked files) and problems the change causes elsewhere.
-        #[arg(long, value_name = "REV")]
-        changed_since: Option<String>,
-    },
-    /// Preview the handbook: build into memory, serve it, rebuild and reload on every save.
-    Serve {
-        /// The folder holding handbook.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// The address to listen on; 127.0.0.1 keeps the preview on this machine.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// The port; when taken, the next free one of the following ten is used.
-        #[arg(long, default_value_t = 4000)]
-        port: u16,
-        /// Open the preview in a browser.
-        #[arg(long)]
-        open: bool,
-        /// Poll for changes instead of relying on file-system events (network drives, some VMs).
-        #[arg(long)]
-        poll: bool,
-    },
+    /// Build the site into the output folder; fails, leaving the old output alone, on any error
+    Build(cmd::build::Args),
+    /// Check every link and reference; renders nothing
+    Check(cmd::check::Args),
+    /// Preview the handbook: build into memory, serve it, rebuild and reload on every save
+    Serve(cmd::serve::Args),
     /// Write a new department, process, playbook or page with its front matter to fill in,
-    /// and link to it from its parent page.
-    New {
-        /// What kind of page.
-        #[arg(value_enum)]
-        kind: cmd::new::NewKind,
-        /// Its id: letters, digits and dashes (`renewal-call`).
-        id: String,
-        /// Its title [default: the id, dashes as spaces].
-        #[arg(long)]
-        title: Option<String>,
-        /// The folder holding handbook.yaml.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    /// and link to it from its parent page
+    New(cmd::new::Args),
     /// Start a handbook in DIR: handbook.yaml, a home page, a department, a process and a
-    /// playbook linked together, and a .gitignore for the output. DIR must be empty or absent.
-    Init {
-        /// Where to create it.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-    },
+    /// playbook linked together, and a .gitignore for the output
+    Init(cmd::init::Args),
+    /// Print the completion script for a shell: `handbook completions bash >
+    /// ~/.local/share/bash-completion/completions/handbook`
+    Completions(cmd::completions::Args),
+    /// Make every fix check is sure of (a case, a near anchor, path or id) and print the
+    /// changes as a unified diff
+    Fix(cmd::fix::Args),
+    /// Move or rename a page or a folder of pages, rewriting every link and reference to it
+    /// and keeping its old URL as an alias
+    Mv(cmd::mv::Args),
+    /// Print or write the JSON Schema of each kind's front matter, for editors
+    Schema(cmd::schema::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if !matches!(cli.command, Command::Serve { .. }) {
+    if !matches!(cli.command, Command::Serve(_)) {
         reset_sigpipe();
     }
+    let ui = cli.global.ui();
     let result = match cli.command {
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            baseline,
-        } => cmd::build::run(cmd::build::Args {
-            root,
-            output,
-            base_url,
-            drafts,
-            baseline,
-        }),
-        Command::Check {
-            root,
-            format,
-            deny_warnings,
-            baseline,
-            write_baseline,
-            changed_since,
-        } => cmd::check::run(cmd::check::Args {
-            root,
-            format,
-            deny_warnings,
-            baseline,
-            write_baseline,
-            changed_since,
-        }),
-        Command::Serve {
-            root,
-            bind,
-            port,
-            open,
-            poll,
-        } => handbook::serve::run(handbook::serve::Options {
-            root,
-            bind,
-            port,
-            open,
-            poll,
-        })
-        .map(|()| ExitCode::SUCCESS),
-        Command::New {
-            kind,
-            id,
-            title,
-            root,
-        } => cmd::new::run(&root, kind, &id, title.as_deref()),
-        Command::Init { dir } => cmd::init::run(&dir),
+        Command::Build(args) => cmd::build::run(args, &ui),
+        Command::Check(args) => cmd::check::run(args, &ui),
+        Command::Serve(args) => cmd::serve::run(args, &ui),
+        Command::New(args) => cmd::new::run(args, &ui),
+        Command::Init(args) => cmd::init::run(args, &ui),
+        Command::Completions(args) => cmd::completions::run(args, &mut Cli::command()),
+        Command::Fix(args) => cmd::fix::run(args, &ui),
+        Command::Mv(args) => cmd::mv::run(args, &ui),
+        Command::Schema(args) => cmd::schema::run(args, &ui),
     };
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            ui.error(format_args!("{error:#}"));
             ExitCode::from(2)
         }
     }
@@ -187,5 +89,41 @@ fn reset_sigpipe() {
     // SAFETY: called once, before any thread is started; SIG_DFL is a valid disposition.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every command, flag and argument says what it is for in `--help`: the built-in `help`
+    /// and `version` aside, an argument without help text fails here, naming it.
+    #[test]
+    fn every_command_flag_and_argument_has_help() {
+        let mut cli = Cli::command();
+        cli.build();
+        let mut missing = Vec::new();
+        walk(&cli, "handbook", &mut missing);
+        assert!(missing.is_empty(), "without help text: {missing:#?}");
+    }
+
+    fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        if command.get_about().is_none() {
+            missing.push(path.to_string());
+        }
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            if arg.get_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for sub in command.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -39,6 +40,8 @@ pub struct Options {
     pub html: bool,
     /// Which baseline to hold the problems against.
     pub baseline: UseBaseline,
+    /// Warnings fail the run too (`--deny-warnings`): `build` then writes nothing.
+    pub deny_warnings: bool,
 }
 
 /// Where the baseline comes from (README, "Baseline").
@@ -76,6 +79,8 @@ pub struct Checked {
     /// Files under `static/` by output path, and where each is: walked once, by `check`, for
     /// `build` to copy.
     pub statics: Vec<(String, PathBuf)>,
+    /// How long each step took, in order, for `-v`.
+    pub timings: Timings,
 }
 
 impl Checked {
@@ -83,10 +88,38 @@ impl Checked {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// Whether the run fails: an error, or with `deny_warnings` any problem at all.
+    pub fn fails(&self, deny_warnings: bool) -> bool {
+        self.has_errors() || (deny_warnings && !self.diagnostics.is_empty())
+    }
+
     /// The text of a file named in a diagnostic, for code frames: read again from disk, since
     /// pages do not keep their source (a 10,000-page handbook would hold it all in memory).
     pub fn source(&self, file: &str) -> Option<String> {
         crate::walk::read_source(&self.root, file, self.site.config.max_page_size.as_u64())
+    }
+}
+
+/// Each step of a run and how long it took, in order.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    pub steps: Vec<(&'static str, Duration)>,
+    last: Instant,
+}
+
+impl Timings {
+    pub fn start() -> Timings {
+        Timings {
+            steps: Vec::new(),
+            last: Instant::now(),
+        }
+    }
+
+    /// Records `step` as what happened since the last one.
+    pub fn lap(&mut self, step: &'static str) {
+        let now = Instant::now();
+        self.steps.push((step, now - self.last));
+        self.last = now;
     }
 }
 
@@ -129,8 +162,11 @@ pub fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
 
 /// Load, resolve and check. Renders nothing: this is all `check` does.
 pub fn check(options: &Options) -> Result<Checked, RunError> {
+    let mut timings = Timings::start();
     let config = config(options)?;
+    timings.lap("read handbook.yaml");
     let content = load::content(&options.root, &load::Options::new(&config, options.html))?;
+    timings.lap("load the pages");
     let mut diagnostics = content.diagnostics;
     diagnostics.extend(content.listing.diagnostics);
     let mut theme = match Theme::load(&options.root, &config.theme) {
@@ -147,6 +183,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
         static_paths.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
         diagnostics.extend(theme.diagnostics.iter().cloned());
     }
+    timings.lap("load the theme and static/");
     let site = resolve::resolve(
         config,
         content.pages,
@@ -154,9 +191,12 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
         static_paths,
         options.drafts,
     );
+    timings.lap("resolve links and references");
     diagnostics.extend(crate::check::check(&site, today()));
+    timings.lap("check");
     if let Some(theme) = theme.as_mut() {
         diagnostics.extend(theme.render_samples(&site));
+        timings.lap("render a page of each template");
     }
     diagnostic::sort(&mut diagnostics);
     let mut baselined = None;
@@ -168,6 +208,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
             diagnostics: triage.baselined,
             fixed: triage.fixed,
         });
+        timings.lap("hold the problems against the baseline");
     }
     Ok(Checked {
         root: options.root.clone(),
@@ -176,6 +217,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
         diagnostics,
         baselined,
         statics,
+        timings,
     })
 }
 
@@ -302,7 +344,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             written: None,
         })
     };
-    if checked.has_errors() {
+    if checked.fails(options.deny_warnings) {
         return unwritten(checked);
     }
     let target = write::Target::new(output, &options.root)?;
@@ -355,6 +397,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     }
     others.par_iter().try_for_each(|f| update.put(f))?;
     let summary = update.commit()?;
+    checked.timings.lap("render and write the site");
     Ok(Built {
         checked,
         written: Some(summary),

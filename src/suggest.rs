@@ -13,16 +13,32 @@ use rustc_hash::FxHashMap as HashMap;
 
 /// The candidate nearest to `wanted`, if it is near enough to be a likely typo.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_near(wanted, candidates).map(|near| near.item)
+}
+
+/// The candidate nearest to `wanted` as [`closest`] finds it, with its distance and whether
+/// it is the only candidate (of those that differ) within the limit.
+pub fn closest_near<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<Near<'a>> {
     let wanted: Vec<char> = wanted.to_lowercase().chars().collect();
     let limit = typo_limit(wanted.len());
-    candidates
+    let mut within: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter_map(|c| {
             let lower: Vec<char> = c.to_lowercase().chars().collect();
             distance(&wanted, &lower, limit).map(|d| (d, c))
         })
-        .min()
-        .map(|(_, c)| c)
+        .collect();
+    within.sort_unstable();
+    within.dedup();
+    let &(distance, item) = within.first()?;
+    Some(Near {
+        item,
+        distance,
+        unique: within.len() == 1,
+    })
 }
 
 /// How many edits a name of `chars` characters may be off by and still be a likely typo.
@@ -121,6 +137,12 @@ impl<'a> Index<'a> {
     /// The item nearest to `wanted` within `limit` edits (ties: the smallest item), among the
     /// items that share the most trigrams with it.
     pub fn nearest(&self, wanted: &str, limit: usize) -> Option<&'a str> {
+        self.near(wanted, limit).map(|near| near.item)
+    }
+
+    /// The nearest item, as [`Index::nearest`], with its distance and whether it is the only
+    /// item within `limit` edits: what decides whether a suggestion may be applied unasked.
+    pub fn near(&self, wanted: &str, limit: usize) -> Option<Near<'a>> {
         let wanted: Vec<char> = wanted.to_lowercase().chars().collect();
         let mut grams = trigrams(&wanted);
         grams.sort_unstable();
@@ -169,15 +191,40 @@ impl<'a> Index<'a> {
             ranked.select_nth_unstable_by_key(Self::MEASURED, rank);
             ranked.truncate(Self::MEASURED);
         }
-        ranked
+        let mut within: Vec<(usize, &'a str)> = ranked
             .into_iter()
             .filter_map(|(item, _)| {
                 let d = distance(&wanted, &self.lower[item as usize], limit)?;
                 Some((d, self.items[item as usize]))
             })
-            .min()
-            .map(|(_, item)| item)
+            .collect();
+        within.sort_unstable();
+        let &(distance, item) = within.first()?;
+        Some(Near {
+            item,
+            distance,
+            unique: within.len() == 1,
+        })
     }
+}
+
+/// The item an [`Index`] found nearest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Near<'a> {
+    pub item: &'a str,
+    /// Edits between it and the wanted string, case aside.
+    pub distance: usize,
+    /// No other item measured is within the limit.
+    pub unique: bool,
+}
+
+/// Whether a near match is close enough to be applied without asking (`handbook fix`), not
+/// only suggested: a name of at least 4 characters, off by one edit, or by a sixth of its
+/// length when that is more: `departure` for `departures`, `customer-onboarding` for
+/// `1-customer-onboarding`; never `values` for `sales` (a link to another part of a larger
+/// site), nor `_` for `no`. Uniqueness is the caller's to judge.
+pub fn safe_to_apply(wanted_chars: usize, distance: usize) -> bool {
+    wanted_chars >= 4 && distance <= (wanted_chars / 6).max(1)
 }
 
 /// The trigrams of `chars`, with the start and end marked (so `ab` has `^ab` and `ab$`, and
@@ -197,6 +244,15 @@ fn trigrams(chars: &[char]) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_close_match_is_safe_to_apply() {
+        assert!(safe_to_apply("departure".len(), 1));
+        assert!(safe_to_apply("customer-onboarding".len(), 2));
+        assert!(!safe_to_apply("values".len(), 2));
+        assert!(!safe_to_apply("_".len(), 1));
+        assert!(safe_to_apply("option-2---maual-upgrade".len(), 2));
+    }
     use proptest::prelude::*;
 
     fn chars(s: &str) -> Vec<char> {

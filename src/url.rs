@@ -83,6 +83,35 @@ pub fn written(part: &str) -> Cow<'_, str> {
     utf8_percent_encode(part, WRITTEN).into()
 }
 
+/// A site path written the way `written` (a link destination as its author wrote it) writes
+/// letters beyond ASCII: as they are, unless it holds percent-escapes, which say its author
+/// encodes. What a path segment cannot hold raw (space, `#`, `?`, `%`, ...) is encoded either
+/// way. For the edits `handbook fix` and `handbook mv` make, so a link keeps its author's style.
+pub fn path_like<'a>(raw: &'a str, written: &str) -> Cow<'a, str> {
+    like(raw, written, PATH)
+}
+
+/// An anchor id as a fragment, written the way `written` writes letters ([`path_like`]).
+pub fn fragment_like<'a>(id: &'a str, written: &str) -> Cow<'a, str> {
+    like(id, written, FRAGMENT)
+}
+
+fn like<'a>(raw: &'a str, written: &str, set: &'static AsciiSet) -> Cow<'a, str> {
+    if written.contains('%') || raw.is_ascii() {
+        return utf8_percent_encode(raw, set).into();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut buf = [0u8; 4];
+    for c in raw.chars() {
+        if c.is_ascii() {
+            out.extend(utf8_percent_encode(c.encode_utf8(&mut buf), set));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Percent-decodes a URL part, leaving it as written when the bytes are not UTF-8.
 pub fn decode(part: &str) -> Cow<'_, str> {
     percent_encoding::percent_decode_str(part)
@@ -121,6 +150,18 @@ mod tests {
     fn written_parts_keep_their_escapes() {
         assert_eq!(written("src=x&y=%20z"), "src=x&y=%20z");
         assert_eq!(written("q=a b\"ü"), "q=a%20b%22%C3%BC");
+    }
+
+    #[test]
+    fn edits_write_letters_as_the_link_does() {
+        assert_eq!(path_like("über blick/", "../x.md"), "über%20blick/");
+        assert_eq!(
+            path_like("über blick/", "../%C3%A9.md"),
+            "%C3%BCber%20blick/"
+        );
+        assert_eq!(path_like("c#-tips.md", "x.md"), "c%23-tips.md");
+        assert_eq!(fragment_like("café", "guide.md#cafe"), "café");
+        assert_eq!(fragment_like("café", "guide.md#caf%C3%A9x"), "caf%C3%A9");
     }
 
     #[test]

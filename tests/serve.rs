@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::server::{PATIENCE, edit, free_port, start, start_with};
+use common::server::{PATIENCE, edit, free_port, start, start_configured, start_with};
 
 #[test]
 fn edits_additions_deletions_and_template_changes_are_served() {
@@ -267,6 +267,244 @@ fn binds_to_localhost_by_default_and_moves_on_when_the_port_is_taken() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
-    let said: Vec<String> = server.lines.try_iter().collect();
+    // The process has exited, but the thread reading its output may not have passed on the last
+    // line yet: read until the pipe closes.
+    let mut said = Vec::new();
+    while let Ok(line) = server.lines.recv_timeout(PATIENCE) {
+        said.push(line);
+    }
     assert!(said.iter().any(|l| l.contains("stopped")), "{said:?}");
+}
+
+const OVERLAY: &str = "handbook-error-overlay";
+
+/// Opened on a handbook that already has errors, `serve` answers every page (200) with the
+/// overlay over it, and a page's own broken link as written; fixing the errors removes the
+/// overlay. From then on an error keeps the last good pages served (README, "Commands").
+#[test]
+fn serve_opens_on_a_broken_handbook_with_the_overlay_on_every_page() {
+    const PLAYBOOK: &str = "content/playbooks/discovery-call.md";
+    let broken_link = |t: String| t.replacen("\n## ", "\nSee [the old notes](gone.md).\n\n## ", 1);
+    let server = start_with(free_port(), &[], |root| {
+        edit(&root.join(PLAYBOOK), broken_link);
+        edit(&root.join("content/tools.md"), |t| {
+            t.replacen("title: Tools", "title: [Tools", 1)
+        });
+    });
+    let as_it_is = "the pages underneath show the handbook as it is, broken links as written";
+    for page in [
+        "/",
+        "/departments/sales/",
+        "/playbooks/discovery-call/",
+        "/glossary/",
+    ] {
+        let (status, body) = server.get(page);
+        assert_eq!(status, 200, "{page} is served");
+        assert!(body.contains(OVERLAY), "{page} carries the overlay");
+        assert!(body.contains(as_it_is), "{page}");
+        assert!(
+            body.contains("content/playbooks/discovery-call.md:")
+                && body.contains("content/tools.md:2:"),
+            "{page} names both mistakes"
+        );
+    }
+    let (_, playbook) = server.get("/playbooks/discovery-call/");
+    assert!(
+        playbook.contains("<a href=\"gone.md\">the old notes</a>"),
+        "the broken link is published as written"
+    );
+    let (status, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains(OVERLAY),
+        "the 404 page carries the overlay too"
+    );
+
+    let original = |path: &str| std::fs::read_to_string(common::repo().join(path)).unwrap();
+    std::fs::write(server.path(PLAYBOOK), original(PLAYBOOK)).unwrap();
+    std::fs::write(
+        server.path("content/tools.md"),
+        original("content/tools.md"),
+    )
+    .unwrap();
+    server.wait_for(
+        "the overlay to clear",
+        "/playbooks/discovery-call/",
+        |s, b| s == 200 && !b.contains(OVERLAY) && !b.contains("gone.md"),
+    );
+
+    // Now there is a good build: a new error shows over it, the page as it was.
+    edit(&server.path(PLAYBOOK), broken_link);
+    server.wait_for(
+        "the overlay over the last good page",
+        "/playbooks/discovery-call/",
+        |s, b| {
+            s == 200
+                && b.contains("The handbook has 1 error: showing the last good version underneath")
+                && !b.contains("href=\"gone.md\"")
+        },
+    );
+}
+
+/// A theme that does not load renders no page: every path answers the built-in 404 page with
+/// the overlay (and the reload script), until the template is fixed.
+#[test]
+fn serve_opens_when_the_theme_fails_and_says_why_on_every_path() {
+    let server = start_with(free_port(), &[], |root| {
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(
+            root.join("templates/page.html"),
+            "{% if %}broken{% endif %}",
+        )
+        .unwrap();
+    });
+    for path in ["/", "/tools/", "/handbook.css"] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(body.contains(OVERLAY), "{path}: {body}");
+        assert!(
+            body.contains("templates/page.html"),
+            "{path} names the template"
+        );
+        assert!(
+            body.contains("The handbook has 1 error:"),
+            "{path}: the template's error is said once"
+        );
+        assert!(
+            body.contains("data-event-stream"),
+            "{path} reloads when fixed"
+        );
+    }
+    std::fs::remove_file(server.path("templates/page.html")).unwrap();
+    server.wait_for("the pages", "/tools/", |s, b| {
+        s == 200 && !b.contains(OVERLAY)
+    });
+}
+
+/// Pages served as they are, then a template breaks: no page rendered by the old template
+/// stays served as if it followed the content, and fixing the template brings them back.
+#[test]
+fn a_theme_that_breaks_before_any_good_build_takes_its_pages_with_it() {
+    let server = start_with(free_port(), &[], |root| {
+        edit(&root.join("content/tools.md"), |t| {
+            t.replacen("\n## ", "\nSee [the old notes](gone.md).\n\n## ", 1)
+        });
+    });
+    let (status, body) = server.get("/tools/");
+    assert!(status == 200 && body.contains(OVERLAY), "{status}");
+    std::fs::create_dir_all(server.path("templates")).unwrap();
+    std::fs::write(
+        server.path("templates/page.html"),
+        "{% if %}broken{% endif %}",
+    )
+    .unwrap();
+    server.wait_for("the template's error alone", "/tools/", |s, b| {
+        s == 404 && b.contains(OVERLAY) && b.contains("templates/page.html")
+    });
+    std::fs::remove_file(server.path("templates/page.html")).unwrap();
+    server.wait_for("the pages again", "/tools/", |s, b| {
+        s == 200 && b.contains(OVERLAY) && b.contains("href=\"gone.md\"")
+    });
+}
+
+/// Mistakes in handbook.yaml do not keep the preview from opening: the defaults stand in, and
+/// the overlay names the key until it is fixed.
+#[test]
+fn serve_opens_with_a_broken_handbook_yaml() {
+    let server = start_with(free_port(), &[], |root| {
+        edit(&root.join("handbook.yaml"), |t| {
+            format!("{t}base_ulr: /x/\n")
+        });
+    });
+    let (status, body) = server.get("/tools/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(OVERLAY) && body.contains("handbook.yaml:"),
+        "{body}"
+    );
+    assert!(body.contains("did you mean `base_url`?"));
+    let settings = std::fs::read_to_string(common::repo().join("handbook.yaml")).unwrap();
+    std::fs::write(server.path("handbook.yaml"), settings).unwrap();
+    server.wait_for("the overlay to clear", "/tools/", |s, b| {
+        s == 200 && !b.contains(OVERLAY)
+    });
+}
+
+/// The log counts in words that agree ("1 warning"), and `-q` leaves out the builds that went
+/// well but still says where it serves.
+#[test]
+fn the_log_says_one_warning_and_quiet_says_only_where_it_serves() {
+    let orphan = |root: &std::path::Path| {
+        std::fs::write(
+            root.join("content/lonely.md"),
+            "# Lonely\n\nNobody links here.\n",
+        )
+        .unwrap();
+    };
+    let server = start_with(free_port(), &[], orphan);
+    let said = server.startup.join("\n");
+    assert!(
+        said.contains(" ms (1 warning: run `handbook check`)") && said.contains("rendered "),
+        "{said}"
+    );
+    assert!(!said.contains("1 warnings"), "{said}");
+
+    let quiet = start_with(free_port(), &["-q"], orphan);
+    assert!(quiet.startup.is_empty(), "{:?}", quiet.startup);
+    assert_eq!(quiet.get("/lonely/").0, 200);
+    assert!(quiet.said_on_stderr(Duration::from_millis(300)).is_empty());
+}
+
+/// `--open` with no browser to open: one line says so and where to go, not the opener's
+/// chatter. The opener here is a stand-in `xdg-open` that fails the way a machine without a
+/// browser makes the real one fail.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn open_without_a_browser_says_so_in_one_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = tempfile::tempdir().unwrap();
+    let opener = bin.path().join("xdg-open");
+    let mut script = String::from("#!/bin/sh\n");
+    for n in 1..=6 {
+        script.push_str(&format!("echo \"xdg-open: noise line {n}\" >&2\n"));
+    }
+    script.push_str("echo \"xdg-open: no method available for opening '$1'\" >&2\nexit 3\n");
+    std::fs::write(&opener, script).unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let server = start_configured(
+        free_port(),
+        &["--open"],
+        |command| {
+            command.env("PATH", bin.path());
+        },
+        |_| {},
+    );
+    let said = server.said_on_stderr(Duration::from_secs(3));
+    assert_eq!(said.len(), 1, "{said:#?}");
+    let url = format!("http://{}/", server.addr);
+    assert_eq!(
+        said[0],
+        format!(
+            "could not open a browser (`xdg-open` exit status: 3: xdg-open: no method available \
+             for opening '{url}'); open {url} yourself"
+        )
+    );
+
+    // No opener at all: the same one line.
+    let empty = tempfile::tempdir().unwrap();
+    let server = start_configured(
+        free_port(),
+        &["--open"],
+        |command| {
+            command.env("PATH", empty.path());
+        },
+        |_| {},
+    );
+    let said = server.said_on_stderr(Duration::from_secs(1));
+    assert_eq!(said.len(), 1, "{said:#?}");
+    assert!(
+        said[0].starts_with("could not open a browser (no `xdg-open`: ")
+            && said[0].ends_with(&format!("open http://{}/ yourself", server.addr)),
+        "{said:?}"
+    );
 }

@@ -10,7 +10,7 @@ use crate::load::FOLDER_PAGES;
 use crate::model::{Kind, PageIdx};
 use crate::resolve::Site;
 use crate::resolve::links::{self, Target};
-use crate::suggest::{Index, typo_limit};
+use crate::suggest::{Index, Near, safe_to_apply, typo_limit};
 use crate::url;
 
 /// A broken link whose `#` or `?` belongs to the file name (`c#-tips.md`): the link written
@@ -26,37 +26,80 @@ pub(super) fn literal_name(site: &Site, from: PageIdx, dest: &str) -> Option<Str
     }
 }
 
-/// The nearest existing path for a broken link, written the way the link was (encoded as a
-/// link destination: `my%20page.md`).
+/// The path a broken link may have meant, written as the link would write it (encoded as a
+/// link destination: `my%20page.md`), without the link's query and fragment.
+pub(super) struct Suggestion {
+    pub path: String,
+    /// The only candidate, and near enough to be applied unasked (`handbook fix`).
+    pub safe: bool,
+}
+
+/// The nearest existing path for a broken link, written the way the link was.
 pub(super) fn suggest_path(
     site: &Site,
     hints: &Hints,
     from: PageIdx,
     dest: &str,
     wanted: &str,
-) -> Option<String> {
-    let fragment = dest.find('#').map(|at| &dest[at..]).unwrap_or("");
+) -> Option<Suggestion> {
     let path = links::path_of(dest);
+    let name_chars = |wanted: &str| {
+        let trimmed = wanted.trim_end_matches('/');
+        trimmed
+            .rsplit('/')
+            .next()
+            .unwrap_or(trimmed)
+            .chars()
+            .count()
+    };
+    let safe =
+        |near: &Near, wanted: &str| near.unique && safe_to_apply(name_chars(wanted), near.distance);
+    // A URL may name a part of a larger site this handbook does not hold (`/handbook/values/`
+    // beside `/handbook/sales/`): for it, only a near miss of the whole path is sure, never
+    // the same last name in another folder. A `.md` path names a file of `content/`.
+    let url_safe = |near: &Near, wanted: &str| {
+        let stem = |p: &str| {
+            let p = p.trim_end_matches('/');
+            let p = FOLDER_PAGES
+                .iter()
+                .find_map(|name| p.strip_suffix(name))
+                .unwrap_or(p);
+            p.strip_suffix(".md")
+                .unwrap_or(p)
+                .trim_end_matches('/')
+                .to_lowercase()
+        };
+        let (found, wanted_stem) = (stem(near.item), stem(wanted));
+        let distance = strsim::levenshtein(&found, &wanted_stem);
+        safe(near, wanted) && safe_to_apply(wanted_stem.chars().count(), distance)
+    };
     if path.starts_with('/') && !path.ends_with(".md") {
         // `/guideindex.html`: the page's URL with `index.html` glued on.
         let wanted = wanted.strip_suffix("index.html").unwrap_or(wanted);
         let best = hints.urls().nearest(wanted.trim_end_matches('/'))?;
-        return Some(format!(
-            "{}{}/{fragment}",
-            site.config.base_path(),
-            url::path(best)
-        ));
+        return Some(Suggestion {
+            path: format!(
+                "{}{}/",
+                site.config.base_path(),
+                url::path_like(best.item, dest)
+            ),
+            safe: url_safe(&best, wanted),
+        });
     }
     if let Some(best) = hints.nearest_path(wanted) {
+        let safe = if path.ends_with(".md") {
+            safe(&best, wanted)
+        } else {
+            url_safe(&best, wanted)
+        };
         if path.starts_with('/') {
-            return Some(format!("/{}{fragment}", url::path(best)));
+            let path = format!("/{}", url::path_like(best.item, dest));
+            return Some(Suggestion { path, safe });
         }
         let page = &site.pages[from].path;
         let dir = page.rsplit_once('/').map_or("", |(dir, _)| dir);
-        return Some(format!(
-            "{}{fragment}",
-            url::path(&links::relative(dir, best))
-        ));
+        let path = url::path_like(&links::relative(dir, best.item), dest).into_owned();
+        return Some(Suggestion { path, safe });
     }
     // Written as a URL (`x/`, no `.md`): the URL nearest to either reading, written from the
     // page's own URL as a browser reads it.
@@ -64,15 +107,18 @@ pub(super) fn suggest_path(
         return None;
     }
     let by_url = links::by_url(site, from, &path);
-    let best = [Some(wanted), by_url.as_deref()]
+    let (best, wanted) = [Some(wanted), by_url.as_deref()]
         .into_iter()
         .flatten()
-        .find_map(|url| hints.urls().nearest(url.trim_end_matches('/')))?;
+        .find_map(|url| Some((hints.urls().nearest(url.trim_end_matches('/'))?, url)))?;
     let here = site.pages[from].url.trim_end_matches('/');
-    Some(format!(
-        "{}/{fragment}",
-        url::path(&links::relative(here, best))
-    ))
+    Some(Suggestion {
+        path: format!(
+            "{}/",
+            url::path_like(&links::relative(here, best.item), dest)
+        ),
+        safe: url_safe(&best, wanted),
+    })
 }
 
 /// Lookups for "did you mean", each built on first need. Every lookup is sub-linear in the
@@ -139,15 +185,24 @@ impl<'a> Hints<'a> {
         })
     }
 
-    fn nearest_path(&self, wanted: &str) -> Option<&'a str> {
+    fn nearest_path(&self, wanted: &str) -> Option<Near<'a>> {
         let trimmed = wanted.trim_end_matches('/');
         // An extensionless link to a page that exists: the most common mistake of all.
-        let guesses = std::iter::once(format!("{trimmed}.md"))
-            .chain(FOLDER_PAGES.iter().map(|name| format!("{trimmed}/{name}")));
-        for guess in guesses {
-            if let Some((path, _)) = self.site.by_path.get_key_value(&guess) {
-                return Some(path);
-            }
+        let guesses: Vec<&'a str> = std::iter::once(format!("{trimmed}.md"))
+            .chain(FOLDER_PAGES.iter().map(|name| format!("{trimmed}/{name}")))
+            .filter_map(|guess| {
+                self.site
+                    .by_path
+                    .get_key_value(&guess)
+                    .map(|(p, _)| p.as_str())
+            })
+            .collect();
+        if let Some(&first) = guesses.first() {
+            return Some(Near {
+                item: first,
+                distance: 0,
+                unique: guesses.len() == 1,
+            });
         }
         // `x/` and `x` name a folder more likely than a file; `x.png` a file.
         let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
@@ -161,7 +216,7 @@ impl<'a> Hints<'a> {
     }
 
     /// The id of `kind` nearest to `id`.
-    pub(super) fn nearest_id(&self, kind: Kind, id: &str) -> Option<&'a str> {
+    pub(super) fn nearest_id(&self, kind: Kind, id: &str) -> Option<Near<'a>> {
         let slot = match kind {
             Kind::Department => 0,
             Kind::Process => 1,
@@ -176,14 +231,15 @@ impl<'a> Hints<'a> {
                     .map(|&p| site.pages[p].id.as_str()),
             )
         });
-        index.nearest(id, typo_limit(id.chars().count()))
+        index.near(id, typo_limit(id.chars().count()))
     }
 }
 
 /// Paths or URLs, looked up as a mistyped one is best matched: the same one in another case,
 /// the same name in another folder (the page moved), else the nearest by edit distance.
 struct Names<'a> {
-    by_lowercase: HashMap<String, &'a str>,
+    /// By lower case: the entry, and whether another entry has the same lower case.
+    by_lowercase: HashMap<String, (&'a str, bool)>,
     by_name: HashMap<&'a str, Vec<&'a str>>,
     name: fn(&str) -> &str,
     index: Index<'a>,
@@ -196,10 +252,16 @@ impl<'a> Names<'a> {
 
     fn new(all: impl Iterator<Item = &'a str> + Clone, name: fn(&str) -> &str) -> Self {
         let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut by_lowercase = HashMap::new();
+        let mut by_lowercase: HashMap<String, (&str, bool)> = HashMap::new();
         for item in all.clone() {
             by_name.entry(name(item)).or_default().push(item);
-            by_lowercase.insert(item.to_lowercase(), item);
+            by_lowercase
+                .entry(item.to_lowercase())
+                .and_modify(|(first, shared)| {
+                    *shared = true;
+                    *first = (*first).min(item);
+                })
+                .or_insert((item, false));
         }
         Names {
             by_lowercase,
@@ -209,9 +271,15 @@ impl<'a> Names<'a> {
         }
     }
 
-    fn nearest(&self, wanted: &str) -> Option<&'a str> {
-        if let Some(&same) = self.by_lowercase.get(&wanted.to_lowercase()) {
-            return Some(same);
+    /// The entry meant: the same in another case, else the same name in another folder (the
+    /// entry moved; its name is not mistyped, so the distance is 0), else the nearest typo.
+    fn nearest(&self, wanted: &str) -> Option<Near<'a>> {
+        if let Some(&(same, shared)) = self.by_lowercase.get(&wanted.to_lowercase()) {
+            return Some(Near {
+                item: same,
+                distance: 0,
+                unique: !shared,
+            });
         }
         let name = (self.name)(wanted);
         if let Some(moved) = self
@@ -219,13 +287,18 @@ impl<'a> Names<'a> {
             .get(name)
             .filter(|m| m.len() <= Self::MOVED_CANDIDATES)
         {
-            return moved
+            let item = moved
                 .iter()
                 .min_by_key(|p| (strsim::levenshtein(p, wanted), **p))
-                .copied();
+                .copied()?;
+            return Some(Near {
+                item,
+                distance: 0,
+                unique: moved.len() == 1,
+            });
         }
         // A typo: as many edits as the name, not the whole path, makes likely.
-        self.index.nearest(wanted, typo_limit(name.chars().count()))
+        self.index.near(wanted, typo_limit(name.chars().count()))
     }
 }
 
@@ -288,7 +361,11 @@ mod tests {
             // A stranger in a known folder is no match, however long the common path.
             ("guides/onboarding/release-notes.md", None),
         ] {
-            assert_eq!(hints.nearest_path(wanted), found, "{wanted}");
+            assert_eq!(
+                hints.nearest_path(wanted).map(|n| n.item),
+                found,
+                "{wanted}"
+            );
         }
     }
 
@@ -306,11 +383,9 @@ mod tests {
         let site =
             crate::resolve::resolve(config, pages, Default::default(), Default::default(), false);
         let hints = Hints::new(&site);
-        assert_eq!(hints.nearest_id(Kind::Department, "sles"), Some("sales"));
-        assert_eq!(
-            hints.nearest_id(Kind::Process, "sales-cal"),
-            Some("sales-call")
-        );
-        assert_eq!(hints.nearest_id(Kind::Playbook, "sales"), None);
+        let id = |kind, id| hints.nearest_id(kind, id).map(|n| n.item);
+        assert_eq!(id(Kind::Department, "sles"), Some("sales"));
+        assert_eq!(id(Kind::Process, "sales-cal"), Some("sales-call"));
+        assert_eq!(id(Kind::Playbook, "sales"), None);
     }
 }

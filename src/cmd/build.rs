@@ -2,63 +2,84 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use handbook::diagnostic::Format;
+use handbook::diagnostic::{Format, count};
 use handbook::site::{self, Options, UseBaseline};
 
-/// `build`'s flags, as parsed.
+use super::root::Root;
+use super::ui::Ui;
+
+/// `build`'s flags.
+#[derive(Debug, clap::Args)]
 pub struct Args {
-    pub root: PathBuf,
+    #[command(flatten)]
+    pub root: Root,
+    /// Where to write the site [default: ROOT/public]
+    #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Replaces base_url from handbook.yaml
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Publish draft pages too
+    #[arg(long)]
     pub drafts: bool,
+    /// Fail (exit 1, writing nothing) on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Publish despite the problems this baseline file holds (replaces `baseline:` in
+    /// handbook.yaml); fail only on new ones
+    #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let output = args.output.unwrap_or_else(|| args.root.join("public"));
+    let root = args.root.find(ui)?;
+    let output = args.output.unwrap_or_else(|| root.join("public"));
     let options = Options {
-        root: args.root,
+        root,
         drafts: args.drafts,
         base_url: args.base_url,
         html: true,
         baseline: args
             .baseline
             .map_or(UseBaseline::Configured, UseBaseline::File),
+        deny_warnings: args.deny_warnings,
     };
     let waiting = || {
-        eprintln!(
+        ui.info(format_args!(
             "waiting for another build into {} to finish",
             output.display()
-        );
+        ));
     };
     let site::Built { checked, written } = match site::build(&options, &output, &waiting) {
         Ok(built) => built,
-        Err(error) => return super::stopped(&options.root, error, Format::Human),
+        Err(error) => return super::stopped(&options.root, error, Format::Human, ui),
     };
+    ui.timings(&checked.timings);
     super::step_summary("handbook build", &checked);
-    if checked.has_errors() {
-        super::print_human(&checked, &checked.diagnostics);
-        eprintln!(
-            "error: build failed; {} was left as it was",
+    if checked.fails(args.deny_warnings) {
+        super::print_human(&checked, &checked.diagnostics, args.deny_warnings, ui);
+        ui.error(format_args!(
+            "build failed; {} was left as it was",
             output.display()
-        );
+        ));
         return Ok(ExitCode::from(1));
     }
     if !checked.diagnostics.is_empty() || checked.baselined.is_some() {
-        super::print_human(&checked, &checked.diagnostics);
+        super::print_human(&checked, &checked.diagnostics, false, ui);
     }
     let published = (0..checked.site.pages.len())
         .filter(|&i| checked.site.is_published(i))
         .count();
     let written = written.unwrap_or_default();
-    eprintln!(
-        "built {published} pages into {} in {} ms ({} files written, {} unchanged, {} removed)",
+    ui.info(format_args!(
+        "built {} into {} in {} ms ({} written, {} unchanged, {} removed)",
+        count(published, "page"),
         output.display(),
         started.elapsed().as_millis(),
-        written.written,
+        count(written.written, "file"),
         written.unchanged,
         written.removed,
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

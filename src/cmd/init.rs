@@ -1,10 +1,20 @@
 //! `handbook init [DIR]`: a small handbook that builds and checks clean with `--deny-warnings`
 //! at once, for a team to grow from (README, "Getting started").
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+
+use super::ui::Ui;
+
+/// `init`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to create it: an empty or new folder
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
 
 /// The scaffold's files: where each goes, and its text.
 const FILES: &[(&str, &str)] = &[
@@ -25,7 +35,8 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
+    let dir = args.dir.as_path();
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir)
             .with_context(|| format!("cannot start a handbook in {}", dir.display()))?;
@@ -49,16 +60,16 @@ pub fn run(dir: &Path) -> anyhow::Result<ExitCode> {
             .open(&file)
             .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
             .with_context(|| format!("writing {}", file.display()))?;
-        println!("created {path}");
+        ui.say(format_args!("created {path}"));
     }
     let cd = if dir == Path::new(".") {
         String::new()
     } else {
         format!("cd {} && ", dir.display())
     };
-    println!(
+    ui.say(format_args!(
         "\nPreview it with `{cd}handbook serve`; add pages with `handbook new KIND ID`; \
          check it in CI with `handbook check` (README, \"In CI\")."
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

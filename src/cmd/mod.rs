@@ -1,29 +1,54 @@
-//! One file per subcommand, and the reporting `check` and `build` share.
+//! One file per subcommand (its flags as an `Args` struct, and `run`), the flags every
+//! command shares ([`ui`], [`root`]), and the reporting `check` and `build` share.
 
 pub mod build;
 pub mod check;
+pub mod completions;
+pub mod fix;
 pub mod init;
+pub mod mv;
 pub mod new;
+pub mod root;
+pub mod schema;
+pub mod serve;
+pub mod ui;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use handbook::config::ConfigError;
-use handbook::diagnostic::{Diagnostic, Format, Held, github, gitlab, human, json, sarif, summary};
+use handbook::diagnostic::{
+    Diagnostic, Format, Held, count, counts, github, gitlab, human, json, sarif, summary,
+};
 use handbook::site::{Checked, RunError};
 
-/// Prints diagnostics the human way to stderr, with color on a terminal; then, when many
-/// pages have front-matter keys of their own, the lines that declare them; then what a
-/// baseline held back.
-pub fn print_human(checked: &Checked, diagnostics: &[Diagnostic]) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+use ui::Ui;
+
+/// Prints diagnostics the human way to stderr; then, when many pages have front-matter keys of
+/// their own, the lines that declare them; then what a baseline held back. With `-q`, only what
+/// fails the run: the errors, and the warnings `deny_warnings` fails on.
+pub fn print_human(checked: &Checked, diagnostics: &[Diagnostic], deny_warnings: bool, ui: &Ui) {
     let root_file = |file: &str| checked.source(file);
-    eprint!("{}", human::frames(diagnostics, root_file, color));
+    if ui.is_quiet() {
+        let failing: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| deny_warnings || d.is_error())
+            .cloned()
+            .collect();
+        if !failing.is_empty() {
+            eprint!("{}", human::frames(&failing, root_file, ui.color));
+            eprint!("{}", human::summary(diagnostics));
+        }
+        denied(diagnostics, deny_warnings, ui);
+        return;
+    }
+    eprint!("{}", human::frames(diagnostics, root_file, ui.color));
     if let Some(keys) = handbook::check::unknown_keys::summary(&checked.site) {
         eprint!("{keys}");
     }
     eprint!("{}", human::summary(diagnostics));
+    denied(diagnostics, deny_warnings, ui);
     if let Some(held) = held(checked) {
         eprintln!("{}", held.line());
         const SHOWN: usize = 10;
@@ -37,6 +62,18 @@ pub fn print_human(checked: &Checked, diagnostics: &[Diagnostic]) {
         if held.fixed.len() > SHOWN {
             eprintln!("  and {} more fixed", held.fixed.len() - SHOWN);
         }
+    }
+}
+
+/// Says that warnings fail the run, when only `--deny-warnings` makes it fail: the summary
+/// line alone ("0 errors, 1 warning") would not say why the status is 1.
+pub fn denied(diagnostics: &[Diagnostic], deny_warnings: bool, ui: &Ui) {
+    let (errors, warnings) = counts(diagnostics);
+    if deny_warnings && errors == 0 && warnings > 0 {
+        ui.error(format_args!(
+            "{} denied by --deny-warnings",
+            count(warnings, "warning")
+        ));
     }
 }
 
@@ -118,20 +155,19 @@ pub fn step_summary(title: &str, checked: &Checked) {
 /// Why a command could not run, reported. A handbook.yaml with mistakes is reported in the
 /// asked format, like content (a code frame, `config` code, help lines), and the status is 2;
 /// any other reason goes back to `main`, which says it in one line.
-pub fn stopped(root: &Path, error: RunError, format: Format) -> anyhow::Result<ExitCode> {
+pub fn stopped(root: &Path, error: RunError, format: Format, ui: &Ui) -> anyhow::Result<ExitCode> {
     let RunError::Config(ConfigError::Invalid(problems)) = &error else {
         return Err(error.into());
     };
     match format {
         Format::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let limit = handbook::config::MAX_CONFIG_SIZE;
             let source = |file: &str| handbook::walk::read_source(root, file, limit);
-            eprint!("{}", human::render(problems, source, color));
-            eprintln!(
-                "error: {} is not valid, so nothing else was done",
+            eprint!("{}", human::render(problems, source, ui.color));
+            ui.error(format_args!(
+                "{} is not valid, so nothing else was done",
                 handbook::config::FILE
-            );
+            ));
         }
         Format::Json => print!("{}", json::render(problems, None)),
         Format::Github => print!("{}", github::render(problems, &ci_prefix(root))),

@@ -3,7 +3,7 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{Diagnostic, Severity, counts};
+use super::{Diagnostic, Severity, count, counts};
 
 /// Renders every diagnostic, then the summary line; `source` gives a file's text (by its
 /// diagnostic name) for the frame. Each file is asked for once.
@@ -70,14 +70,13 @@ pub fn frames(
 /// `1 error, 2 warnings` (or `no problems`), the line CI logs end on.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let (errors, warnings) = counts(diagnostics);
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if errors + warnings == 0 {
         return "no problems found\n".into();
     }
     format!(
         "{}, {}\n",
-        plural(errors, "error"),
-        plural(warnings, "warning")
+        count(errors, "error"),
+        count(warnings, "warning")
     )
 }
 

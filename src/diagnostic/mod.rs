@@ -169,11 +169,38 @@ pub struct Diagnostic {
     /// Byte range in the file, for the code frame; not part of any output format.
     #[serde(skip)]
     pub bytes: std::ops::Range<usize>,
-    /// What the problem is about, for telling problems apart across edits; not part of the
-    /// JSON report. Boxed: most diagnostics are never asked, and a small `Diagnostic` keeps
+    /// What the problem is about, for telling problems apart across edits, and its sure fix;
+    /// not part of the JSON report. Boxed: most diagnostics are never asked, and a small `Diagnostic` keeps
     /// the `Result`s it travels in small.
     #[serde(skip)]
     pub about: Option<Box<About>>,
+}
+
+/// An edit that mends a problem: the text `was` at `bytes` of the diagnostic's file becomes
+/// `replacement`. Set only where the help line names exactly one target and the replacement
+/// has been resolved again (README, "`handbook fix`"). The file is not read by `check`, so
+/// whoever applies a fix first makes sure `was` is what is written there
+/// ([`crate::edit::place`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub bytes: std::ops::Range<usize>,
+    /// The value as the loader read it: a link's destination, a front-matter id.
+    pub was: String,
+    pub replacement: String,
+    pub syntax: Syntax,
+}
+
+/// What kind of text a fix edits, which decides how a replacement may be written there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// A Markdown link destination (inline, reference definition, `<...>`).
+    Markdown,
+    /// An attribute value in raw HTML.
+    Html,
+    /// A YAML scalar of the front matter (plain or quoted).
+    Yaml,
+    /// Whole lines of front matter, written as given (`handbook mv` adding `aliases:`).
+    Insert,
 }
 
 /// What a problem is about, set where the diagnostic is built.
@@ -189,6 +216,9 @@ pub struct About {
     /// id; for a broken link, the path it wanted (under `content/`, or a site path).
     /// Pull-request mode reports a problem in an unchanged file when this changed.
     pub target: Option<String>,
+    /// The one edit that mends the problem, when there is exactly one and it is known to
+    /// resolve (`handbook fix` applies it); not part of any report.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -235,6 +265,16 @@ impl Diagnostic {
         self
     }
 
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.about.get_or_insert_default().fix = Some(fix);
+        self
+    }
+
+    /// See [`About::fix`].
+    pub fn fix(&self) -> Option<&Fix> {
+        self.about.as_ref()?.fix.as_ref()
+    }
+
     /// See [`About::subject`].
     pub fn subject(&self) -> Option<&str> {
         self.about.as_ref()?.subject.as_deref()
@@ -273,9 +313,8 @@ impl Held<'_> {
     /// One line for a summary: how many problems the baseline holds and how many are fixed.
     pub fn line(&self) -> String {
         let mut line = format!(
-            "{} known problem{} held by the baseline {}",
-            self.baselined,
-            if self.baselined == 1 { "" } else { "s" },
+            "{} held by the baseline {}",
+            count(self.baselined, "known problem"),
             self.file
         );
         if !self.fixed.is_empty() {
@@ -288,6 +327,11 @@ impl Held<'_> {
         }
         line
     }
+}
+
+/// `1 warning`, `2 warnings`, `0 errors`: a count and its noun, singular only for one.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// How many errors and warnings, for summaries and exit codes.

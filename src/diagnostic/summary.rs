@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::{Diagnostic, Held, Severity, counts};
+use super::{Diagnostic, Held, Severity, count, counts};
 
 /// How many problems the table lists; the counts cover them all.
 pub const LIMIT: usize = 50;
@@ -35,15 +35,14 @@ pub fn render(
     limit: usize,
 ) -> String {
     let (errors, warnings) = counts(diagnostics);
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut out = format!("## {title}\n\n");
     if errors + warnings == 0 {
         out.push_str("**No problems found.**\n");
     } else {
         out.push_str(&format!(
             "**{}, {}**\n",
-            plural(errors, "error"),
-            plural(warnings, "warning")
+            count(errors, "error"),
+            count(warnings, "warning")
         ));
     }
     if let Some(held) = held {

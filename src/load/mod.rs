@@ -163,7 +163,7 @@ pub fn url_of(path: &str) -> String {
 }
 
 /// The folder name for a folder's page, else the file stem.
-fn default_id(path: &str) -> String {
+pub fn default_id(path: &str) -> String {
     match folder_of(path) {
         Some("") => "home".to_string(),
         Some(dir) => dir.rsplit('/').next().unwrap_or(dir).to_string(),

@@ -91,11 +91,17 @@ pub async fn handle(state: Shared, uri: Uri, headers: HeaderMap) -> Response<Bod
 }
 
 fn not_found(snapshot: &Snapshot) -> Response<Body> {
-    match snapshot.files.get("404.html") {
-        Some(Served::Bytes(html)) => html_response(snapshot, html, StatusCode::NOT_FOUND),
-        _ => (StatusCode::NOT_FOUND, "not found").into_response(),
-    }
+    let html = match snapshot.files.get("404.html") {
+        Some(Served::Bytes(html)) => html,
+        _ => NO_404.as_bytes(),
+    };
+    html_response(snapshot, html, StatusCode::NOT_FOUND)
 }
+
+/// The answer for a path with no file while the site has no 404 page (its theme did not load
+/// or render): a page all the same, so the overlay and the reload script reach the browser.
+const NO_404: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+     <title>Not found</title></head><body><p>Not found.</p></body></html>\n";
 
 async fn respond(
     snapshot: &Snapshot,

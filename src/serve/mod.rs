@@ -1,12 +1,14 @@
 //! `serve`: live preview. Builds into memory (the published output is never touched), serves
 //! it on 127.0.0.1, watches the handbook's files and rebuilds incrementally ([`preview`]),
-//! and reloads open browsers after each rebuild. Content errors never stop the server: they
-//! show as an overlay on every page until a rebuild is clean.
+//! and reloads open browsers after each rebuild. Content errors never stop the server, nor
+//! keep it from opening: they show as an overlay on every page until a rebuild is clean.
 
+mod browser;
 mod dependents;
 pub mod http;
+pub mod overlay;
 pub mod preview;
-mod watch;
+pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -16,7 +18,8 @@ use std::time::{Duration, Instant};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_livereload::{LiveReloadLayer, Reloader};
 
-use crate::diagnostic::{self, human};
+use crate::diagnostic::{self, count, human};
+use crate::verbosity::Verbosity;
 use http::{Shared, Snapshot};
 use preview::{Preview, Rebuild};
 
@@ -28,6 +31,10 @@ pub struct Options {
     pub open: bool,
     /// Poll the file system instead of inotify/FSEvents (network drives, some containers).
     pub poll: bool,
+    /// How much the log says: `Quiet` leaves out the rebuilds that went well.
+    pub verbosity: Verbosity,
+    /// Color the errors in the log (never in the overlay).
+    pub color: bool,
 }
 
 /// How many ports after `--port` to try when it is taken.
@@ -37,9 +44,13 @@ const PORT_TRIES: u16 = 10;
 pub fn run(options: Options) -> anyhow::Result<()> {
     let root = std::fs::canonicalize(&options.root)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", options.root.display()))?;
+    let log = Log {
+        verbosity: options.verbosity,
+        color: options.color,
+    };
     let started = Instant::now();
     let (preview, report) = Preview::open(&root)?;
-    print_report(&preview, &report, started.elapsed());
+    log.report(&preview, &report, started.elapsed());
     let shared: Shared = Arc::new(RwLock::new(Arc::new(snapshot(&preview))));
     let preview = Arc::new(Mutex::new(preview));
 
@@ -56,7 +67,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         watch::spawn(
             &root,
             options.poll,
-            rebuild_on_change(Arc::clone(&preview), Arc::clone(&shared), reloader),
+            rebuild_on_change(Arc::clone(&preview), Arc::clone(&shared), reloader, log),
         )?;
 
         let state = Arc::clone(&shared);
@@ -78,7 +89,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         let url = format!("http://{addr}{base}");
         println!("serving {} at {url} (Ctrl-C to stop)", root.display());
         if options.open {
-            open_browser(&url);
+            browser::open(&url);
         }
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -118,12 +129,19 @@ fn rebuild_on_change(
     preview: Arc<Mutex<Preview>>,
     shared: Shared,
     reloader: Reloader,
+    log: Log,
 ) -> impl FnMut(Vec<PathBuf>) + Send + 'static {
     move |paths| {
         let started = Instant::now();
         let Ok(mut preview) = preview.lock() else {
             return;
         };
+        if log.verbosity == Verbosity::Verbose {
+            for path in &paths {
+                let shown = path.strip_prefix(preview.root()).unwrap_or(path);
+                println!("changed: {}", shown.display());
+            }
+        }
         // A bug in an incremental rebuild must not end the preview: the watcher thread would
         // die with it and the browser would never update again. Start over from the disk.
         let applied =
@@ -149,7 +167,7 @@ fn rebuild_on_change(
             *guard = next;
         }
         reloader.reload();
-        print_report(&preview, &report, started.elapsed());
+        log.report(&preview, &report, started.elapsed());
     }
 }
 
@@ -161,8 +179,9 @@ fn snapshot(preview: &Preview) -> Snapshot {
     }
 }
 
-/// The errors as `check` reports them (human form, no color), and how many; `None` when clean.
-fn error_report(preview: &Preview) -> Option<(usize, String)> {
+/// The errors as `check` reports them (code frames, then the summary line of every problem),
+/// and how many; `None` when clean.
+fn error_report(preview: &Preview, color: bool) -> Option<(usize, String)> {
     let errors: Vec<_> = preview
         .diagnostics
         .iter()
@@ -172,56 +191,54 @@ fn error_report(preview: &Preview) -> Option<(usize, String)> {
     if errors.is_empty() {
         return None;
     }
-    Some((
-        errors.len(),
-        human::render(&errors, |file| preview.source(file), false),
-    ))
+    let frames = human::frames(&errors, |file| preview.source(file), color);
+    Some((errors.len(), frames + &human::summary(&preview.diagnostics)))
 }
 
-/// The error overlay: the same report `check` prints, in a dialog over the page.
+/// The error overlay: the same report `check` prints, over the page.
 fn overlay(preview: &Preview) -> Option<String> {
-    let (n, text) = error_report(preview)?;
-    let mut escaped = String::new();
-    let _ = pulldown_cmark_escape::escape_html(&mut escaped, &text);
-    Some(format!(
-        "<div id=\"handbook-error-overlay\" role=\"alertdialog\" aria-labelledby=\"handbook-error-title\" \
-         style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,28,.94);color:#fff;padding:2rem;font:14px/1.5 ui-monospace,monospace\">\
-         <h2 id=\"handbook-error-title\" style=\"color:#ff8080;font:bold 18px system-ui,sans-serif;margin:0 0 1rem\">\
-         The handbook has {n} error{s}: showing the last good version underneath</h2>\
-         <pre style=\"white-space:pre-wrap;margin:0\">{escaped}</pre></div>",
-        s = if n == 1 { "" } else { "s" },
-    ))
+    let (errors, text) = error_report(preview, false)?;
+    Some(overlay::html(errors, &text, preview.showing_last_good()))
 }
 
-fn print_report(preview: &Preview, report: &Rebuild, took: Duration) {
-    if let Some((_, text)) = error_report(preview).filter(|_| report.errors > 0) {
-        eprint!("{text}");
-        eprintln!("serving the last good version; fix the errors above and save");
-    } else {
+/// What the log says after a build: the errors, or what was rendered.
+#[derive(Debug, Clone, Copy)]
+struct Log {
+    verbosity: Verbosity,
+    color: bool,
+}
+
+impl Log {
+    fn report(&self, preview: &Preview, report: &Rebuild, took: Duration) {
+        if let Some((_, text)) = error_report(preview, self.color).filter(|_| report.errors > 0) {
+            eprint!("{text}");
+            if preview.showing_last_good() {
+                eprintln!("serving the last good version; fix the errors above and save");
+            } else {
+                eprintln!(
+                    "serving the pages as they are, with the errors over them; fix the errors above and save"
+                );
+            }
+            return;
+        }
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
         let (_, warnings) = diagnostic::counts(&preview.diagnostics);
         println!(
-            "rendered {} page{} in {} ms{}",
-            report.rendered,
-            if report.rendered == 1 { "" } else { "s" },
+            "rendered {} in {} ms{}{}",
+            count(report.rendered, "page"),
             took.as_millis(),
+            if report.full && self.verbosity == Verbosity::Verbose {
+                " (all of them)"
+            } else {
+                ""
+            },
             if warnings > 0 {
-                format!(" ({warnings} warnings: run `handbook check`)")
+                format!(" ({}: run `handbook check`)", count(warnings, "warning"))
             } else {
                 String::new()
             }
         );
-    }
-}
-
-fn open_browser(url: &str) {
-    let command = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    if let Err(e) = std::process::Command::new(command).arg(url).spawn() {
-        eprintln!("could not open a browser ({e}); open {url} yourself");
     }
 }

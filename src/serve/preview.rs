@@ -6,6 +6,10 @@
 //! can change: the page itself, and when its public face (title, URL, stages, references...)
 //! or its outgoing links change, the pages that list or link it. A theme, template or
 //! `handbook.yaml` change, or the first good build after an error, renders everything.
+//!
+//! Errors keep the last good output served, once there is one. Until then (a handbook opened
+//! with errors in it) the pages are rendered as they are, broken links as written, as a
+//! baselined build renders them: the preview is where errors get fixed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -24,7 +28,7 @@ use crate::site::{self, RunError, page_file, site_files, static_files};
 use crate::walk;
 
 use super::dependents::{Before, affected, same_place, sidebar};
-use crate::write::Contents;
+use crate::write::{Contents, OutputFile};
 
 /// A changed Markdown file: its path and, unless it is gone, the page loaded from it.
 type Update = (String, Option<(Option<Page>, Vec<Diagnostic>)>);
@@ -74,14 +78,24 @@ pub struct Preview {
     others: Files,
     /// The last rebuild failed: the next good one renders everything.
     stale: bool,
+    /// A rebuild without errors has happened: from then on, errors keep its output served.
+    built_clean: bool,
     files: Arc<Files>,
 }
 
 impl Preview {
     /// Loads and renders the whole site. Content errors are not a failure: they show in the
-    /// overlay. Only a missing root or `handbook.yaml` is.
+    /// overlay, and so do mistakes in `handbook.yaml` (the defaults stand in until it is
+    /// fixed). Only a missing root or `handbook.yaml`, or one that cannot be read, is.
     pub fn open(root: &Path) -> Result<(Preview, Rebuild), RunError> {
-        let config = Config::load(root)?;
+        let (config, config_problems) = match Config::load(root) {
+            Ok(config) => (config, Vec::new()),
+            Err(ConfigError::Invalid(problems)) => match Config::parse("") {
+                Ok(defaults) => (defaults, problems),
+                Err(_) => return Err(ConfigError::Invalid(problems).into()),
+            },
+            Err(other) => return Err(other.into()),
+        };
         let content = load::content(root, &load::Options::new(&config, true))?;
         let mut load_problems: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for d in content.diagnostics {
@@ -117,11 +131,12 @@ impl Preview {
             walk_problems: Vec::new(),
             load_problems,
             theme_problem,
-            config_problems: Vec::new(),
+            config_problems,
             diagnostics: Vec::new(),
             pages: HashMap::new(),
             others: HashMap::new(),
             stale: true,
+            built_clean: false,
             files: Arc::new(HashMap::new()),
         };
         preview.remember(listing);
@@ -137,6 +152,12 @@ impl Preview {
     /// The handbook's root folder.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether errors show over the last good output (a clean build happened since the
+    /// preview opened), rather than over the pages as they are.
+    pub fn showing_last_good(&self) -> bool {
+        self.built_clean
     }
 
     pub fn base_path(&self) -> &str {
@@ -382,7 +403,7 @@ impl Preview {
             warnings,
             full: false,
         };
-        if errors > 0 {
+        if errors > 0 && self.built_clean {
             self.stale = true;
             self.publish();
             return report;
@@ -394,20 +415,78 @@ impl Preview {
         } else {
             affected(&self.site, &changed, &before)
         };
-        match self.render(&targets, render_all) {
-            Ok(rendered) => {
-                self.stale = false;
-                report.rendered = rendered;
-                report.full = render_all;
-            }
-            Err(d) => {
-                self.diagnostics.push(d);
-                self.stale = true;
-                report.errors += 1;
-            }
+        let failures = if errors > 0 {
+            self.render_what_renders(&targets, render_all)
+        } else {
+            self.render(&targets, render_all)
+                .map(|rendered| (rendered, Vec::new()))
+                .unwrap_or_else(|d| (0, vec![d]))
+        };
+        let (rendered, failed) = failures;
+        report.rendered = rendered;
+        report.full = render_all;
+        // Without a working theme nothing rendered: the next render must be a whole one.
+        if failed.is_empty() && self.theme.is_some() && self.theme_problem.is_none() {
+            self.stale = false;
+            self.built_clean |= errors == 0;
+        } else {
+            report.errors += failed.len();
+            self.diagnostics.extend(failed);
+            diagnostic::sort(&mut self.diagnostics);
+            self.stale = true;
         }
         self.publish();
         report
+    }
+
+    /// Renders each page that renders, for a handbook with errors and no good build yet; a
+    /// template that fails is reported once however many pages use it, and their pages are
+    /// left out (the 404 page, with the overlay, answers for them).
+    fn render_what_renders(&mut self, targets: &[PageIdx], all: bool) -> (usize, Vec<Diagnostic>) {
+        let theme = match self.theme.as_mut() {
+            Some(theme) if self.theme_problem.is_none() => theme,
+            // The theme's problem is among the diagnostics already. Pages rendered by the
+            // theme as it was (kept for after a good build) would no longer follow the
+            // content: none are served.
+            _ => {
+                self.pages.clear();
+                self.others.clear();
+                return (0, Vec::new());
+            }
+        };
+        theme.set_site(&self.site);
+        let site = &self.site;
+        let theme = &*theme;
+        let results: Vec<(PageIdx, Result<Bytes, Diagnostic>)> = targets
+            .par_iter()
+            .map(|&i| (i, theme.render_page(site, i).map(Bytes::from)))
+            .collect();
+        let mut failed = Vec::new();
+        if all {
+            self.pages.clear();
+        }
+        self.pages.retain(|path, _| site.by_path.contains_key(path));
+        let mut rendered = 0;
+        for (i, result) in results {
+            let path = &site.pages[i].path;
+            match result {
+                Ok(html) => {
+                    self.pages.insert(path.clone(), (page_file(site, i), html));
+                    rendered += 1;
+                }
+                Err(d) => {
+                    self.pages.remove(path);
+                    failed.push(d);
+                }
+            }
+        }
+        match site_files(site, theme, &self.root, &self.statics) {
+            Ok(others) => self.others = served(others),
+            Err(d) => failed.push(d),
+        }
+        failed.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        failed.dedup();
+        (rendered, failed)
     }
 
     /// Replaces, adds and removes pages, then resolves the whole site again.
@@ -498,16 +577,7 @@ impl Preview {
         for (path, file, html) in rendered {
             self.pages.insert(path, (file, html));
         }
-        self.others = others
-            .into_iter()
-            .map(|f| {
-                let served = match f.contents {
-                    Contents::Bytes(b) => Served::Bytes(Bytes::from(b)),
-                    Contents::Copy(p) => Served::File(p),
-                };
-                (f.path, served)
-            })
-            .collect();
+        self.others = served(others);
         Ok(count)
     }
 
@@ -519,6 +589,20 @@ impl Preview {
         }
         self.files = Arc::new(files);
     }
+}
+
+/// Output files as the server answers with them: bytes in memory, copies read when asked for.
+fn served(files: Vec<OutputFile>) -> Files {
+    files
+        .into_iter()
+        .map(|f| {
+            let served = match f.contents {
+                Contents::Bytes(b) => Served::Bytes(Bytes::from(b)),
+                Contents::Copy(p) => Served::File(p),
+            };
+            (f.path, served)
+        })
+        .collect()
 }
 
 /// What a handbook.yaml that cannot be used says, for the overlay.

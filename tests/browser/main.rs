@@ -5,7 +5,8 @@
 //! the theme toggle remembers its choice; at 375 px the menu opens from the middle of a long
 //! page and a link in it works; axe-core finds no WCAG 2.2 AA violation on five kinds of page at
 //! both widths; and an edit on disk reloads the open page by itself, a broken page shows the
-//! error overlay until it is fixed. A missing browser or driver fails the test, unless
+//! error overlay until it is fixed, and the overlay folds into a corner badge that stays folded
+//! across reloads. A missing browser or driver fails the test, unless
 //! `HANDBOOK_SKIP_BROWSER=1` asks to skip it.
 
 #[path = "../common/mod.rs"]
@@ -430,6 +431,59 @@ async fn wait_until_settled(client: &Client, after: &str) {
     }
 }
 
+/// Which of the overlay's report and badge shows, with the page under them.
+const FOLDED: &str = "if (document.readyState !== 'complete') return null; \
+    const report = document.getElementById('handbook-error-report'); \
+    const badge = document.getElementById('handbook-error-badge'); \
+    if (!report || !badge) return null; \
+    return { report: report.checkVisibility(), badge: badge.checkVisibility(), \
+             badge_text: badge.innerText, focused: document.activeElement?.id ?? null };";
+
+/// Collapse folds the report into a corner badge that keeps the count and takes the focus;
+/// the choice holds when the page reloads (sessionStorage); the badge opens it again.
+async fn overlay_folds_into_a_badge_that_survives_a_reload(client: &Client) {
+    let shown = |report: bool| {
+        move |v: &Value| v["report"] == json!(report) && v["badge"] == json!(!report)
+    };
+    wait_for(
+        client,
+        "the report open, the badge hidden",
+        FOLDED,
+        shown(true),
+    )
+    .await;
+    click(client, "#handbook-error-collapse").await;
+    wait_for(client, "the badge alone, focused", FOLDED, |v| {
+        shown(false)(v)
+            && v["focused"] == json!("handbook-error-badge")
+            && v["badge_text"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("1 error"))
+    })
+    .await;
+    client.refresh().await.unwrap();
+    wait_for(
+        client,
+        "the badge alone after a reload",
+        FOLDED,
+        shown(false),
+    )
+    .await;
+    click(client, "#handbook-error-badge").await;
+    wait_for(client, "the report open again, focused", FOLDED, |v| {
+        shown(true)(v) && v["focused"] == json!("handbook-error-collapse")
+    })
+    .await;
+    client.refresh().await.unwrap();
+    wait_for(
+        client,
+        "the report open after a reload",
+        FOLDED,
+        shown(true),
+    )
+    .await;
+}
+
 /// Live reload: the open page shows an edit without anyone navigating; broken front matter
 /// shows the overlay, naming the file, until the file is fixed.
 async fn edits_reload_the_open_page(client: &Client, addr: &str, root: &Path) {
@@ -493,6 +547,7 @@ async fn edits_reload_the_open_page(client: &Client, addr: &str, root: &Path) {
         |v| v["overlay"].as_str().is_some_and(|s| s.contains(PAGE)),
     )
     .await;
+    overlay_folds_into_a_badge_that_survives_a_reload(client).await;
     std::fs::write(&page, &edited).unwrap();
     wait_for(
         client,

@@ -16,7 +16,12 @@ pub const PATIENCE: Duration = Duration::from_secs(30);
 pub struct Server {
     child: Mutex<Child>,
     pub addr: String,
+    /// What it printed to stdout before it said where it serves (the first build's report).
+    pub startup: Vec<String>,
+    /// Its stdout from then on, line by line.
     pub lines: mpsc::Receiver<String>,
+    /// Its stderr, line by line.
+    pub errors: mpsc::Receiver<String>,
     pub root: PathBuf,
     pub tmp: tempfile::TempDir,
 }
@@ -52,28 +57,44 @@ pub fn start(port: u16) -> Server {
 
 /// Serves the shipped handbook (`content/` and `handbook.yaml`) after `prepare` has added to it.
 pub fn start_with(port: u16, flags: &[&str], prepare: impl FnOnce(&Path)) -> Server {
+    start_configured(port, flags, |_| {}, prepare)
+}
+
+/// [`start_with`], with the command's environment set by `configure`.
+pub fn start_configured(
+    port: u16,
+    flags: &[&str],
+    configure: impl FnOnce(&mut Command),
+    prepare: impl FnOnce(&Path),
+) -> Server {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_tree(&repo().join("content"), &root.join("content"));
     std::fs::copy(repo().join("handbook.yaml"), root.join("handbook.yaml")).unwrap();
     prepare(&root);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_handbook"));
+    command
         .args(["serve", "--port", &port.to_string()])
         .args(flags)
         .arg("--root")
         .arg(&root)
+        .env_remove("CLICOLOR_FORCE")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        // Drains stdout for the server's whole life, so it never blocks on a full pipe.
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+        .stderr(Stdio::piped());
+    configure(&mut command);
+    let mut child = command.spawn().unwrap();
+    // Both are drained for the server's whole life, so it never blocks on a full pipe.
+    let drain = |stream: Box<dyn Read + Send>| {
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        lines
+    };
+    let lines = drain(Box::new(child.stdout.take().unwrap()));
+    let errors = drain(Box::new(child.stderr.take().unwrap()));
     let deadline = Instant::now() + PATIENCE;
     let mut seen = Vec::new();
     while Instant::now() < deadline {
@@ -83,7 +104,9 @@ pub fn start_with(port: u16, flags: &[&str], prepare: impl FnOnce(&Path)) -> Ser
                 return Server {
                     child: Mutex::new(child),
                     addr,
+                    startup: seen,
                     lines,
+                    errors,
                     root,
                     tmp,
                 };
@@ -93,7 +116,8 @@ pub fn start_with(port: u16, flags: &[&str], prepare: impl FnOnce(&Path)) -> Ser
     }
     let _ = child.kill();
     let _ = child.wait();
-    panic!("serve did not start: {seen:?}");
+    let said: Vec<String> = errors.try_iter().collect();
+    panic!("serve did not start: {seen:?}\n{}", said.join("\n"));
 }
 
 /// The status of a raw HTTP response (0 when there is none) and its body.
@@ -187,6 +211,20 @@ impl Server {
 
     pub fn is_running(&self) -> bool {
         self.exited().is_none()
+    }
+
+    /// Every line it wrote to stderr within `wait` from now: what it said by then.
+    pub fn said_on_stderr(&self, wait: Duration) -> Vec<String> {
+        let deadline = Instant::now() + wait;
+        let mut said = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.errors.recv_timeout(left) {
+                Ok(line) => said.push(line),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        said
     }
 }
 

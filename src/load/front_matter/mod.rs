@@ -17,10 +17,12 @@ use crate::model::{
     Common, Department, Kind, Located, Meta, Playbook, Pos, Process, Status, Unread,
 };
 use crate::yaml::node::{Node, Value};
-use fields::Field;
+
 use reader::Reader;
 
-pub use fields::{PAGE, RESOURCE, STAGE};
+pub use fields::{
+    Field, PAGE, REQUIRED, RESOURCE, RESOURCE_REQUIRED, STAGE, STAGE_REQUIRED, Shape, of_kind,
+};
 /// The front matter block of a file, if it has one.
 #[derive(Debug, Clone, Copy)]
 pub struct Split<'a> {
@@ -300,11 +302,10 @@ fn read_fields(
         }
     }
     if whole {
-        let required = match kind {
-            Kind::Process => Some(("owner", "process", "owner: <department id>")),
-            Kind::Playbook => Some(("process", "playbook", "process: <process id>")),
-            _ => None,
-        };
+        let required = fields::REQUIRED
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|&(_, field, example)| (field, kind.as_str(), example));
         if let Some((field, kind, example)) = required {
             let pos = match first.get(field) {
                 None => Some(cx.start()),
@@ -474,6 +475,14 @@ pub fn empty_meta(kind: Kind) -> Meta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_words_the_reader_takes_are_the_fields_table_s() {
+        let kinds: Vec<&str> = KINDS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(kinds, fields::KINDS);
+        let statuses: Vec<&str> = STATUSES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(statuses, fields::STATUSES);
+    }
 
     #[test]
     fn split_handles_bom_and_crlf() {

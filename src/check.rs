@@ -10,6 +10,8 @@ pub mod unknown_keys;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::load::markdown::unsafe_scheme;
 use crate::model::{Kind, LinkForm, Located, Meta, Page, PageIdx, Pos, Role};
@@ -24,16 +26,21 @@ use hints::{Hints, literal_name, suggest_path};
 
 /// Every problem of the site, sorted. `today` decides which pages are stale.
 pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
     let hints = Hints::new(site);
     let gaps = Gaps::new(site);
-    for i in 0..site.pages.len() {
-        link_rules(site, i, &hints, &gaps, &mut out);
-        body::duplicate_anchors(&site.pages[i], &mut out);
-        body::undefined_references(&site.pages[i], &mut out);
-        reference_rules(site, i, &hints, &gaps, &mut out);
-        page_rules(site, i, today, &gaps, &mut out);
-    }
+    // Page by page in parallel: a page's rules read only the resolved site.
+    let mut out: Vec<Diagnostic> = (0..site.pages.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let mut out = Vec::new();
+            link_rules(site, i, &hints, &gaps, &mut out);
+            body::duplicate_anchors(&site.pages[i], &mut out);
+            body::undefined_references(&site.pages[i], &mut out);
+            reference_rules(site, i, &hints, &gaps, &mut out);
+            page_rules(site, i, today, &gaps, &mut out);
+            out
+        })
+        .collect();
     config_rules(site, &mut out);
     duplicate_ids(site, &gaps, &mut out);
     url_collisions(site, &mut out);

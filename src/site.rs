@@ -84,6 +84,9 @@ pub struct Checked {
     /// baseline holds (they are in `baselined`).
     pub diagnostics: Vec<Diagnostic>,
     pub baselined: Option<Baselined>,
+    /// Files under `static/` by output path, and where each is: walked once, by `check`, for
+    /// `build` to copy.
+    pub statics: Vec<(String, PathBuf)>,
     /// How long each step took, in order, for `-v`.
     pub timings: Timings,
 }
@@ -188,9 +191,9 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
     };
     let (statics, static_problems) = static_files(&options.root);
     diagnostics.extend(static_problems);
-    let mut statics: BTreeSet<String> = statics.into_iter().map(|(p, _)| p).collect();
+    let mut static_paths: BTreeSet<String> = statics.iter().map(|(p, _)| p.clone()).collect();
     if let Some(theme) = &theme {
-        statics.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
+        static_paths.extend(theme.static_files.iter().map(|(p, _)| p.clone()));
         diagnostics.extend(theme.diagnostics.iter().cloned());
     }
     timings.lap("load the theme and static/");
@@ -198,7 +201,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
         config,
         content.pages,
         content.assets.into_iter().collect(),
-        statics,
+        static_paths,
         options.drafts,
     );
     timings.lap("resolve links and references");
@@ -226,6 +229,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
         theme,
         diagnostics,
         baselined,
+        statics,
         timings,
     })
 }
@@ -374,7 +378,6 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         return unwritten(checked);
     }
     let target = write::Target::new(output, &options.root)?;
-    let (statics, _) = static_files(&options.root);
     let Some(theme) = checked.theme.as_mut() else {
         return unwritten(checked);
     };
@@ -389,7 +392,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         })
         .collect();
     let paths: Vec<String> = published.iter().map(|&i| page_file(site, i)).collect();
-    let others = match site_files(site, theme, &options.root, &statics) {
+    let others = match site_files(site, theme, &options.root, &checked.statics) {
         Ok(files) => files,
         Err(d) => {
             checked.diagnostics.push(d);

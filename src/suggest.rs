@@ -7,7 +7,7 @@
 //! measures the edit distance of a few dozen of them. A lookup costs the same in a handbook of 100 pages or
 //! 100,000, so every broken link can have its suggestion.
 
-use std::cell::RefCell;
+use std::sync::Mutex;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -92,7 +92,7 @@ pub struct Index<'a> {
     postings: HashMap<u64, Vec<u32>>,
     /// Per item, the trigrams it shares with the wanted string: all zero between lookups, so
     /// a lookup touches only the items it counts.
-    shared: RefCell<Vec<u32>>,
+    shared: Mutex<Vec<u32>>,
 }
 
 impl<'a> Index<'a> {
@@ -122,7 +122,7 @@ impl<'a> Index<'a> {
         for list in index.postings.values_mut() {
             list.sort_by_key(|&item| (lower[item as usize].len(), item));
         }
-        index.shared = RefCell::new(vec![0; index.items.len()]);
+        index.shared = Mutex::new(vec![0; index.items.len()]);
         index
     }
 
@@ -160,7 +160,10 @@ impl<'a> Index<'a> {
             .filter(|list| !list.is_empty())
             .collect();
         lists.sort_by_key(|list| list.len());
-        let mut shared = self.shared.borrow_mut();
+        let mut shared = self
+            .shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut touched: Vec<u32> = Vec::new();
         let mut budget = Self::POSTINGS;
         for list in lists {

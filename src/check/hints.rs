@@ -2,8 +2,8 @@
 //! a trigram [`Index`] search, never a scan of the handbook, so every broken link gets its
 //! suggestion however many there are (README, "What `check` (and `build`) verify").
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::OnceLock as OnceCell;
 
 use super::images::Images;
 use crate::load::FOLDER_PAGES;

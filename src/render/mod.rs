@@ -156,11 +156,26 @@ impl Theme {
     }
 
     pub fn render_page(&self, site: &Site, i: PageIdx) -> Result<String, Diagnostic> {
+        let mut html = Vec::new();
+        self.render_page_to(site, i, &mut html)?;
+        // Tera writes only the UTF-8 of templates and values; never lossy in practice.
+        Ok(String::from_utf8(html)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Renders page `i` onto the end of `out`: a buffer reused from page to page grows once,
+    /// and the HTML is never copied into a `String`.
+    pub fn render_page_to(
+        &self,
+        site: &Site,
+        i: PageIdx,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
         let template = template_of(site, i);
         let mut cx = Context::new();
         cx.insert("page", &context::page_context(site, i));
         self.tera
-            .render(template, &cx)
+            .render_to(template, &cx, out)
             .map_err(|e| template_error(&e, &self.origins))
     }
 

@@ -102,6 +102,7 @@ pub fn resolve(
         .map(|i| resolve_links(&site, i))
         .collect();
     site.references = (0..site.pages.len())
+        .into_par_iter()
         .map(|i| references::resolve(&site, i))
         .collect();
     site.backlinks = backlinks(&site);

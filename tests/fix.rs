@@ -8,9 +8,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use assert_cmd::Command;
-use serde_json::Value;
 
-use common::{copy_tree, fixture_copy, repo, runs, snapshot};
+use common::{copy_tree, fixture_copy, problems, repo, runs, snapshot};
 
 fn run(root: &Path, args: &[&str]) -> (String, String) {
     let mut cmd = Command::cargo_bin("handbook").unwrap();
@@ -25,28 +24,6 @@ fn run(root: &Path, args: &[&str]) -> (String, String) {
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
     )
-}
-
-/// Every problem as (code, file, message): the message names the link or value as written,
-/// so a fix that traded one problem for another shows as a new entry.
-fn problems(root: &Path) -> Vec<(String, String, String)> {
-    let out = Command::cargo_bin("handbook")
-        .unwrap()
-        .env("HANDBOOK_TODAY", "2026-11-28")
-        .args(["check", "--format", "json", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            let s = |k: &str| d[k].as_str().unwrap().to_string();
-            (s("code"), s("file"), s("message"))
-        })
-        .collect()
 }
 
 fn read(root: &Path, file: &str) -> String {

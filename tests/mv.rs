@@ -8,9 +8,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use serde_json::Value;
 
-use common::{copy_tree, repo, snapshot};
+use common::{copy_tree, problems, repo, snapshot};
 
 /// A copy of the shipped handbook (`handbook.yaml` and `content/`): the temp folder and root.
 fn shipped() -> (tempfile::TempDir, PathBuf) {
@@ -31,21 +30,6 @@ fn handbook(root: &Path, args: &[&str]) -> std::process::Output {
         .arg(root)
         .output()
         .unwrap()
-}
-
-/// Every problem `check` finds, as (code, file, message).
-fn problems(root: &Path) -> Vec<(String, String, String)> {
-    let out = handbook(root, &["check", "--format", "json"]);
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            let s = |k: &str| d[k].as_str().unwrap().to_string();
-            (s("code"), s("file"), s("message"))
-        })
-        .collect()
 }
 
 fn read(root: &Path, file: &str) -> String {

@@ -86,3 +86,26 @@ pub fn attribute_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     }
     out
 }
+
+/// Every problem `check` finds, as (code, file, message): the message names the link or value
+/// as written, so a change that traded one problem for another shows as a new entry.
+pub fn problems(root: &Path) -> Vec<(String, String, String)> {
+    let out = assert_cmd::Command::cargo_bin("handbook")
+        .unwrap()
+        .env("HANDBOOK_TODAY", "2026-11-28")
+        .env("NO_COLOR", "1")
+        .args(["check", "--format", "json", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap().to_string();
+            (s("code"), s("file"), s("message"))
+        })
+        .collect()
+}

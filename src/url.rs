@@ -35,26 +35,7 @@ const PATH: &AsciiSet = &NON_ALPHANUMERIC
 /// What a fragment may hold as it is (RFC 3986: path characters, `/` and `?`). `%` is encoded,
 /// so that a browser, which percent-decodes the fragment before it looks for the id, finds
 /// exactly the id.
-const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/')
-    .remove(b'?')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
+const FRAGMENT: &AsciiSet = &PATH.remove(b'?').remove(b'+').remove(b';');
 
 /// What a URL cannot hold raw in a query or fragment written by the author (who writes URL
 /// syntax, so `%` escapes stay as they are): controls, space, quotes and angle brackets.

@@ -6,23 +6,10 @@ mod common;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use common::{copy_tree, fixture, fixture_copy, repo, snapshot};
+use common::{build_shipped, copy_tree, fixture, fixture_copy, repo, snapshot};
 
 fn handbook() -> Command {
     Command::cargo_bin("handbook").unwrap()
-}
-
-fn build_shipped(args: &[&str]) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    handbook()
-        .args(["build", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(out.path().join("public"))
-        .args(args)
-        .assert()
-        .success();
-    out
 }
 
 fn read(path: &std::path::Path) -> String {

@@ -10,21 +10,7 @@ use std::path::{Component, Path, PathBuf};
 
 use assert_cmd::Command;
 
-use common::repo;
-
-fn build(args: &[&str]) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    Command::cargo_bin("handbook")
-        .unwrap()
-        .args(["build", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(out.path().join("public"))
-        .args(args)
-        .assert()
-        .success();
-    out
-}
+use common::{build_shipped, repo};
 
 /// `..` and `.` folded away, without touching the disk; `None` if it climbs above the start.
 fn normalize(path: &Path) -> Option<PathBuf> {
@@ -56,7 +42,7 @@ fn ids(html: &str) -> HashSet<String> {
 
 #[test]
 fn every_link_and_asset_resolves_to_a_file_from_disk() {
-    let out = build(&["--relative-urls"]);
+    let out = build_shipped(&["--relative-urls"]);
     let public = out.path().join("public");
     let mut html_files: HashMap<PathBuf, String> = HashMap::new();
     for entry in walkdir::WalkDir::new(&public) {

@@ -109,3 +109,19 @@ pub fn problems(root: &Path) -> Vec<(String, String, String)> {
         })
         .collect()
 }
+
+/// Builds the shipped handbook (this repository's) with `args` into `public/` of a new
+/// temporary folder, and asserts it succeeded.
+pub fn build_shipped(args: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    assert_cmd::Command::cargo_bin("handbook")
+        .unwrap()
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .args(args)
+        .assert()
+        .success();
+    out
+}

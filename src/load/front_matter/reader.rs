@@ -71,6 +71,18 @@ impl<'a> Reader<'a> {
         node::describe(node, self.yaml)
     }
 
+    /// Reports a value of the wrong type: "`field` is {expected}, not {what it is}", with the
+    /// field's example.
+    fn not_a(&mut self, field: &Field, node: &Node, expected: &str) {
+        let what = self.describe(node);
+        self.wrong(
+            field.name,
+            node,
+            format!("`{}` is {expected}, not {what}", field.name),
+            format!("for example `{}`", field.example),
+        );
+    }
+
     /// Text: any scalar, as written. Null is no value.
     pub fn text(&mut self, field: &Field, node: &Node) -> Option<Located<String>> {
         if let Some(text) = node::text(node, self.yaml) {
@@ -80,13 +92,7 @@ impl<'a> Reader<'a> {
             });
         }
         if node.value != Value::Null {
-            let what = self.describe(node);
-            self.wrong(
-                field.name,
-                node,
-                format!("`{}` is text, not {what}", field.name),
-                format!("for example `{}`", field.example),
-            );
+            self.not_a(field, node, "text");
         }
         None
     }
@@ -150,13 +156,7 @@ impl<'a> Reader<'a> {
             Value::Int(n) => Some(n),
             Value::Null => None,
             _ => {
-                let what = self.describe(node);
-                self.wrong(
-                    field.name,
-                    node,
-                    format!("`{}` is a whole number, not {what}", field.name),
-                    format!("for example `{}`", field.example),
-                );
+                self.not_a(field, node, "a whole number");
                 None
             }
         }
@@ -168,13 +168,7 @@ impl<'a> Reader<'a> {
             Value::Int(n) if n > 0 => u32::try_from(n).ok(),
             Value::Null => None,
             _ => {
-                let what = self.describe(node);
-                self.wrong(
-                    field.name,
-                    node,
-                    format!("`{}` is a whole number of days, not {what}", field.name),
-                    format!("for example `{}`", field.example),
-                );
+                self.not_a(field, node, "a whole number of days");
                 None
             }
         }
@@ -186,13 +180,7 @@ impl<'a> Reader<'a> {
             Value::Bool(b) => Some(b),
             Value::Null => None,
             _ => {
-                let what = self.describe(node);
-                self.wrong(
-                    field.name,
-                    node,
-                    format!("`{}` is `true` or `false`, not {what}", field.name),
-                    format!("for example `{}`", field.example),
-                );
+                self.not_a(field, node, "`true` or `false`");
                 None
             }
         }
@@ -282,13 +270,7 @@ impl<'a> Reader<'a> {
             Value::Seq(items) => Some(items),
             Value::Null => Some(&[]),
             _ => {
-                let found = self.describe(node);
-                self.wrong(
-                    field.name,
-                    node,
-                    format!("`{}` is a list, not {found}", field.name),
-                    format!("for example `{}`", field.example),
-                );
+                self.not_a(field, node, "a list");
                 None
             }
         }

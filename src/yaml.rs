@@ -5,6 +5,7 @@
 //! matter needs a few levels and a few hundred values, so the limits here are tighter and an
 //! alias bomb or a document nested 100,000 levels deep stops in milliseconds.
 
+pub mod block;
 pub mod events;
 pub mod node;
 pub mod spanned;
@@ -67,10 +68,12 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 /// ([`node`]); only YAML that does not parse (or breaks a limit) is an error.
 /// A repeated key reaches the reader, which reports it where it is written.
 ///
-/// Most front matter is built straight from the parser's events ([`events`]); the rest, and
-/// every error, is serde-saphyr's reading ([`spanned`]).
+/// Most front matter is read line by line ([`block`]) or built straight from the parser's
+/// events ([`events`]); the rest, and every error, is serde-saphyr's reading ([`spanned`]).
 pub fn tree(text: &str) -> Result<node::Node, Error> {
-    events::tree(text).map_or_else(|| spanned::tree(text), Ok)
+    block::tree(text)
+        .or_else(|| events::tree(text))
+        .map_or_else(|| spanned::tree(text), Ok)
 }
 
 /// A YAML problem as an editor needs it: what is wrong, what to write, and where (relative to

@@ -1,29 +1,39 @@
-//! Front matter read straight from the parser's events (`yaml::events`) gives the very tree
-//! serde-saphyr's deserializer gives (`yaml::spanned`): the same values, typed the same way,
-//! at the same places. Where the events reading steps aside (`None`), serde-saphyr reads the
-//! document, so its errors and limits are kept word for word; it must never accept a document
-//! serde-saphyr rejects.
+//! Front matter read line by line (`yaml::block`) or straight from the parser's events
+//! (`yaml::events`) gives the very tree serde-saphyr's deserializer gives (`yaml::spanned`):
+//! the same values, typed the same way, at the same places. Where a fast reading steps aside
+//! (`None`), the next one reads the document, serde-saphyr last, so its errors and limits are
+//! kept word for word; a fast reading must never accept a document serde-saphyr rejects.
 
 mod common;
 
 use std::path::Path;
 
 use handbook::load::front_matter::split;
-use handbook::yaml::{events, spanned};
+use handbook::yaml::{block, events, spanned};
 use proptest::prelude::*;
 
 use common::{repo, runs};
 
-/// Compares the two readings of `yaml`; true when the events reading took it.
+/// Compares the readings of `yaml`; true when the events reading took it.
 fn same(yaml: &str, what: &str) -> bool {
-    let reference = spanned::tree(yaml);
-    match (events::tree(yaml), reference) {
+    same_lines(yaml, what);
+    same_as(yaml, what, "events", events::tree(yaml))
+}
+
+/// Compares the line-by-line reading of `yaml`; true when it took it.
+fn same_lines(yaml: &str, what: &str) -> bool {
+    same_as(yaml, what, "block", block::tree(yaml))
+}
+
+/// Compares one fast reading with serde-saphyr's; true when it took the document.
+fn same_as(yaml: &str, what: &str, road: &str, fast: Option<handbook::yaml::node::Node>) -> bool {
+    match (fast, spanned::tree(yaml)) {
         (Some(fast), Ok(reference)) => {
-            assert_eq!(fast, reference, "{what}: {yaml:?}");
+            assert_eq!(fast, reference, "{what}, {road}: {yaml:?}");
             true
         }
         (Some(fast), Err(e)) => {
-            panic!("{what}: events read {fast:?} where serde-saphyr says {e}: {yaml:?}")
+            panic!("{what}: {road} read {fast:?} where serde-saphyr says {e}: {yaml:?}")
         }
         (None, _) => false,
     }
@@ -56,6 +66,13 @@ fn front_matters(dir: &Path) -> (usize, usize) {
 fn the_synthetic_handbook_is_read_from_events_alike() {
     let (seen, fast) = front_matters(&repo().join("benches/site"));
     assert!(seen >= 12, "{seen}");
+    for entry in walkdir::WalkDir::new(repo().join("benches/site")) {
+        let path = entry.unwrap().into_path();
+        let source = std::fs::read_to_string(&path).unwrap_or_default();
+        if let Ok(Some(split)) = split(&source) {
+            assert!(block::tree(split.yaml).is_some(), "{}", path.display());
+        }
+    }
     // Every page of the benchmark takes the fast road: it is what makes `check` fast.
     assert_eq!(fast, seen);
 }
@@ -142,7 +159,7 @@ fn scalars_are_typed_as_serde_saphyr_types_them() {
         "a",
         "ab c",
     ];
-    let mut fast = 0;
+    let (mut fast, mut lines) = (0, 0);
     for s in scalars {
         for yaml in [
             format!("k: {s}\n"),
@@ -153,9 +170,11 @@ fn scalars_are_typed_as_serde_saphyr_types_them() {
             format!("{s}: v\n"),
         ] {
             fast += usize::from(same(&yaml, "scalar"));
+            lines += usize::from(same_lines(&yaml, "scalar"));
         }
     }
     assert!(fast > 200, "{fast}");
+    assert!(lines > 150, "{lines}");
 }
 
 #[test]
@@ -191,12 +210,38 @@ fn shapes_and_places_match() {
         "title: Sales: the basics\n",
         "{a: 1, a: 2}\n",
         "- - - deep\n",
+        "a:   \nb: x   \n",
+        "a:\n- x\n- y\nb: z\n",
+        "a:\n- x: 1\n",
+        "a:\n  - x: 1\n    y:\n  - z\n",
+        "- a:\n- b\n",
+        "- x\n-\n- y\n",
+        "a:\n  b:\n    c: d\ne: f\n",
+        "  a: 1\n  b: 2\n",
+        "a: b\n  c\n",
+        "a:\n  b\n",
+        "a: x, y [z] {w}\n",
+        "a b: c\n",
+        "a:b: c\n",
+        "\"a\": b\n",
+        "a: \"x\" y\n",
+        "a: 'x' \n",
+        "a: \"\"\n",
+        "a: ''\n",
+        "a: -\n",
+        "a: -x\n",
+        "- a\nb: c\n",
+        "a: 1\n- b\n",
+        "a:\n\n  b: c\n\nd: e\n",
+        "é: ü\nü:\n  - é\n",
     ];
-    let mut fast = 0;
+    let (mut fast, mut lines) = (0, 0);
     for yaml in docs {
         fast += usize::from(same(yaml, "document"));
+        lines += usize::from(same_lines(yaml, "document"));
     }
     assert!(fast >= 15, "{fast}");
+    assert!(lines >= 20, "{lines}");
     // What must go to serde-saphyr, for its values or its errors.
     for yaml in [
         "a: &x 1\nb: *x\n",
@@ -257,13 +302,18 @@ fn piece() -> impl Strategy<Value = String> {
         "x\ty",
         "|\n  block",
     ]);
-    let key = prop::sample::select(vec!["title", "id", "k", "10", "yes", "\"q\"", "<<", "a b"]);
-    (key, scalar, 0usize..3, any::<bool>()).prop_map(|(key, scalar, indent, item)| {
+    let key = prop::sample::select(vec![
+        "title", "id", "k", "10", "yes", "\"q\"", "<<", "a b", "é",
+    ]);
+    let shape = 0usize..5;
+    (key, scalar, 0usize..3, shape).prop_map(|(key, scalar, indent, shape)| {
         let pad = "  ".repeat(indent);
-        if item {
-            format!("{pad}- {key}: {scalar}\n")
-        } else {
-            format!("{pad}{key}: {scalar}\n")
+        match shape {
+            0 => format!("{pad}- {key}: {scalar}\n"),
+            1 => format!("{pad}{key}:\n"),
+            2 => format!("{pad}- {scalar}\n"),
+            3 => format!("{pad}{key}: {scalar}  \n"),
+            _ => format!("{pad}{key}: {scalar}\n"),
         }
     })
 }

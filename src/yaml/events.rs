@@ -142,7 +142,11 @@ fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
     if style != ScalarStyle::Plain {
         return Some(Value::String(value.into_owned()));
     }
-    let v = value.as_ref();
+    plain(&value)
+}
+
+/// A plain scalar typed as [`scalar`] types it.
+pub(super) fn plain(v: &str) -> Option<Value> {
     if v.trim_matches([' ', '\t', '\r', '\n']) != v {
         return None;
     }
@@ -155,7 +159,7 @@ fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
     // Only these can start an integer or a float (Rust's `inf` and `nan` spellings, which
     // start with a letter, are not finite and so read as text).
     if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
-        return Some(Value::String(value.into_owned()));
+        return Some(Value::String(v.to_string()));
     }
     if let Some(i) = decimal(v) {
         return Some(Value::Int(i));
@@ -163,7 +167,7 @@ fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
     if let Some(f) = simple_float(v) {
         return Some(Value::Float(f));
     }
-    not_a_number(v).then(|| Value::String(value.into_owned()))
+    not_a_number(v).then(|| Value::String(v.to_string()))
 }
 
 /// YAML 1.1's booleans, in any case.

@@ -35,12 +35,18 @@ struct Reader<'a> {
 
 /// The tree of `text`, or `None` when the YAML parser must read it (see the module comment).
 pub fn tree(text: &str) -> Option<Node> {
-    if text.contains(['\t', '\r', '#', '\u{feff}']) || text.len() > 1 << 24 {
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b'\t', b'\r', b'#', bytes).is_some()
+        || memchr::memmem::find(bytes, "\u{feff}".as_bytes()).is_some()
+        || text.len() > 1 << 24
+    {
         return None;
     }
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(text.len() / 16);
     let mut start = 0;
-    for (n, line) in text.split('\n').enumerate() {
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(text.len()));
+    for (n, end) in ends.enumerate() {
+        let line = &text[start..end];
         let indent = line.len() - line.trim_start_matches(' ').len();
         if indent < line.len() {
             let first = line.as_bytes()[indent];
@@ -51,12 +57,12 @@ pub fn tree(text: &str) -> Option<Node> {
             }
             lines.push(Line {
                 start,
-                end: start + line.len(),
+                end,
                 indent,
                 number: n + 1,
             });
         }
-        start += line.len() + 1;
+        start = end + 1;
     }
     let first = *lines.first()?;
     let mut r = Reader {
@@ -318,10 +324,8 @@ fn key_end(text: &str) -> Option<usize> {
         return None;
     }
     let bytes = text.as_bytes();
-    let colon = bytes
-        .iter()
-        .enumerate()
-        .position(|(i, &b)| b == b':' && bytes.get(i + 1).is_none_or(|&n| n == b' '))?;
+    let colon =
+        memchr::memchr_iter(b':', bytes).find(|&i| bytes.get(i + 1).is_none_or(|&n| n == b' '))?;
     let key = &text[..colon];
     (!key.ends_with(' ') && !key.contains(['[', ']', '{', '}', ','])).then_some(colon)
 }

@@ -172,6 +172,9 @@ pub(super) fn plain(v: &str) -> Option<Value> {
 
 /// YAML 1.1's booleans, in any case.
 fn yaml11_bool(v: &str) -> Option<bool> {
+    if v.len() > 5 {
+        return None;
+    }
     let is = |words: [&str; 4]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
     if is(["true", "yes", "y", "on"]) {
         Some(true)

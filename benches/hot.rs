@@ -49,6 +49,30 @@ fn front_matter(c: &mut Criterion) {
     group.finish();
 }
 
+/// One front matter's YAML read into a tree on each road `yaml::tree` may take: line by line
+/// (what the synthetic pages take), from the parser's events, and through serde-saphyr.
+fn yaml(c: &mut Criterion) {
+    let mut group = c.benchmark_group("yaml");
+    for (page, _) in PAGES {
+        let text = source(page);
+        let Ok(Some(split)) = front_matter::split(&text) else {
+            panic!("{page} has no front matter");
+        };
+        let yaml = split.yaml;
+        assert!(handbook::yaml::block::tree(yaml).is_some(), "{page}");
+        group.bench_function(format!("block/{}", name(page)), |b| {
+            b.iter(|| handbook::yaml::block::tree(black_box(yaml)))
+        });
+        group.bench_function(format!("events/{}", name(page)), |b| {
+            b.iter(|| handbook::yaml::events::tree(black_box(yaml)))
+        });
+        group.bench_function(format!("serde/{}", name(page)), |b| {
+            b.iter(|| handbook::yaml::spanned::tree(black_box(yaml)))
+        });
+    }
+    group.finish();
+}
+
 fn links(c: &mut Criterion) {
     let mut group = c.benchmark_group("markdown");
     for (page, _) in PAGES {
@@ -134,6 +158,6 @@ criterion_group! {
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2))
         .sample_size(30);
-    targets = front_matter, links, resolve, render
+    targets = front_matter, yaml, links, resolve, render
 }
 criterion_main!(hot);

@@ -8,7 +8,7 @@ pub mod images;
 mod root_cause;
 pub mod unknown_keys;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -362,7 +362,7 @@ pub fn review_due(page: &crate::model::Page) -> Option<jiff::civil::Date> {
 }
 
 fn duplicate_ids(site: &Site, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, PageIdx> = HashMap::new();
+    let mut first: HashMap<&str, PageIdx> = HashMap::default();
     for (i, page) in site.pages.iter().enumerate() {
         if page.kind() == Kind::Page {
             continue;
@@ -431,7 +431,7 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let mut aliases: HashMap<String, &str> = HashMap::new();
+    let mut aliases: HashMap<String, &str> = HashMap::default();
     for page in &site.pages {
         for alias in &page.common.aliases {
             let url = match aliases::site_path(&alias.value, site.config.base_path()) {

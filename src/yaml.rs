@@ -5,12 +5,15 @@
 //! matter needs a few levels and a few hundred values, so the limits here are tighter and an
 //! alias bomb or a document nested 100,000 levels deep stops in milliseconds.
 
+pub mod block;
+pub mod events;
 pub mod node;
+pub mod spanned;
 
 use crate::model::Pos;
 use serde::de::DeserializeOwned;
 use serde_saphyr::budget::BudgetBreach;
-use serde_saphyr::granit_parser::ErrorKind;
+use serde_saphyr::granit_parser::{self, ErrorKind};
 use serde_saphyr::{DuplicateKeyPolicy, Error, ExternalMessageSource};
 
 /// How deep mappings and sequences may nest. A process's stages and their resources need 5.
@@ -20,23 +23,40 @@ pub const MAX_NODES: usize = 100_000;
 /// How many `*alias` uses and `&anchor` definitions one document may hold.
 pub const MAX_ALIASES: usize = 1_000;
 
+fn budget() -> Option<serde_saphyr::Budget> {
+    serde_saphyr::budget! {
+        max_depth: MAX_DEPTH,
+        flow_nesting_limit: MAX_DEPTH,
+        max_nodes: MAX_NODES,
+        max_events: 4 * MAX_NODES,
+        max_aliases: MAX_ALIASES,
+        max_anchors: MAX_ALIASES,
+        max_documents: 1,
+    }
+}
+
 fn options(duplicate_keys: DuplicateKeyPolicy) -> serde_saphyr::Options {
     serde_saphyr::options! {
         duplicate_keys: duplicate_keys,
-        budget: serde_saphyr::budget! {
-            max_depth: MAX_DEPTH,
-            flow_nesting_limit: MAX_DEPTH,
-            max_nodes: MAX_NODES,
-            max_events: 4 * MAX_NODES,
-            max_aliases: MAX_ALIASES,
-            max_anchors: MAX_ALIASES,
-            max_documents: 1,
-        },
+        budget: budget(),
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: MAX_NODES,
             max_replay_stack_depth: MAX_DEPTH,
         },
     }
+}
+
+/// The parser's options as serde-saphyr sets them from [`options`] (its `parser_options`), so
+/// that [`events`] and serde-saphyr parse alike.
+fn parser_options() -> granit_parser::Options {
+    let budget = budget().unwrap_or_default();
+    let mut options = granit_parser::Options::default();
+    options.simple_key_max_lookahead = budget.simple_key_max_lookahead;
+    options.flow_nesting_limit = budget.flow_nesting_limit;
+    options.block_nesting_limit = options.block_nesting_limit.max(MAX_DEPTH + 1);
+    options.emit_comments = true;
+    options.max_buffered_comment_events = budget.max_buffered_comment_events;
+    options
 }
 
 /// Parses one YAML document within the limits.
@@ -46,9 +66,14 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 
 /// Parses one YAML document within the limits into a tree of values with their places
 /// ([`node`]); only YAML that does not parse (or breaks a limit) is an error.
+/// A repeated key reaches the reader, which reports it where it is written.
+///
+/// Most front matter is read line by line ([`block`]) or built straight from the parser's
+/// events ([`events`]); the rest, and every error, is serde-saphyr's reading ([`spanned`]).
 pub fn tree(text: &str) -> Result<node::Node, Error> {
-    // A repeated key reaches the reader, which reports it where it is written.
-    serde_saphyr::from_str_with_options(text, options(DuplicateKeyPolicy::PassThrough))
+    block::tree(text)
+        .or_else(|| events::tree(text))
+        .map_or_else(|| spanned::tree(text), Ok)
 }
 
 /// A YAML problem as an editor needs it: what is wrong, what to write, and where (relative to

@@ -1,7 +1,7 @@
 //! Rules about one page body on its own: every anchor it publishes is unique, and every
 //! reference link names a definition.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::{AnchorKind, Page, Pos, ReferenceForm};
@@ -56,7 +56,7 @@ pub fn duplicate_anchors(page: &Page, out: &mut Vec<Diagnostic>) {
                 help,
             }
         }));
-    let mut first: HashMap<&str, Place> = HashMap::new();
+    let mut first: HashMap<&str, Place> = HashMap::default();
     for place in places {
         let Some(earlier) = first.get(place.id) else {
             first.insert(place.id, place);

@@ -64,7 +64,7 @@ pub fn keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
                         Diagnostic::error(
                             Code::Config,
                             FILE,
-                            node::pos(&item.referenced),
+                            item.pos.clone(),
                             format!("`{name}` is a front-matter field already, not an extra key"),
                         )
                         .with_help("remove it from `extra_keys`"),
@@ -90,7 +90,7 @@ fn mapping<'n>(
                 Diagnostic::error(
                     Code::Config,
                     FILE,
-                    node::pos(&node.referenced),
+                    node.pos.clone(),
                     format!(
                         "{what} is a mapping of `key: value` lines, not {}",
                         node::describe(node, text)
@@ -113,7 +113,7 @@ fn check_keys(
     let mut seen: Vec<(String, usize)> = Vec::new();
     for (key, _) in entries {
         let name = node::text(key, text).unwrap_or_default();
-        let pos = node::pos(&key.referenced);
+        let pos = key.pos.clone();
         if let Some((_, line)) = seen.iter().find(|(n, _)| *n == name) {
             out.push(
                 Diagnostic::error(
@@ -185,7 +185,7 @@ pub fn value(error: &serde_saphyr::Error, tree: &Node, text: &str) -> Diagnostic
         return Diagnostic::error(Code::Config, FILE, pos, crate::yaml::message(error));
     };
     let name = node::text(key, text).unwrap_or_default();
-    let pos = node::pos(&item_at(value, offset).referenced);
+    let pos = item_at(value, offset).pos.clone();
     match VALUES.iter().find(|(n, _, _)| *n == name) {
         Some((_, is, example)) => Diagnostic::error(
             Code::Config,
@@ -208,7 +208,7 @@ fn item_at(value: &Node, offset: usize) -> &Node {
     let Value::Seq(items) = &value.value else {
         return value;
     };
-    let start = |n: &Node| n.referenced.span().byte_offset().unwrap_or(0) as usize;
+    let start = |n: &Node| n.pos.bytes.start;
     items
         .iter()
         .rev()
@@ -221,7 +221,7 @@ fn owner(node: &Node, offset: usize) -> Option<(&Node, &Node)> {
     let Value::Map(entries) = &node.value else {
         return None;
     };
-    let start = |n: &Node| n.referenced.span().byte_offset().unwrap_or(0) as usize;
+    let start = |n: &Node| n.pos.bytes.start;
     let index = entries.iter().rposition(|(key, _)| start(key) <= offset)?;
     let (key, value) = &entries[index];
     Some(owner(value, offset).unwrap_or((key, value)))

@@ -96,11 +96,13 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(Some(meta.len())));
     }
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    read_at_most(file, limit)
+    read_at_most(file, limit, meta.len())
 }
 
-fn read_at_most(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+/// `expected`: the size the file had; room for it and the read that finds the end is made
+/// at once, so a page is read without growing the buffer.
+fn read_at_most(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(limit)).unwrap_or(0) + 1);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -130,10 +132,11 @@ mod tests {
     fn reading_stops_past_the_limit() {
         let endless = std::io::repeat(b'a');
         assert!(matches!(
-            read_at_most(endless, 1_000),
+            read_at_most(endless, 1_000, 0),
             Err(ReadError::TooLarge(None))
         ));
-        assert_eq!(read_at_most(&b"abc"[..], 3).unwrap(), b"abc");
+        assert_eq!(read_at_most(&b"abc"[..], 3, 3).unwrap(), b"abc");
+        assert_eq!(read_at_most(&b"abcd"[..], 5, 2).unwrap(), b"abcd");
     }
 
     #[test]

@@ -1,16 +1,26 @@
 //! Heading ids exactly as GitHub gives them (github-slugger 2.0), so `#anchor` links written
 //! against GitHub's preview resolve here too.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// The slug of one heading's text, before de-duplication.
 pub fn slug(text: &str) -> String {
-    text.chars()
-        .filter(|&c| keep(c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == ' ' { '-' } else { c })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            // The same rule as `keep` for ASCII, without the Unicode tables (most headings).
+            match c {
+                'a'..='z' | '0'..='9' | '_' | '-' => out.push(c),
+                'A'..='Z' => out.push(c.to_ascii_lowercase()),
+                ' ' => out.push('-'),
+                _ => {}
+            }
+        } else if keep(c) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 /// github-slugger keeps letters, marks, decimal digits, connector punctuation, space and `-`.
@@ -30,7 +40,7 @@ fn keep(c: char) -> bool {
 /// Gives each heading of one page a unique id, in document order: repeats get `-1`, `-2`, ...
 #[derive(Debug, Default)]
 pub struct Slugger {
-    occurrences: HashMap<String, usize>,
+    occurrences: FxHashMap<String, usize>,
 }
 
 impl Slugger {
@@ -55,6 +65,26 @@ impl Slugger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ASCII shortcut in `slug` keeps what `keep` keeps, lowercased.
+    #[test]
+    fn ascii_is_slugged_as_unicode_is() {
+        for c in (0u8..128).map(char::from) {
+            let by_rule: String = Some(c)
+                .filter(|&c| keep(c))
+                .map(|c| {
+                    if c == ' ' {
+                        '-'
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .into_iter()
+                .collect();
+            assert_eq!(slug(&c.to_string()), by_rule, "{c:?}");
+        }
+        assert_eq!(slug("Ünïcode Straße"), "ünïcode-straße");
+    }
 
     #[derive(serde::Deserialize)]
     struct Case {

@@ -4,15 +4,17 @@
 //! problem of a page is found (serde stops at the first) and a page with a wrong field still
 //! loads with the others.
 
-use std::fmt;
-
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Location, Spanned};
+use serde_saphyr::Location;
 
 use crate::model::Pos;
 
-/// A value and where it is written.
-pub type Node = Spanned<Value>;
+/// A value and where it is written, relative to the YAML text: the place of its first token
+/// (a mapping's first key, a sequence's first `-` or `[`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
 
 /// A YAML value. Scalars are typed as YAML 1.1 reads them (`yes` is a boolean, `10` a
 /// number); [`text`] gives a scalar back as written, for fields that hold text.
@@ -45,11 +47,7 @@ pub fn text(node: &Node, yaml: &str) -> Option<String> {
     match &node.value {
         Value::String(s) => Some(s.clone()),
         Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
-            let span = node.referenced.span();
-            let raw = span
-                .byte_offset()
-                .zip(span.byte_len())
-                .and_then(|(at, len)| yaml.get(at as usize..(at + len) as usize));
+            let raw = yaml.get(node.pos.bytes.clone());
             Some(raw.map_or_else(|| scalar_string(&node.value), str::to_string))
         }
         Value::Null | Value::Seq(_) | Value::Map(_) => None,
@@ -77,7 +75,8 @@ pub fn scalars(node: &Node, yaml: &str, out: &mut Vec<String>) {
     }
 }
 
-/// Where a node is written, relative to the YAML text: line and column from 1, and bytes.
+/// Where serde-saphyr says something is written, relative to the YAML text: line and column
+/// from 1, and bytes.
 pub fn pos(location: &Location) -> Pos {
     let span = location.span();
     let start = span.byte_offset().unwrap_or(0) as usize;
@@ -109,64 +108,6 @@ pub fn to_json(node: &Node, yaml: &str) -> serde_json::Value {
     }
 }
 
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        Value::deserialize(d)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Node>()? {
-            items.push(item);
-        }
-        Ok(Value::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Node>()? {
-            let value = map.next_value::<Node>()?;
-            entries.push((key, value));
-        }
-        Ok(Value::Map(entries))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,9 +131,9 @@ mod tests {
         let texts: Vec<String> = e.iter().map(|(_, v)| text(v, yaml).unwrap()).collect();
         assert_eq!(texts, ["no", "1.10", "yes", "2024-05-01"]);
         assert_eq!(e[1].1.value, Value::Float(1.1));
-        let at = pos(&e[1].1.referenced);
+        let at = e[1].1.pos.clone();
         assert_eq!((at.line, at.column, at.bytes), (2, 9, 18..22));
-        assert_eq!(pos(&e[2].0.referenced).line, 3);
+        assert_eq!(e[2].0.pos.line, 3);
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod fields;
 mod reader;
 mod stages;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::LineIndex;
 use crate::diagnostic::{Code, Diagnostic};
@@ -61,11 +61,14 @@ pub fn split(source: &str) -> Result<Option<Split<'_>>, usize> {
 
 /// Lines (without `\n`, with any `\r`) and their byte offsets, from `start`.
 fn lines_with_offsets(source: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
-    let mut offset = start;
-    source[start..].split('\n').map(move |line| {
-        let at = offset;
-        offset += line.len() + 1;
-        (at, line)
+    let ends = memchr::memchr_iter(b'\n', &source.as_bytes()[start..])
+        .map(move |n| start + n)
+        .chain(std::iter::once(source.len()));
+    let mut at = start;
+    ends.map(move |end| {
+        let line = (at, &source[at..end]);
+        at = end + 1;
+        line
     })
 }
 
@@ -278,7 +281,7 @@ fn read_fields(
     let mut fm = FrontMatter::empty(kind);
     let mut meta = empty_meta(kind);
     let mut declared = serde_json::Map::new();
-    let mut first: HashMap<String, (&Node, &Node)> = HashMap::new();
+    let mut first: HashMap<String, (&Node, &Node)> = HashMap::default();
     for (key, value) in entries {
         let name = r.key(key);
         if let Some((earlier, _)) = first.get(&name) {

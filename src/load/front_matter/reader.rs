@@ -25,13 +25,13 @@ impl<'a> Reader<'a> {
 
     /// Where a node is written in the file.
     pub fn pos(&self, node: &Node) -> Pos {
-        self.cx.pos(&node::pos(&node.referenced))
+        self.cx.pos(&node.pos)
     }
 
     /// The place of a list item: its `-` when it has one (a mapping item starts at its first
     /// key, but the editor sees the item at its dash).
     pub fn item_pos(&self, node: &Node) -> Pos {
-        let at = node::pos(&node.referenced);
+        let at = node.pos.clone();
         let before = self
             .yaml
             .get(..at.bytes.start)

@@ -2,7 +2,7 @@
 //! cannot be a stage (no `name`, not a mapping) is left out and reported at its `-`, and the
 //! process is marked as missing a stage, so nothing that names that stage is reported too.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::fields::{self, Field, RESOURCE, STAGE};
 use super::reader::Reader;
@@ -54,7 +54,7 @@ fn stage(r: &mut Reader, item: &Node, number: usize) -> Option<(Stage, Resources
     let mut name: Option<Located<String>> = None;
     let mut id: Option<Located<String>> = None;
     let mut resources = Vec::new();
-    let mut seen: HashMap<String, Pos> = HashMap::new();
+    let mut seen: HashMap<String, Pos> = HashMap::default();
     for (key, value) in entries {
         let key_name = r.key(key);
         if let Some(first) = seen.get(&key_name) {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::baseline::{self, Baseline, BaselineError};
 use crate::config::{Config, ConfigError};
@@ -335,6 +336,19 @@ pub fn site_files(
     Ok(files)
 }
 
+/// `files` with one file per path, the last of those sharing one: the site's `static/`
+/// over the theme's files and the assets next to pages.
+fn one_file_per_path(files: Vec<OutputFile>) -> Vec<OutputFile> {
+    let mut seen = FxHashSet::default();
+    let mut files: Vec<OutputFile> = files
+        .into_iter()
+        .rev()
+        .filter(|f| seen.insert(f.path.clone()))
+        .collect();
+    files.reverse();
+    files
+}
+
 /// Where an alias's redirect is written: `old/` -> `old/index.html`, `old.html` as it is.
 fn redirect_file(site_path: String) -> String {
     if site_path.is_empty() || site_path.ends_with('/') {
@@ -391,14 +405,21 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             site.is_published(i) && site.by_url.get(site.pages[i].url.as_str()) == Some(&i)
         })
         .collect();
-    let paths: Vec<String> = published.iter().map(|&i| page_file(site, i)).collect();
     let others = match site_files(site, theme, &options.root, &checked.statics) {
-        Ok(files) => files,
+        Ok(files) => one_file_per_path(files),
         Err(d) => {
             checked.diagnostics.push(d);
             return unwritten(checked);
         }
     };
+    // A file at a page's path (a collision `check` reports; built anyway when a baseline
+    // holds it) is written in its place: each path is written once.
+    let taken: FxHashSet<&str> = others.iter().map(|f| f.path.as_str()).collect();
+    let (published, paths): (Vec<usize>, Vec<String>) = published
+        .into_iter()
+        .map(|i| (i, page_file(site, i)))
+        .filter(|(_, path)| !taken.contains(path.as_str()))
+        .unzip();
     let paths_iter = paths
         .iter()
         .map(String::as_str)

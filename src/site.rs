@@ -433,40 +433,55 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         .search
         .then(|| search::Bundles::start(&site.config.language));
     let relative = options.relative_urls;
-    let render = |(&i, path): (&usize, &String)| -> Result<String, Failure> {
-        let mut html = theme.render_page(site, i).map_err(Failure::Template)?;
+    // Into `buf`, then written: the bytes are never copied into a page-sized `String`.
+    let render = |buf: &mut Vec<u8>, i: usize, path: &str| -> Result<(), Failure> {
+        buf.clear();
+        theme
+            .render_page_to(site, i, buf)
+            .map_err(Failure::Template)?;
         if relative {
-            html = crate::render::relative::rewrite(path, &html);
+            let html = crate::render::relative::rewrite(path, &String::from_utf8_lossy(buf));
+            *buf = html.into_bytes();
         }
-        update
-            .write(path, html.as_bytes())
-            .map_err(Failure::Write)?;
-        Ok(html)
+        update.write(path, buf).map_err(Failure::Write)
     };
-    // In parallel a chunk at a time, each chunk's pages then handed to the search index in
-    // page order: the index numbers pages as they come, so the same site gives the same
-    // index files, and only a chunk's HTML is held at once.
-    let mut rendered = Ok(());
-    for (pages, paths) in published.chunks(CHUNK).zip(paths.chunks(CHUNK)) {
-        let htmls: Result<Vec<String>, Failure> = pages.par_iter().zip(paths).map(render).collect();
-        let htmls = match htmls {
-            Ok(htmls) => htmls,
-            Err(failure) => {
-                rendered = Err(failure);
-                break;
-            }
-        };
-        if let Some(indexer) = &indexer {
-            for ((&i, path), html) in pages.iter().zip(paths).zip(htmls) {
-                let url = if relative {
-                    format!("/{path}")
-                } else {
-                    format!("/{}", site.pages[i].url)
-                };
-                indexer.add(search::Document { url, html });
-            }
-        }
-    }
+    let rendered = match &indexer {
+        // Each page written as soon as it is rendered, into one buffer per thread: no page's
+        // HTML outlives its write.
+        None => published
+            .par_iter()
+            .zip(&paths)
+            .try_for_each_init(Vec::new, |buf, (&i, path)| render(buf, i, path)),
+        // In parallel a chunk at a time, each chunk's pages then handed to the search index
+        // in page order: the index numbers pages as they come, so the same site gives the
+        // same index files, and only a chunk's HTML is held at once.
+        Some(indexer) => published
+            .chunks(CHUNK)
+            .zip(paths.chunks(CHUNK))
+            .try_for_each(|(pages, paths)| {
+                let htmls: Vec<Vec<u8>> = pages
+                    .par_iter()
+                    .zip(paths)
+                    .map(|(&i, path)| {
+                        let mut buf = Vec::new();
+                        render(&mut buf, i, path).map(|()| buf)
+                    })
+                    .collect::<Result<_, _>>()?;
+                for ((&i, path), html) in pages.iter().zip(paths).zip(htmls) {
+                    let url = if relative {
+                        format!("/{path}")
+                    } else {
+                        format!("/{}", site.pages[i].url)
+                    };
+                    // Rendered from UTF-8 templates and values: never lossy in practice.
+                    let html = String::from_utf8(html).unwrap_or_else(|e| {
+                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    });
+                    indexer.add(search::Document { url, html });
+                }
+                Ok(())
+            }),
+    };
     match rendered {
         Ok(()) => {}
         Err(Failure::Template(d)) => {

@@ -474,9 +474,8 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
                         format!("/{}", site.pages[i].url)
                     };
                     // Rendered from UTF-8 templates and values: never lossy in practice.
-                    let html = String::from_utf8(html).unwrap_or_else(|e| {
-                        String::from_utf8_lossy(e.as_bytes()).into_owned()
-                    });
+                    let html = String::from_utf8(html)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
                     indexer.add(search::Document { url, html });
                 }
                 Ok(())

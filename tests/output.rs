@@ -450,6 +450,23 @@ fn two_builds_into_one_output_at_once_leave_one_of_them_whole() {
     assert!(snapshot(&public) == clean_a);
 }
 
+/// A file of the site's `static/` at the path of one of the theme's files replaces it: each
+/// output path is written once, by the last of the files that claim it.
+#[test]
+fn a_static_file_replaces_the_theme_file_at_its_path() {
+    let tmp = workspace();
+    let site = tmp.path().join("site");
+    std::fs::write(site.join("static/handbook.css"), "body { color: teal }\n").unwrap();
+    let public = tmp.path().join("public");
+    for _ in 0..3 {
+        build_ok(&site, &public);
+        assert_eq!(
+            std::fs::read_to_string(public.join("handbook.css")).unwrap(),
+            "body { color: teal }\n"
+        );
+    }
+}
+
 #[test]
 fn a_build_waits_for_the_lock_and_says_so() {
     let tmp = workspace();

@@ -225,12 +225,20 @@ fn a_file_shared_with_the_live_output_is_replaced_never_written_into() {
     for file in &files {
         update.put(file).unwrap();
     }
-    assert_eq!(tree(&s.target.dir), expected(A), "the live output, mid-build");
+    assert_eq!(
+        tree(&s.target.dir),
+        expected(A),
+        "the live output, mid-build"
+    );
     assert_ne!(inode(&s.target.dir), inode(&prev));
     let summary = update.commit().unwrap();
     assert_eq!((summary.written, summary.linked), (2, 0), "{summary:?}");
     assert_eq!(tree(&s.target.dir), expected(B));
-    assert_eq!(tree(&prev), expected(A), "the old live output, byte for byte");
+    assert_eq!(
+        tree(&prev),
+        expected(A),
+        "the old live output, byte for byte"
+    );
 }
 
 #[test]

@@ -5,7 +5,10 @@ Run through `benches/peers.sh`, which installs the peers, builds the binaries an
 sites; this file only measures. Every run of every case starts from a clean output (except the
 rebuild, which starts from a whole one), after `sync`, with the tools taking turns (A B C A B C
 ...) so a change in the machine's load falls on all of them alike. A warm-up round comes first
-and is not counted. Times and peak memory come from `/usr/bin/time -f "%e %U %S %M"`.
+and is not counted (for the rebuild, the warm-up is the first rebuild after a clean build; the
+counted ones are the steady state). handbook builds with `--no-search`, as Hugo writes no
+search index; one more row per build times it with search. Times and peak memory come from
+`/usr/bin/time -f "%e %U %S %M"`.
 """
 
 import argparse
@@ -103,18 +106,24 @@ def main():
             hb_out = os.path.join(scratch, f"hb-n{n}")
             hugo_out = os.path.join(scratch, f"hugo-n{n}")
             floor_out = os.path.join(scratch, f"floor-n{n}")
+            hb_search_out = os.path.join(scratch, f"hb-search-n{n}")
+            # Hugo writes no search index: handbook is timed without one (`--no-search`), and
+            # once more with it (the default) to show what search costs.
+            hb_build = [args.handbook, "build", "--no-search", "--root", site]
             # The floor writes what handbook writes: list it from one build.
             rm(*handbook_output(hb_out))
-            run_timed([args.handbook, "build", "--root", site, "--output", hb_out])
+            run_timed([*hb_build, "--output", hb_out])
             listing = os.path.join(scratch, f"floor-n{n}.list")
             file_list(hb_out, listing)
             hugo_cmd = [args.hugo, "--quiet", "--noBuildLock", "--source", hugo_site,
                         "--destination", hugo_out, "--cacheDir", os.path.join(scratch, "hugo-cache")]
             cases.append(Case(f"build, {n:,} pages, output on {where}", [
                 ("handbook", lambda o=hb_out: rm(*handbook_output(o)),
-                 [args.handbook, "build", "--root", site, "--output", hb_out], None),
+                 [*hb_build, "--output", hb_out], None),
                 ("hugo", lambda o=hugo_out: rm(o), hugo_cmd, None),
                 ("floor", lambda o=floor_out: rm(o), [args.floor, listing, floor_out], None),
+                ("handbook, with search", lambda o=hb_search_out: rm(*handbook_output(o)),
+                 [args.handbook, "build", "--root", site, "--output", hb_search_out], None),
             ]))
             if where == "disk":
                 rebuild_hb = os.path.join(scratch, f"hb-rebuild-n{n}")
@@ -128,12 +137,11 @@ def main():
                         f.write(f"\nEdited {next(counter)}.\n")
 
                 rm(*handbook_output(rebuild_hb), rebuild_hugo)
-                run_timed([args.handbook, "build", "--root", site, "--output", rebuild_hb])
+                run_timed([*hb_build, "--output", rebuild_hb])
                 rebuild_hugo_cmd = [*hugo_cmd[:-4], "--destination", rebuild_hugo, *hugo_cmd[-2:]]
                 run_timed(rebuild_hugo_cmd)
                 cases.append(Case(f"rebuild, {n:,} pages, one page changed, on disk", [
-                    ("handbook", lambda: edit(page),
-                     [args.handbook, "build", "--root", site, "--output", rebuild_hb], None),
+                    ("handbook", lambda: edit(page), [*hb_build, "--output", rebuild_hb], None),
                     ("hugo", lambda: edit(hugo_page), rebuild_hugo_cmd, None),
                 ]))
         checked = os.path.join(args.disk, f"hb-n{n}")
@@ -165,8 +173,8 @@ def main():
                 ratio = "" if tool == "handbook" else f"{median(hb, 0) / wall:.2f}"
                 rows.append((case.name, tool, wall, cpu, mem, ratio))
         for where in (args.disk, args.tmpfs):
-            for name in (f"hb-n{n}", f"hugo-n{n}", f"floor-n{n}", f"hb-rebuild-n{n}",
-                         f"hugo-rebuild-n{n}", "hugo-cache"):
+            for name in (f"hb-n{n}", f"hb-search-n{n}", f"hugo-n{n}", f"floor-n{n}",
+                         f"hb-rebuild-n{n}", f"hugo-rebuild-n{n}", "hugo-cache"):
                 rm(*handbook_output(os.path.join(where, name)))
             rm(os.path.join(where, f"floor-n{n}.list"))
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use crate::baseline::{self, Baseline, BaselineError};
 use crate::config::{Config, ConfigError};
@@ -335,6 +336,19 @@ pub fn site_files(
     Ok(files)
 }
 
+/// `files` with one file per path, the last of those sharing one: the site's `static/`
+/// over the theme's files and the assets next to pages.
+fn one_file_per_path(files: Vec<OutputFile>) -> Vec<OutputFile> {
+    let mut seen = FxHashSet::default();
+    let mut files: Vec<OutputFile> = files
+        .into_iter()
+        .rev()
+        .filter(|f| seen.insert(f.path.clone()))
+        .collect();
+    files.reverse();
+    files
+}
+
 /// Where an alias's redirect is written: `old/` -> `old/index.html`, `old.html` as it is.
 fn redirect_file(site_path: String) -> String {
     if site_path.is_empty() || site_path.ends_with('/') {
@@ -391,14 +405,21 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             site.is_published(i) && site.by_url.get(site.pages[i].url.as_str()) == Some(&i)
         })
         .collect();
-    let paths: Vec<String> = published.iter().map(|&i| page_file(site, i)).collect();
     let others = match site_files(site, theme, &options.root, &checked.statics) {
-        Ok(files) => files,
+        Ok(files) => one_file_per_path(files),
         Err(d) => {
             checked.diagnostics.push(d);
             return unwritten(checked);
         }
     };
+    // A file at a page's path (a collision `check` reports; built anyway when a baseline
+    // holds it) is written in its place: each path is written once.
+    let taken: FxHashSet<&str> = others.iter().map(|f| f.path.as_str()).collect();
+    let (published, paths): (Vec<usize>, Vec<String>) = published
+        .into_iter()
+        .map(|i| (i, page_file(site, i)))
+        .filter(|(_, path)| !taken.contains(path.as_str()))
+        .unzip();
     let paths_iter = paths
         .iter()
         .map(String::as_str)
@@ -412,40 +433,54 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         .search
         .then(|| search::Bundles::start(&site.config.language));
     let relative = options.relative_urls;
-    let render = |(&i, path): (&usize, &String)| -> Result<String, Failure> {
-        let mut html = theme.render_page(site, i).map_err(Failure::Template)?;
+    // Into `buf`, then written: the bytes are never copied into a page-sized `String`.
+    let render = |buf: &mut Vec<u8>, i: usize, path: &str| -> Result<(), Failure> {
+        buf.clear();
+        theme
+            .render_page_to(site, i, buf)
+            .map_err(Failure::Template)?;
         if relative {
-            html = crate::render::relative::rewrite(path, &html);
+            let html = crate::render::relative::rewrite(path, &String::from_utf8_lossy(buf));
+            *buf = html.into_bytes();
         }
-        update
-            .write(path, html.as_bytes())
-            .map_err(Failure::Write)?;
-        Ok(html)
+        update.write(path, buf).map_err(Failure::Write)
     };
-    // In parallel a chunk at a time, each chunk's pages then handed to the search index in
-    // page order: the index numbers pages as they come, so the same site gives the same
-    // index files, and only a chunk's HTML is held at once.
-    let mut rendered = Ok(());
-    for (pages, paths) in published.chunks(CHUNK).zip(paths.chunks(CHUNK)) {
-        let htmls: Result<Vec<String>, Failure> = pages.par_iter().zip(paths).map(render).collect();
-        let htmls = match htmls {
-            Ok(htmls) => htmls,
-            Err(failure) => {
-                rendered = Err(failure);
-                break;
-            }
-        };
-        if let Some(indexer) = &indexer {
-            for ((&i, path), html) in pages.iter().zip(paths).zip(htmls) {
-                let url = if relative {
-                    format!("/{path}")
-                } else {
-                    format!("/{}", site.pages[i].url)
-                };
-                indexer.add(search::Document { url, html });
-            }
-        }
-    }
+    let rendered = match &indexer {
+        // Each page written as soon as it is rendered, into one buffer per thread: no page's
+        // HTML outlives its write.
+        None => published
+            .par_iter()
+            .zip(&paths)
+            .try_for_each_init(Vec::new, |buf, (&i, path)| render(buf, i, path)),
+        // In parallel a chunk at a time, each chunk's pages then handed to the search index
+        // in page order: the index numbers pages as they come, so the same site gives the
+        // same index files, and only a chunk's HTML is held at once.
+        Some(indexer) => published
+            .chunks(CHUNK)
+            .zip(paths.chunks(CHUNK))
+            .try_for_each(|(pages, paths)| {
+                let htmls: Vec<Vec<u8>> = pages
+                    .par_iter()
+                    .zip(paths)
+                    .map(|(&i, path)| {
+                        let mut buf = Vec::new();
+                        render(&mut buf, i, path).map(|()| buf)
+                    })
+                    .collect::<Result<_, _>>()?;
+                for ((&i, path), html) in pages.iter().zip(paths).zip(htmls) {
+                    let url = if relative {
+                        format!("/{path}")
+                    } else {
+                        format!("/{}", site.pages[i].url)
+                    };
+                    // Rendered from UTF-8 templates and values: never lossy in practice.
+                    let html = String::from_utf8(html)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    indexer.add(search::Document { url, html });
+                }
+                Ok(())
+            }),
+    };
     match rendered {
         Ok(()) => {}
         Err(Failure::Template(d)) => {

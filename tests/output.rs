@@ -197,8 +197,8 @@ fn an_alias_that_leaves_the_site_writes_nothing_outside_it() {
     assert_eq!(snapshot(&site.join("public")), public);
 }
 
-/// The "(N written, N unchanged, N removed)" counts from a successful build's stderr.
-fn counts(output: &std::process::Output) -> (usize, usize, usize) {
+/// The "(N written, N linked, N unchanged, N removed)" counts from a successful build's stderr.
+fn counts(output: &std::process::Output) -> (usize, usize, usize, usize) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let tail = stderr
         .rsplit_once(" ms (")
@@ -209,7 +209,7 @@ fn counts(output: &std::process::Output) -> (usize, usize, usize) {
         .filter(|s| !s.is_empty())
         .map(|s| s.parse().unwrap())
         .collect();
-    (numbers[0], numbers[1], numbers[2])
+    (numbers[0], numbers[1], numbers[2], numbers[3])
 }
 
 #[test]
@@ -230,29 +230,48 @@ fn a_rebuild_writes_only_the_files_that_changed_and_equals_a_clean_build() {
         counts(&out)
     };
     let public = tmp.path().join("public");
-    let (first, _, _) = build(&public);
+    let (first, ..) = build(&public);
     assert!(first > 3, "a first build writes every file");
-    build(&public);
+    // One page's body changes (nothing else shows it) before the first rebuild: it finds no
+    // generation to update, links every other file from the live output and writes the page.
+    let guide = site.join("content/guide.md");
+    let original = std::fs::read_to_string(&guide).unwrap();
+    std::fs::write(&guide, format!("{original}\nOne more line.\n")).unwrap();
+    let live = everything(&public);
+    let (written, linked, unchanged, removed) = build(&public);
+    assert_eq!((written, unchanged, removed), (1, 0, 0));
+    assert_eq!(linked, first - 1);
+    let prev = tmp.path().join(".public.handbook/prev");
+    assert_eq!(
+        everything(&prev),
+        live,
+        "the output the rebuild replaced, byte for byte: the files it shares were not written into"
+    );
+    // Back as it was: the generation updated holds it.
+    std::fs::write(&guide, &original).unwrap();
+    let live = everything(&public);
+    assert_eq!(build(&public), (0, 0, first, 0));
+    assert_eq!(everything(&prev), live);
     assert_eq!(
         build(&public).0,
         0,
         "the same site again: nothing is written"
     );
 
-    // One page's body changes (nothing else shows it), one page is added, one removed: the
-    // generation updated is two builds old, so each change is written twice in a row.
+    // One page's body changes, one page is added, one removed: the generation updated is two
+    // builds old, so each change is written once, then linked from the live output.
     std::fs::write(
-        site.join("content/guide.md"),
+        &guide,
         "---\ntitle: Guide\n---\n\nBack [home](index.md), again.\n",
     )
     .unwrap();
-    let (written, _, removed) = build(&public);
-    assert_eq!((written, removed), (1, 0));
-    let (written, _, removed) = build(&public);
-    assert_eq!((written, removed), (1, 0));
+    let (written, linked, _, removed) = build(&public);
+    assert_eq!((written, linked, removed), (1, 0, 0));
+    let (written, linked, _, removed) = build(&public);
+    assert_eq!((written, linked, removed), (0, 1, 0));
     assert_eq!(build(&public).0, 0);
     std::fs::remove_file(site.join("static/robots.txt")).unwrap();
-    let (_, _, removed) = build(&public);
+    let (.., removed) = build(&public);
     assert_eq!(removed, 1);
     build(&public);
 
@@ -429,6 +448,23 @@ fn two_builds_into_one_output_at_once_leave_one_of_them_whole() {
         assert!(child.wait_with_output().unwrap().status.success());
     }
     assert!(snapshot(&public) == clean_a);
+}
+
+/// A file of the site's `static/` at the path of one of the theme's files replaces it: each
+/// output path is written once, by the last of the files that claim it.
+#[test]
+fn a_static_file_replaces_the_theme_file_at_its_path() {
+    let tmp = workspace();
+    let site = tmp.path().join("site");
+    std::fs::write(site.join("static/handbook.css"), "body { color: teal }\n").unwrap();
+    let public = tmp.path().join("public");
+    for _ in 0..3 {
+        build_ok(&site, &public);
+        assert_eq!(
+            std::fs::read_to_string(public.join("handbook.css")).unwrap(),
+            "body { color: teal }\n"
+        );
+    }
 }
 
 #[test]

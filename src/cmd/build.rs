@@ -86,11 +86,12 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
         .count();
     let written = written.unwrap_or_default();
     ui.info(format_args!(
-        "built {} into {} in {} ms ({} written, {} unchanged, {} removed)",
+        "built {} into {} in {} ms ({} written, {} linked, {} unchanged, {} removed)",
         count(published, "page"),
         output.display(),
         started.elapsed().as_millis(),
         count(written.written, "file"),
+        written.linked,
         written.unchanged,
         written.removed,
     ));

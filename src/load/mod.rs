@@ -276,7 +276,7 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
         anchors,
         links,
         undefined_references,
-        body: parsed.body,
+        body: parsed.body.into(),
         url: url_of(path),
         unread: fm.unread,
         unknown_keys: fm.unknown_keys,

@@ -427,6 +427,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
     let pager = nav::pager(site, i);
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     let review_due = crate::check::review_due(page);
+    let content = rewrite_body(site, i);
     PageContext {
         id: page.id.clone(),
         kind: page.kind(),
@@ -450,9 +451,9 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
                 url: tag_url(site, t),
             })
             .collect(),
-        content: rewrite_body(site, i),
         title_in_body: first_h1.is_some_and(|h| h.text == page.title)
-            && page.body.html.trim_start().starts_with("<h1"),
+            && content.trim_start().starts_with("<h1"),
+        content,
         toc: page
             .headings
             .iter()

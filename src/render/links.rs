@@ -3,7 +3,7 @@
 
 use pulldown_cmark_escape::escape_href;
 
-use crate::model::{Body, PageIdx};
+use crate::model::{PageIdx, Slot};
 use crate::resolve::{Site, Target};
 use crate::url;
 
@@ -61,16 +61,16 @@ fn with_suffix(mut href: String, query: Option<&str>, fragment: Option<&str>) ->
 
 /// The page's body with each link slot replaced by its escaped URL.
 pub fn rewrite_body(site: &Site, i: PageIdx) -> String {
-    splice(&site.pages[i].body, |n| link_url(site, i, n))
+    let body = &site.pages[i].body;
+    splice(&body.html(), &body.slots, |n| link_url(site, i, n))
 }
 
-/// Writes `url(link)`, escaped for an attribute, over each slot of `body`: by byte range, so no
-/// text of the page is ever looked at.
-pub fn splice(body: &Body, mut url: impl FnMut(usize) -> String) -> String {
-    let html = &body.html;
+/// Writes `url(link)`, escaped for an attribute, over each slot of a body's `html`: by byte
+/// range, so no text of the page is ever looked at.
+pub fn splice(html: &str, slots: &[Slot], mut url: impl FnMut(usize) -> String) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut last = 0;
-    for slot in &body.slots {
+    for slot in slots {
         let (Some(before), true) = (
             html.get(last..slot.bytes.start),
             html.is_char_boundary(slot.bytes.end),
@@ -124,7 +124,7 @@ mod tests {
                 "[a](x.md) A{prose}Z `{code}` [b](y.md)\n\n```\n{block}\n```\n\n<p><a\n href=\"z.md\">c</a></p>\n"
             );
             let parsed = parse(&source, true);
-            let html = splice(&parsed.body, |n| format!("/~u{n}/"));
+            let html = splice(&parsed.body.html, &parsed.body.slots, |n| format!("/~u{n}/"));
             prop_assert!(html.contains(&format!("A{}Z", escaped(&prose))), "{html}");
             prop_assert!(html.contains(&format!("<code>{}</code>", escaped(&code))), "{html}");
             prop_assert!(html.contains(&escaped(&format!("{block}\n"))), "{html}");

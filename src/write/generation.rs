@@ -5,6 +5,12 @@
 //! atomic step; the old live output becomes the next build's `prev/`. Nothing is deleted
 //! wholesale, and `public/` is never written in place.
 //!
+//! A file `prev/` lacks but the live output holds with the same bytes is hard-linked from it
+//! rather than written (a link costs a fraction of a write): so the first rebuild after a clean
+//! build, which finds `prev/` empty, writes only what changed. The two generations then share
+//! inodes, so a file of `prev/` is never written into: a changed file is unlinked and created
+//! anew, and the live output's inode stays as readers see it.
+//!
 //! Files in `.public.handbook/`:
 //! - `lock`: held for the whole update.
 //! - `prev/`: the generation being updated; `prev.manifest` describes it while it is whole.
@@ -40,6 +46,8 @@ const SWAP: &str = "swap";
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub written: usize,
+    /// Hard-linked from the live output, which held the same bytes.
+    pub linked: usize,
     pub unchanged: usize,
     pub removed: usize,
 }
@@ -54,8 +62,14 @@ pub struct Update {
     /// What `dir` held, by output path; each entry trusted only while the file's size and
     /// modification time still match.
     manifest: Manifest,
+    /// What the live output holds, by output path, trusted as `manifest` is: a file with the
+    /// same bytes is linked from there.
+    live: Manifest,
+    /// `prev/` was empty: no file is there to compare with or to replace.
+    fresh: bool,
     entries: Mutex<Vec<(String, Entry)>>,
     written: AtomicUsize,
+    linked: AtomicUsize,
     unchanged: AtomicUsize,
     removed: usize,
     /// Folders whose files are known only after the pages are written (the search index):
@@ -104,15 +118,20 @@ impl Update {
         target.check_owned(&dir)?;
 
         let manifest = manifest::read(&state.join(PREV_MANIFEST)).unwrap_or_default();
+        // `recover` removed it if the live output is gone.
+        let live = manifest::read(&state.join(LIVE_MANIFEST)).unwrap_or_default();
         remove_file(&state.join(PREV_MANIFEST))?;
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let (removed, kept) = prune(&dir, &files, &dirs, late)?;
+        let (removed, kept, fresh) = prune(&dir, &files, &dirs, late)?;
         let update = Update {
             target: target.clone(),
             dir,
             manifest,
+            live,
+            fresh,
             entries: Mutex::new(Vec::with_capacity(files.len())),
             written: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             removed,
             late: late.iter().map(|f| (*f).to_string()).collect(),
@@ -124,13 +143,13 @@ impl Update {
         Ok(update)
     }
 
-    /// Writes one file, unless the generation already holds these bytes there.
+    /// Writes one file, unless the generation already holds these bytes there or the live
+    /// output does (then it is linked from there).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.join(rel)?;
         let hash = manifest::hash(bytes);
         let size = bytes.len() as u64;
-        if let Some(entry) = self.holds(rel, &path, hash, size)? {
-            self.record(rel, entry, false);
+        if self.reuse(rel, &path, hash, size)? {
             return Ok(());
         }
         let mut file = create(&path)?;
@@ -143,19 +162,19 @@ impl Update {
                 size,
                 mtime: manifest::mtime(&meta),
             },
-            true,
+            Outcome::Written,
         );
         Ok(())
     }
 
     /// Copies `from` (a file under `static/` or `content/`) to `rel`, unless the generation
-    /// already holds its bytes there. Streamed: a large file is never held in memory.
+    /// or the live output already holds its bytes. Streamed: a large file is never held in
+    /// memory.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), WriteError> {
         let path = self.join(rel)?;
         let size = std::fs::metadata(from).map_err(read(from))?.len();
         let hash = manifest::hash_file(from).map_err(read(from))?;
-        if let Some(entry) = self.holds(rel, &path, hash, size)? {
-            self.record(rel, entry, false);
+        if self.reuse(rel, &path, hash, size)? {
             return Ok(());
         }
         // Hashed again while copying: what is recorded is what was written, even if the
@@ -182,9 +201,47 @@ impl Update {
                 size,
                 mtime: manifest::mtime(&meta),
             },
-            true,
+            Outcome::Written,
         );
         Ok(())
+    }
+
+    /// Whether `path` now holds bytes hashing to `hash` without writing them: it held them
+    /// already, or the live output did and the file is linked from there. Otherwise `path` is
+    /// left absent, to be created anew: its inode may be the live output's, which is never
+    /// written into.
+    fn reuse(&self, rel: &str, path: &Path, hash: u128, size: u64) -> Result<bool, WriteError> {
+        if !self.fresh
+            && let Ok(meta) = std::fs::symlink_metadata(path)
+        {
+            if let Some(entry) = self.holds(rel, path, &meta, hash, size)? {
+                self.record(rel, entry, Outcome::Unchanged);
+                return Ok(true);
+            }
+            remove_file(path)?;
+        }
+        if let Some(entry) = self.link_live(rel, path, hash, size) {
+            self.record(rel, entry, Outcome::Linked);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Hard-links the live output's `rel` to `path` if its manifest says it holds these bytes
+    /// (and its size and time agree). `None` when it does not, or the link fails (another
+    /// file system, one without hard links): the file is then written.
+    fn link_live(&self, rel: &str, path: &Path, hash: u128, size: u64) -> Option<Entry> {
+        let entry = self.live.get(rel)?;
+        if entry.hash != hash || entry.size != size || entry.mtime.is_none() {
+            return None;
+        }
+        let from = path::join(&self.target.dir, rel).ok()?;
+        let meta = std::fs::symlink_metadata(&from).ok()?;
+        if !meta.is_file() || meta.len() != size || manifest::mtime(&meta) != entry.mtime {
+            return None;
+        }
+        std::fs::hard_link(&from, path).ok()?;
+        Some(*entry)
     }
 
     /// Writes a file of a late folder (see [`Update::begin_with_late`]), creating the folders
@@ -221,6 +278,7 @@ impl Update {
         }
         let summary = Summary {
             written: self.written.load(Ordering::Relaxed),
+            linked: self.linked.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
             removed,
         };
@@ -248,22 +306,21 @@ impl Update {
         path::join(&self.dir, rel)
     }
 
-    /// The entry for `path` if it already holds bytes hashing to `hash`: trusted from the
-    /// manifest while its size and time match, read and hashed otherwise.
+    /// The entry for `path` (whose metadata is `meta`) if it already holds bytes hashing to
+    /// `hash`: trusted from the manifest while its size and time match, read and hashed
+    /// otherwise.
     fn holds(
         &self,
         rel: &str,
         path: &Path,
+        meta: &std::fs::Metadata,
         hash: u128,
         size: u64,
     ) -> Result<Option<Entry>, WriteError> {
-        let Ok(meta) = std::fs::symlink_metadata(path) else {
-            return Ok(None);
-        };
         if !meta.is_file() || meta.len() != size {
             return Ok(None);
         }
-        let mtime = manifest::mtime(&meta);
+        let mtime = manifest::mtime(meta);
         let recorded = self
             .manifest
             .get(rel)
@@ -275,11 +332,11 @@ impl Update {
         Ok((held == hash).then_some(Entry { hash, size, mtime }))
     }
 
-    fn record(&self, rel: &str, entry: Entry, written: bool) {
-        let counter = if written {
-            &self.written
-        } else {
-            &self.unchanged
+    fn record(&self, rel: &str, entry: Entry, outcome: Outcome) {
+        let counter = match outcome {
+            Outcome::Written => &self.written,
+            Outcome::Linked => &self.linked,
+            Outcome::Unchanged => &self.unchanged,
         };
         counter.fetch_add(1, Ordering::Relaxed);
         self.entries
@@ -287,6 +344,13 @@ impl Update {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push((rel.to_string(), entry));
     }
+}
+
+#[derive(Clone, Copy)]
+enum Outcome {
+    Written,
+    Linked,
+    Unchanged,
 }
 
 /// The files and folders of a site made of `paths` (and the marker), each path proven safe.
@@ -369,18 +433,21 @@ fn recover(target: &Target) -> Result<(), WriteError> {
 
 /// Removes from `dir` every file not in `files` and every folder not in `dirs` (and anything
 /// that is neither a file nor a folder, such as a symlink, which a write would follow).
-/// Returns how many files it removed, and the folders of `dirs` it kept.
+/// Returns how many files it removed, the folders of `dirs` it kept, and whether `dir` was
+/// empty.
 fn prune<'a>(
     dir: &Path,
     files: &FxHashSet<&str>,
     dirs: &FxHashSet<&'a str>,
     late: &[&str],
-) -> Result<(usize, FxHashSet<&'a str>), WriteError> {
+) -> Result<(usize, FxHashSet<&'a str>, bool), WriteError> {
+    let mut empty = true;
     let mut stale_files = Vec::new();
     let mut stale_dirs = Vec::new();
     let mut kept = FxHashSet::default();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(|e| io(dir)(e.into()))?;
+        empty = false;
         let kind = entry.file_type();
         let rel = entry
             .path()
@@ -414,7 +481,7 @@ fn prune<'a>(
     for path in stale_dirs.iter().rev() {
         std::fs::remove_dir(path).map_err(io(path))?;
     }
-    Ok((stale_files.len(), kept))
+    Ok((stale_files.len(), kept, empty))
 }
 
 /// Whether output path `rel` lies in `folder`.
@@ -460,16 +527,14 @@ fn prune_late(dir: &Path, folder: &str, written: &FxHashSet<&str>) -> Result<usi
     Ok(removed)
 }
 
-/// Creates or truncates `path`. A read-only file (copied by an older build with its source's
-/// permissions) is replaced instead.
+/// Creates `path`, which must not exist: a file is never written into, since its inode may be
+/// the live output's too.
 fn create(path: &Path) -> Result<std::fs::File, WriteError> {
-    match std::fs::File::create(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            std::fs::remove_file(path).map_err(|_| io(path)(e))?;
-            std::fs::File::create(path).map_err(io(path))
-        }
-        other => other.map_err(io(path)),
-    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io(path))
 }
 
 fn remove_file(path: &Path) -> Result<(), WriteError> {

@@ -107,8 +107,9 @@ fn rebuilds_write_only_what_changed_and_remove_what_left() {
 
     let second = build(&s, &outputs(A));
     assert_eq!(
-        second.written, 5,
-        "no generation to update yet: a fresh folder"
+        (second.written, second.linked),
+        (0, 5),
+        "no generation to update yet: a fresh folder, every file linked from the live output"
     );
     assert_eq!(tree(public), expected(A));
     assert_eq!(
@@ -123,6 +124,7 @@ fn rebuilds_write_only_what_changed_and_remove_what_left() {
         third,
         Summary {
             written: 0,
+            linked: 0,
             unchanged: 5,
             removed: 0
         },
@@ -134,14 +136,17 @@ fn rebuilds_write_only_what_changed_and_remove_what_left() {
         fourth,
         Summary {
             written: 2,
+            linked: 0,
             unchanged: 3,
             removed: 1
         }
     );
     assert_eq!(tree(public), expected(B), "no trace of processes/old/");
 
-    // The generation updated now is the third build's (A): the same two changes again.
-    assert_eq!(build(&s, &outputs(B)).written, 2);
+    // The generation updated now is the third build's (A): the same two changes again, which
+    // the live output holds.
+    let fifth = build(&s, &outputs(B));
+    assert_eq!((fifth.written, fifth.linked), (0, 2), "{fifth:?}");
     assert_eq!(build(&s, &outputs(B)).written, 0);
     assert_eq!(tree(public), expected(B));
     let names: Vec<String> = std::fs::read_dir(state)
@@ -159,11 +164,19 @@ fn a_file_changed_by_hand_is_rewritten_when_its_generation_comes_back() {
     build(&s, &outputs(A));
     build(&s, &outputs(A));
     // Same size, other bytes: only its modification time gives it away.
+    // The two generations share the file's inode (linked), so both now hold it.
     std::fs::write(s.target.dir.join("index.html"), "HOME").unwrap();
-    build(&s, &outputs(A));
-    let fourth = build(&s, &outputs(A));
-    assert_eq!(fourth.written, 1, "{fourth:?}");
+    let third = build(&s, &outputs(A));
+    assert_eq!((third.written, third.linked), (1, 0), "{third:?}");
     assert_eq!(tree(&s.target.dir), expected(A));
+    let fourth = build(&s, &outputs(A));
+    assert_eq!(
+        (fourth.written, fourth.linked, fourth.unchanged),
+        (0, 1, 4),
+        "replaced by the live output's good copy: {fourth:?}"
+    );
+    assert_eq!(tree(&s.target.dir), expected(A));
+    assert_eq!(tree(&s.target.state.join("prev")), expected(A));
 }
 
 #[test]
@@ -190,6 +203,54 @@ fn an_update_dropped_halfway_leaves_the_output_and_the_next_build_whole() {
         next.written, 1,
         "compared by bytes without a manifest: only the page the dropped update missed"
     );
+}
+
+/// Two generations that share inodes (the second build linked every file from the first): a
+/// build that changes a file replaces it in the generation it updates, and the live output,
+/// which still holds the old file, is never written into, before the swap or after.
+#[cfg(unix)]
+#[test]
+fn a_file_shared_with_the_live_output_is_replaced_never_written_into() {
+    use std::os::unix::fs::MetadataExt;
+    let s = site();
+    build(&s, &outputs(A));
+    assert_eq!(build(&s, &outputs(A)).linked, 5);
+    let edge = "processes/edge/index.html";
+    let inode = |dir: &Path| std::fs::metadata(dir.join(edge)).unwrap().ino();
+    let prev = s.target.state.join("prev");
+    assert_eq!(inode(&s.target.dir), inode(&prev), "linked, not written");
+
+    let files = outputs(B);
+    let update = Update::begin(&s.target, files.iter().map(|f| f.path.as_str()), &|| {}).unwrap();
+    for file in &files {
+        update.put(file).unwrap();
+    }
+    assert_eq!(
+        tree(&s.target.dir),
+        expected(A),
+        "the live output, mid-build"
+    );
+    assert_ne!(inode(&s.target.dir), inode(&prev));
+    let summary = update.commit().unwrap();
+    assert_eq!((summary.written, summary.linked), (2, 0), "{summary:?}");
+    assert_eq!(tree(&s.target.dir), expected(B));
+    assert_eq!(
+        tree(&prev),
+        expected(A),
+        "the old live output, byte for byte"
+    );
+}
+
+#[test]
+fn a_live_file_changed_or_gone_is_written_not_linked() {
+    let s = site();
+    build(&s, &outputs(A));
+    // Same size, other bytes: only its modification time tells the manifest it changed.
+    std::fs::write(s.target.dir.join("index.html"), "HOME").unwrap();
+    std::fs::remove_file(s.target.dir.join("handbook.css")).unwrap();
+    let second = build(&s, &outputs(A));
+    assert_eq!((second.written, second.linked), (2, 3), "{second:?}");
+    assert_eq!(tree(&s.target.dir), expected(A));
 }
 
 #[test]
@@ -351,6 +412,7 @@ fn late_files_are_kept_when_unchanged_and_removed_when_gone() {
         same,
         Summary {
             written: 0,
+            linked: 0,
             unchanged: 7,
             removed: 0
         },

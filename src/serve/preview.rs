@@ -73,6 +73,16 @@ pub struct Preview {
     config_problems: Vec<Diagnostic>,
     /// Everything `check` would report about the current files, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Each page's own problems ([`crate::check::pages`]), by page, as of `checked_on`: an
+    /// edit checks again only the pages it can reach.
+    own_problems: Vec<Vec<Diagnostic>>,
+    checked_on: Option<jiff::civil::Date>,
+    /// What [`crate::check::site_rules`] last found, and whether an edit may change it.
+    site_problems: Vec<Diagnostic>,
+    site_rules_stale: bool,
+    /// Whether an edit may have changed the files that are not pages (sitemap, redirects,
+    /// tag pages): only those of a page's face, review date, aliases or tags do.
+    others_stale: bool,
     /// The last good output: pages by content path, other files by output path.
     pages: HashMap<String, (String, Bytes)>,
     others: Files,
@@ -143,6 +153,11 @@ impl Preview {
             theme_problem,
             config_problems,
             diagnostics: Vec::new(),
+            own_problems: Vec::new(),
+            checked_on: None,
+            site_problems: Vec::new(),
+            site_rules_stale: true,
+            others_stale: true,
             pages: HashMap::new(),
             others: HashMap::new(),
             stale: true,
@@ -389,9 +404,11 @@ impl Preview {
         full: bool,
         structural: bool,
     ) -> Rebuild {
+        let mut lap = Lap::new();
         // What the changed pages looked like to the rest of the site, before the change.
         let before = Before::of(&self.site, &changed);
         let sidebar_before = sidebar(&self.site);
+        lap.lap("before");
 
         let in_place = !full
             && !structural
@@ -401,10 +418,15 @@ impl Preview {
                     _ => false,
                 },
             );
+        // The pages `check` may judge differently; `None`: every page.
+        let mut recheck: Option<Vec<PageIdx>> = None;
         if in_place {
             // The common edit: same pages at the same places. Only links and references
             // that can see the change are resolved again.
-            let mut edited = Vec::with_capacity(updates.len());
+            let mut edits = Vec::with_capacity(updates.len());
+            // A page read less (or more) whole than before changes what the rules stay quiet
+            // about anywhere (root causes): every page is checked again.
+            let mut unread_changed = false;
             for (path, update) in updates {
                 self.load_problems.remove(&path);
                 if let (Some((Some(page), problems)), Some(&i)) =
@@ -413,14 +435,27 @@ impl Preview {
                     if !problems.is_empty() {
                         self.load_problems.insert(path, problems);
                     }
-                    self.site.pages[i] = page;
-                    edited.push(i);
+                    let old = &self.site.pages[i];
+                    unread_changed |= old.unread != page.unread;
+                    // What the rules between pages and the files beside the pages read.
+                    self.site_rules_stale |=
+                        old.id_pos != page.id_pos || old.common.aliases != page.common.aliases;
+                    self.others_stale |= old.common.aliases != page.common.aliases
+                        || old.common.last_reviewed != page.common.last_reviewed
+                        || old.common.tags != page.common.tags;
+                    edits.push((i, page));
                 }
             }
-            self.site.refresh(&edited);
+            let touched = self.site.refresh(edits);
+            if !unread_changed {
+                recheck = Some(touched);
+            }
         } else {
             self.reresolve(updates);
+            self.site_rules_stale = true;
+            self.others_stale = true;
         }
+        lap.lap("resolve");
 
         let mut diagnostics: Vec<Diagnostic> =
             self.load_problems.values().flatten().cloned().collect();
@@ -431,9 +466,11 @@ impl Preview {
         }
         diagnostics.extend(self.theme_problem.clone());
         diagnostics.extend(self.config_problems.iter().cloned());
-        diagnostics.extend(crate::check::check(&self.site, site::today()));
+        diagnostics.extend(self.check(recheck));
+        lap.lap("check");
         diagnostic::sort(&mut diagnostics);
         self.diagnostics = diagnostics;
+        lap.lap("sort");
         let (errors, warnings) = diagnostic::counts(&self.diagnostics);
         let mut report = Rebuild {
             rendered: 0,
@@ -451,8 +488,11 @@ impl Preview {
         let targets: Vec<PageIdx> = if render_all {
             (0..self.site.pages.len()).collect()
         } else {
-            affected(&self.site, &changed, &before)
+            let (targets, faces_changed) = affected(&self.site, &changed, &before);
+            self.others_stale |= faces_changed;
+            targets
         };
+        lap.lap("affected");
         let failures = if errors > 0 {
             self.render_what_renders(&targets, render_all)
         } else {
@@ -461,6 +501,7 @@ impl Preview {
                 .unwrap_or_else(|d| (0, vec![d]))
         };
         let (rendered, failed) = failures;
+        lap.lap("render");
         report.rendered = rendered;
         report.full = render_all;
         // Without a working theme nothing rendered: the next render must be a whole one.
@@ -474,7 +515,39 @@ impl Preview {
             self.stale = true;
         }
         self.publish();
+        lap.lap("publish");
         report
+    }
+
+    /// What `check` reports about the site, sorted: the pages of `recheck` (every page when
+    /// `None`, or when the day changed: pages go stale) checked again, the others' problems
+    /// as they were, and the rules between pages, which are cheap, run whole.
+    fn check(&mut self, recheck: Option<Vec<PageIdx>>) -> Vec<Diagnostic> {
+        let today = site::today();
+        let recheck = recheck.filter(|_| {
+            self.checked_on == Some(today) && self.own_problems.len() == self.site.pages.len()
+        });
+        match recheck {
+            Some(pages) => {
+                let found = crate::check::pages(&self.site, &pages, today);
+                for (i, problems) in pages.into_iter().zip(found) {
+                    self.own_problems[i] = problems;
+                }
+            }
+            None => {
+                let all: Vec<PageIdx> = (0..self.site.pages.len()).collect();
+                self.own_problems = crate::check::pages(&self.site, &all, today);
+                self.checked_on = Some(today);
+            }
+        }
+        if std::mem::take(&mut self.site_rules_stale) {
+            self.site_problems = crate::check::site_rules(&self.site);
+        }
+        // As `check::check` gathers them.
+        let mut out: Vec<Diagnostic> = self.own_problems.iter().flatten().cloned().collect();
+        out.extend(self.site_problems.iter().cloned());
+        diagnostic::sort(&mut out);
+        out
     }
 
     /// Renders each page that renders, for a handbook with errors and no good build yet; a
@@ -528,7 +601,10 @@ impl Preview {
         }
         self.unindexed.0 |= fresh;
         match site_files(site, theme, &self.root, &self.statics) {
-            Ok(others) => self.others = served(others),
+            Ok(others) => {
+                self.others = served(others);
+                self.others_stale = false;
+            }
             Err(d) => failed.push(d),
         }
         failed.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
@@ -616,7 +692,11 @@ impl Preview {
                 })
             })
             .collect::<Result<_, _>>()?;
-        let others = site_files(site, theme, &self.root, &self.statics)?;
+        let others = if all || self.others_stale {
+            Some(site_files(site, theme, &self.root, &self.statics)?)
+        } else {
+            None
+        };
         let had = self.pages.len();
         if all {
             self.pages.clear();
@@ -632,7 +712,10 @@ impl Preview {
             }
         }
         self.unindexed.0 |= fresh;
-        self.others = served(others);
+        if let Some(others) = others {
+            self.others = served(others);
+            self.others_stale = false;
+        }
         Ok(count)
     }
 
@@ -670,5 +753,21 @@ fn config_diagnostics(error: ConfigError) -> Vec<Diagnostic> {
             Pos::default(),
             other.to_string(),
         )],
+    }
+}
+
+/// Per-phase timings of a rebuild, printed when `HANDBOOK_SERVE_TIMINGS` is set (profiling).
+struct Lap(Option<std::time::Instant>);
+
+impl Lap {
+    fn new() -> Lap {
+        Lap(std::env::var_os("HANDBOOK_SERVE_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(last) = &mut self.0 {
+            eprintln!("  {what}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
+            *last = std::time::Instant::now();
+        }
     }
 }

@@ -91,6 +91,10 @@ pub struct Preview {
     /// A rebuild without errors has happened: from then on, errors keep its output served.
     built_clean: bool,
     files: Arc<Files>,
+    /// The pages (content paths) rendered since `files` was made, when nothing else changed:
+    /// publishing adds them to a copy of it rather than building the map again. `None`: build
+    /// it again (pages gone or moved, other files changed).
+    patch: Option<Vec<String>>,
     /// Whether pages are indexed for search (and the theme shows the search box).
     search: bool,
     /// Pages rendered since the search index last took them (output files), and whether
@@ -163,6 +167,7 @@ impl Preview {
             stale: true,
             built_clean: false,
             files: Arc::new(HashMap::new()),
+            patch: None,
             search,
             unindexed: (true, HashSet::new()),
         };
@@ -554,6 +559,7 @@ impl Preview {
     /// template that fails is reported once however many pages use it, and their pages are
     /// left out (the 404 page, with the overlay, answers for them).
     fn render_what_renders(&mut self, targets: &[PageIdx], all: bool) -> (usize, Vec<Diagnostic>) {
+        self.patch = None;
         let theme = match self.theme.as_mut() {
             Some(theme) if self.theme_problem.is_none() => theme,
             // The theme's problem is among the diagnostics already. Pages rendered by the
@@ -712,20 +718,44 @@ impl Preview {
             }
         }
         self.unindexed.0 |= fresh;
-        if let Some(others) = others {
-            self.others = served(others);
-            self.others_stale = false;
+        match others {
+            Some(others) => {
+                self.others = served(others);
+                self.others_stale = false;
+                self.patch = None;
+            }
+            None if fresh => self.patch = None,
+            None => {
+                if let Some(patch) = &mut self.patch {
+                    patch.extend(targets.iter().map(|&i| site.pages[i].path.clone()));
+                }
+            }
         }
         Ok(count)
     }
 
     /// Makes the last good output what the server answers with.
     fn publish(&mut self) {
-        let mut files: Files = self.others.clone();
-        for (file, html) in self.pages.values() {
-            files.insert(file.clone(), Served::Bytes(html.clone()));
-        }
+        let files = match self.patch.take() {
+            Some(paths) if paths.is_empty() => return,
+            Some(paths) => {
+                // Pages override other files, as below.
+                let mut files: Files = (*self.files).clone();
+                for (file, html) in paths.iter().filter_map(|p| self.pages.get(p)) {
+                    files.insert(file.clone(), Served::Bytes(html.clone()));
+                }
+                files
+            }
+            None => {
+                let mut files: Files = self.others.clone();
+                for (file, html) in self.pages.values() {
+                    files.insert(file.clone(), Served::Bytes(html.clone()));
+                }
+                files
+            }
+        };
         self.files = Arc::new(files);
+        self.patch = Some(Vec::new());
     }
 }
 

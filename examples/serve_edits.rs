@@ -84,7 +84,7 @@ fn main() {
                         format!("---\ntitle: \"{token}\"\nprocess: {process_id}\nstage: {stage_id}\n---\n\nA new playbook.\n"),
                     )
                     .unwrap();
-                    preview.apply(&[new.clone()]);
+                    preview.apply(std::slice::from_ref(&new));
                     std::fs::remove_file(&new).unwrap();
                     new.clone()
                 }

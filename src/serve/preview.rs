@@ -1,11 +1,22 @@
 //! The preview's state: the last loaded site, the last good output in memory, and the
 //! incremental rebuild that `serve` runs for each batch of changed files.
 //!
-//! A change re-reads and re-parses only the files that changed, re-resolves and re-checks the
-//! whole site (linear in pages plus links, no I/O), and re-renders only the pages whose HTML
-//! can change: the page itself, and when its public face (title, URL, stages, references...)
-//! or its outgoing links change, the pages that list or link it. A theme, template or
-//! `handbook.yaml` change, or the first good build after an error, renders everything.
+//! A change re-reads and re-parses only the files that changed. When the pages stay what and
+//! where they were (same id, URL, kind: the common edit), [`Site::refresh`] resolves again
+//! only their links and references and those of the pages that point at them, and moves the
+//! backlinks that changed; `check` runs again only on those pages and the pages that gained or
+//! lost a backlink (each page's own problems are kept), and the rules between pages only when
+//! an id's place or an alias changed. Otherwise (a page added, removed or moved, `static/`,
+//! the theme, `handbook.yaml`) the whole site is resolved and checked again, still without
+//! reading anything else. Then only the pages whose HTML can change are rendered: the page
+//! itself, and when its public face (title, URL, stages, references...) or its outgoing links
+//! change, the pages that list or link it; the sitemap, redirects and tag pages only when a
+//! face, review date, alias or tag changed. A theme, template or `handbook.yaml` change, the
+//! sidebar changing (a page added or gone changes its counts), or the first good build after
+//! an error, renders everything. Publishing a page edit copies the last published map and
+//! puts the new pages in.
+//!
+//! `HANDBOOK_SERVE_TIMINGS=1` prints how long each step of a rebuild took (profiling).
 //!
 //! Errors keep the last good output served, once there is one. Until then (a handbook opened
 //! with errors in it) the pages are rendered as they are, broken links as written, as a
@@ -686,8 +697,13 @@ impl Preview {
         theme.set_site(&self.site);
         let site = &self.site;
         let theme = &*theme;
-        let rendered: Vec<(String, String, Bytes)> = targets
+        // The list pages first: each is large (it lists thousands of pages at 10,000) and
+        // renders on one thread, so started last it would keep the others waiting.
+        let mut order = targets.to_vec();
+        order.sort_by_key(|&i| !site.pages[i].is_list());
+        let rendered: Vec<(String, String, Bytes)> = order
             .par_iter()
+            .with_max_len(1)
             .map(|&i| {
                 theme.render_page(site, i).map(|html| {
                     (

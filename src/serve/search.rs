@@ -46,7 +46,6 @@ impl Background {
 }
 
 fn run(language: &str, rx: &mpsc::Receiver<Batch>, shared: &Shared) {
-    lowest_priority();
     let mut indexer: Option<Indexer> = None;
     while let Ok(first) = rx.recv() {
         // Everything that queued up while the last index was built, as one batch.
@@ -68,15 +67,6 @@ fn run(language: &str, rx: &mpsc::Receiver<Batch>, shared: &Shared) {
             Err(e) => eprintln!("search index not updated: {e}"),
         }
     }
-}
-
-/// Indexing 10,000 pages takes tens of seconds of CPU: on a machine with few cores it must
-/// not slow down the rebuild after an edit, which the reader waits for.
-fn lowest_priority() {
-    // On Linux a thread's nice value is its own: this lowers this thread alone. Failing
-    // leaves it as it was.
-    #[cfg(target_os = "linux")]
-    let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
 }
 
 /// Serves `files` as the search index from now on.

@@ -26,12 +26,23 @@ use hints::{Hints, literal_name, suggest_path};
 
 /// Every problem of the site, sorted. `today` decides which pages are stale.
 pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
+    let all: Vec<PageIdx> = (0..site.pages.len()).collect();
+    let mut out: Vec<Diagnostic> = pages(site, &all, today).into_iter().flatten().collect();
+    out.extend(site_rules(site));
+    diagnostic::sort(&mut out);
+    out
+}
+
+/// The problems of each of `pages` (in that order) that are the page's own: its links,
+/// references, body and review date. With [`site_rules`], exactly what [`check`] reports;
+/// `serve` keeps them per page and checks again only the pages an edit can reach.
+pub fn pages(site: &Site, pages: &[PageIdx], today: jiff::civil::Date) -> Vec<Vec<Diagnostic>> {
     let hints = Hints::new(site);
     let gaps = Gaps::new(site);
     // Page by page in parallel: a page's rules read only the resolved site.
-    let mut out: Vec<Diagnostic> = (0..site.pages.len())
-        .into_par_iter()
-        .flat_map_iter(|i| {
+    pages
+        .par_iter()
+        .map(|&i| {
             let mut out = Vec::new();
             link_rules(site, i, &hints, &gaps, &mut out);
             body::duplicate_anchors(&site.pages[i], &mut out);
@@ -40,11 +51,16 @@ pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
             page_rules(site, i, today, &gaps, &mut out);
             out
         })
-        .collect();
+        .collect()
+}
+
+/// The problems between pages (ids and URLs they share) and of `handbook.yaml`.
+pub fn site_rules(site: &Site) -> Vec<Diagnostic> {
+    let gaps = Gaps::new(site);
+    let mut out = Vec::new();
     config_rules(site, &mut out);
     duplicate_ids(site, &gaps, &mut out);
     url_collisions(site, &mut out);
-    diagnostic::sort(&mut out);
     out
 }
 

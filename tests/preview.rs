@@ -344,3 +344,116 @@ fn handbook_yaml_mistakes_and_declared_keys_while_serving() {
     let (fresh, _) = Preview::open(&root).unwrap();
     same(&preview.files(), &fresh.files()).unwrap();
 }
+
+/// Each kind of edit `serve` makes incremental, one after the other, some leaving problems
+/// behind: after each, the diagnostics are those of a fresh open of the same files, and once
+/// the handbook is clean again, so is every served file.
+#[test]
+fn a_sequence_of_edits_ends_as_a_fresh_open_does() {
+    let (_tmp, root) = shipped_site();
+    let (mut preview, first) = Preview::open(&root).unwrap();
+    assert_eq!(first.errors, 0, "{:#?}", preview.diagnostics);
+    let playbook = root.join("content/playbooks/discovery-call.md");
+    let process = root.join("content/processes/edge-connectivity/index.md");
+    let new_page = root.join("content/playbooks/zz-new.md");
+    let tools = root.join("content/tools.md");
+    let playbook_text = std::fs::read_to_string(&playbook).unwrap();
+    let process_text = std::fs::read_to_string(&process).unwrap();
+    let tools_text = std::fs::read_to_string(&tools).unwrap();
+    let mut step = |what: &str, path: &Path, change: &dyn Fn()| {
+        change();
+        preview.apply(&[path.to_path_buf()]);
+        let (fresh, _) = Preview::open(&root).unwrap();
+        assert_eq!(preview.diagnostics, fresh.diagnostics, "after {what}");
+        preview.diagnostics.clone()
+    };
+    let has = |diagnostics: &[handbook::diagnostic::Diagnostic], code: &str, file: &str| {
+        diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == code && d.file == file)
+    };
+
+    // A new page nothing links to: an orphan.
+    let found = step("a new page", &new_page, &|| {
+        std::fs::write(
+            &new_page,
+            "---\ntitle: Brand new\nprocess: edge-connectivity\nstage: discovery\n---\n\n\
+             See [the glossary](../glossary.md#no-such-heading).\n",
+        )
+        .unwrap()
+    });
+    assert!(has(&found, "orphan-page", "content/playbooks/zz-new.md"));
+    assert!(has(&found, "broken-anchor", "content/playbooks/zz-new.md"));
+
+    // A body edit elsewhere links to it (the new page, not edited, is an orphan no more) and
+    // breaks a link of its own.
+    let found = step("a body edit", &playbook, &|| {
+        std::fs::write(
+            &playbook,
+            format!("{playbook_text}\nSee [the new one](zz-new.md) and [gone](nowhere.md).\n"),
+        )
+        .unwrap()
+    });
+    assert!(!has(&found, "orphan-page", "content/playbooks/zz-new.md"));
+    assert!(has(
+        &found,
+        "broken-link",
+        "content/playbooks/discovery-call.md"
+    ));
+
+    // A title change, and then a stage renamed (its name and its id: the playbooks that
+    // name it break).
+    step("a title change", &process, &|| {
+        std::fs::write(
+            &process,
+            process_text.replacen(
+                "title: Edge Connectivity Sales Process",
+                "title: Edge Sales",
+                1,
+            ),
+        )
+        .unwrap()
+    });
+    let found = step("a stage rename", &process, &|| {
+        std::fs::write(
+            &process,
+            process_text.replacen(
+                "  - name: Discovery\n    id: discovery\n",
+                "  - name: First call\n    id: first-call\n",
+                1,
+            ),
+        )
+        .unwrap()
+    });
+    assert!(has(
+        &found,
+        "unknown-stage",
+        "content/playbooks/discovery-call.md"
+    ));
+    assert!(has(&found, "unknown-stage", "content/playbooks/zz-new.md"));
+
+    // A page deleted: the links to it break.
+    let found = step("a deleted page", &tools, &|| {
+        std::fs::remove_file(&tools).unwrap()
+    });
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code.as_str() == "broken-link" && d.message.contains("tools.md"))
+    );
+
+    // Everything put back, the new page gone: clean, and every file as a fresh open serves it.
+    for (path, text) in [
+        (&tools, &tools_text),
+        (&process, &process_text),
+        (&playbook, &playbook_text),
+    ] {
+        step("a restore", path, &|| std::fs::write(path, text).unwrap());
+    }
+    let found = step("the new page deleted", &new_page, &|| {
+        std::fs::remove_file(&new_page).unwrap()
+    });
+    assert!(found.iter().all(|d| !d.is_error()), "{found:#?}");
+    let (fresh, _) = Preview::open(&root).unwrap();
+    same(&preview.files(), &fresh.files()).unwrap();
+}

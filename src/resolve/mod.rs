@@ -131,25 +131,40 @@ fn menus(site: &Site) -> [Vec<PageIdx>; 3] {
 }
 
 impl Site {
-    /// Resolves again after the pages `edited` were replaced by new versions of themselves:
-    /// same id, URL, kind and draft state (the caller checks), so only their own links and
-    /// references, and those of the pages that link to or name them (an anchor or a stage may
-    /// have come or gone), can resolve differently. Linear in those pages' links, plus the
-    /// derived lists, which are rebuilt whole.
-    pub fn refresh(&mut self, edited: &[PageIdx]) {
-        let mut dirty: Vec<PageIdx> = edited.to_vec();
-        for &i in edited {
-            dirty.extend(self.backlinks[i].iter().copied());
+    /// Replaces pages by new versions of themselves and resolves again what that can change:
+    /// each new version has the same id, URL, kind and draft state (the caller checks), so
+    /// only the edited pages' own links and references, and those of the pages that link to
+    /// or name them (an anchor or a stage may have come or gone), can resolve differently.
+    /// Linear in those pages' links; the derived lists are rebuilt only when a page moved in
+    /// menu order or changed parent.
+    ///
+    /// Returns, sorted, the pages whose links or references were resolved again and those
+    /// that gained or lost a backlink: what `check` may judge differently.
+    pub fn refresh(&mut self, edits: Vec<(PageIdx, Page)>) -> Vec<PageIdx> {
+        let mut dirty: Vec<PageIdx> = Vec::new();
+        for (i, _) in &edits {
+            dirty.push(*i);
+            dirty.extend(self.backlinks[*i].iter().copied());
+        }
+        dirty.sort_unstable();
+        dirty.dedup();
+        // What each page links to, read before the new versions come in.
+        let before: Vec<Vec<PageIdx>> = dirty.iter().map(|&i| linked(self, i)).collect();
+        let parents: Vec<_> = dirty.iter().map(|&i| parent(self, i)).collect();
+        let mut reorder = false;
+        for (i, page) in edits {
+            let old = &self.pages[i];
+            reorder |= old.common.weight != page.common.weight || old.title != page.title;
+            self.pages[i] = page;
         }
         // A tag that came or went makes links to its page resolve differently, wherever they
         // are: rare enough to resolve every page's links again.
         let slugs = tag_slugs(self);
-        if slugs != self.tag_slugs {
+        let everything = slugs != self.tag_slugs;
+        if everything {
             self.tag_slugs = slugs;
             dirty = (0..self.pages.len()).collect();
         }
-        dirty.sort_unstable();
-        dirty.dedup();
         let site = &*self;
         let targets: Vec<Vec<Target>> = dirty.par_iter().map(|&i| resolve_links(site, i)).collect();
         let references: Vec<References> = dirty
@@ -160,10 +175,60 @@ impl Site {
             self.targets[i] = t;
             self.references[i] = r;
         }
-        self.backlinks = backlinks(self);
-        self.children = children(self);
-        self.menus = menus(self);
+        // (With `everything`, `before` and `parents` do not line up with `dirty`: all is
+        // rebuilt below.)
+        reorder |= everything
+            || dirty
+                .iter()
+                .zip(parents)
+                .any(|(&i, was)| parent(self, i) != was);
+        let mut touched = dirty.clone();
+        if everything {
+            self.backlinks = backlinks(self);
+        } else {
+            // Only the pages resolved again link differently: move their backlinks.
+            for (&from, old) in dirty.iter().zip(before) {
+                let new = linked(self, from);
+                for &to in old.iter().filter(|to| new.binary_search(to).is_err()) {
+                    if let Ok(at) = self.backlinks[to].binary_search(&from) {
+                        self.backlinks[to].remove(at);
+                    }
+                    touched.push(to);
+                }
+                for &to in new.iter().filter(|to| old.binary_search(to).is_err()) {
+                    if let Err(at) = self.backlinks[to].binary_search(&from) {
+                        self.backlinks[to].insert(at, from);
+                    }
+                    touched.push(to);
+                }
+            }
+        }
+        if reorder {
+            self.children = children(self);
+            self.menus = menus(self);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        touched
     }
+}
+
+/// The pages page `from` links to or names, sorted, no repeats, not itself: its share of
+/// [`Site::backlinks`].
+fn linked(site: &Site, from: PageIdx) -> Vec<PageIdx> {
+    let mut to: Vec<PageIdx> = site.pages[from]
+        .links
+        .iter()
+        .zip(&site.targets[from])
+        // An unused reference definition is not published: it links nowhere.
+        .filter(|(link, _)| link.form != LinkForm::UnusedDefinition)
+        .filter_map(|(_, target)| target.page())
+        .chain(site.references[from].pages())
+        .filter(|&to| to != from)
+        .collect();
+    to.sort_unstable();
+    to.dedup();
+    to
 }
 
 /// The tags with a generated page, by slug; none when the site has a `/tags/` of its own.
@@ -199,17 +264,21 @@ fn backlinks(site: &Site) -> Vec<Vec<PageIdx>> {
     backlinks
 }
 
+/// The page that lists page `i` among its children: a process's owner, a playbook's process.
+fn parent(site: &Site, i: PageIdx) -> Option<PageIdx> {
+    let refs = &site.references[i];
+    match site.pages[i].kind() {
+        Kind::Process => refs.owner,
+        Kind::Playbook => refs.process,
+        _ => None,
+    }
+}
+
 /// A department's processes (by `owner`) and a process's playbooks (by `process`), in order.
 fn children(site: &Site) -> Vec<Vec<PageIdx>> {
     let mut children: Vec<Vec<PageIdx>> = vec![Vec::new(); site.pages.len()];
-    for (i, page) in site.pages.iter().enumerate() {
-        let refs = &site.references[i];
-        let parent = match page.kind() {
-            Kind::Process => refs.owner,
-            Kind::Playbook => refs.process,
-            _ => None,
-        };
-        if let Some(parent) = parent {
+    for i in 0..site.pages.len() {
+        if let Some(parent) = parent(site, i) {
             children[parent].push(i);
         }
     }

@@ -37,12 +37,15 @@ impl Before {
     }
 }
 
-/// The pages whose HTML can change when the pages at `changed` changed.
-pub fn affected(site: &Site, changed: &[String], before: &Before) -> Vec<PageIdx> {
+/// The pages whose HTML can change when the pages at `changed` changed, and whether what
+/// other pages show of a page (its face) changed, or a page came or went.
+pub fn affected(site: &Site, changed: &[String], before: &Before) -> (Vec<PageIdx>, bool) {
+    let mut faces_changed = false;
     let mut paths: HashSet<String> = HashSet::new();
     for path in changed {
         let Some(&i) = site.by_path.get(path) else {
             // Removed: everything that linked to it or that it named.
+            faces_changed = true;
             if let Some(old) = before.0.get(path) {
                 paths.extend(old.neighbours.iter().cloned());
             }
@@ -53,12 +56,14 @@ pub fn affected(site: &Site, changed: &[String], before: &Before) -> Vec<PageIdx
         match before.0.get(path) {
             None => {
                 // Added: the pages it links or names now list it in "Referenced by".
+                faces_changed = true;
                 paths.extend(neighbours(site, i));
                 paths.extend(list_pages(site));
                 paths.extend(descendants(site, i));
             }
             Some(old) => {
                 if old.face != face(site, i) {
+                    faces_changed = true;
                     paths.extend(old.neighbours.iter().cloned());
                     paths.extend(neighbours(site, i));
                     paths.extend(list_pages(site));
@@ -75,7 +80,7 @@ pub fn affected(site: &Site, changed: &[String], before: &Before) -> Vec<PageIdx
         .filter_map(|p| site.by_path.get(p).copied())
         .collect();
     pages.sort_unstable();
-    pages
+    (pages, faces_changed)
 }
 
 /// What other pages show of page `i`: if this changes, they must be rendered again.

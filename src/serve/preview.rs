@@ -1,11 +1,22 @@
 //! The preview's state: the last loaded site, the last good output in memory, and the
 //! incremental rebuild that `serve` runs for each batch of changed files.
 //!
-//! A change re-reads and re-parses only the files that changed, re-resolves and re-checks the
-//! whole site (linear in pages plus links, no I/O), and re-renders only the pages whose HTML
-//! can change: the page itself, and when its public face (title, URL, stages, references...)
-//! or its outgoing links change, the pages that list or link it. A theme, template or
-//! `handbook.yaml` change, or the first good build after an error, renders everything.
+//! A change re-reads and re-parses only the files that changed. When the pages stay what and
+//! where they were (same id, URL, kind: the common edit), [`Site::refresh`] resolves again
+//! only their links and references and those of the pages that point at them, and moves the
+//! backlinks that changed; `check` runs again only on those pages and the pages that gained or
+//! lost a backlink (each page's own problems are kept), and the rules between pages only when
+//! an id's place or an alias changed. Otherwise (a page added, removed or moved, `static/`,
+//! the theme, `handbook.yaml`) the whole site is resolved and checked again, still without
+//! reading anything else. Then only the pages whose HTML can change are rendered: the page
+//! itself, and when its public face (title, URL, stages, references...) or its outgoing links
+//! change, the pages that list or link it; the sitemap, redirects and tag pages only when a
+//! face, review date, alias or tag changed. A theme, template or `handbook.yaml` change, the
+//! sidebar changing (a page added or gone changes its counts), or the first good build after
+//! an error, renders everything. Publishing a page edit copies the last published map and
+//! puts the new pages in.
+//!
+//! `HANDBOOK_SERVE_TIMINGS=1` prints how long each step of a rebuild took (profiling).
 //!
 //! Errors keep the last good output served, once there is one. Until then (a handbook opened
 //! with errors in it) the pages are rendered as they are, broken links as written, as a
@@ -73,6 +84,16 @@ pub struct Preview {
     config_problems: Vec<Diagnostic>,
     /// Everything `check` would report about the current files, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Each page's own problems ([`crate::check::pages`]), by page, as of `checked_on`: an
+    /// edit checks again only the pages it can reach.
+    own_problems: Vec<Vec<Diagnostic>>,
+    checked_on: Option<jiff::civil::Date>,
+    /// What [`crate::check::site_rules`] last found, and whether an edit may change it.
+    site_problems: Vec<Diagnostic>,
+    site_rules_stale: bool,
+    /// Whether an edit may have changed the files that are not pages (sitemap, redirects,
+    /// tag pages): only those of a page's face, review date, aliases or tags do.
+    others_stale: bool,
     /// The last good output: pages by content path, other files by output path.
     pages: HashMap<String, (String, Bytes)>,
     others: Files,
@@ -81,6 +102,10 @@ pub struct Preview {
     /// A rebuild without errors has happened: from then on, errors keep its output served.
     built_clean: bool,
     files: Arc<Files>,
+    /// The pages (content paths) rendered since `files` was made, when nothing else changed:
+    /// publishing adds them to a copy of it rather than building the map again. `None`: build
+    /// it again (pages gone or moved, other files changed).
+    patch: Option<Vec<String>>,
     /// Whether pages are indexed for search (and the theme shows the search box).
     search: bool,
     /// Pages rendered since the search index last took them (output files), and whether
@@ -143,11 +168,17 @@ impl Preview {
             theme_problem,
             config_problems,
             diagnostics: Vec::new(),
+            own_problems: Vec::new(),
+            checked_on: None,
+            site_problems: Vec::new(),
+            site_rules_stale: true,
+            others_stale: true,
             pages: HashMap::new(),
             others: HashMap::new(),
             stale: true,
             built_clean: false,
             files: Arc::new(HashMap::new()),
+            patch: None,
             search,
             unindexed: (true, HashSet::new()),
         };
@@ -389,9 +420,11 @@ impl Preview {
         full: bool,
         structural: bool,
     ) -> Rebuild {
+        let mut lap = Lap::new();
         // What the changed pages looked like to the rest of the site, before the change.
         let before = Before::of(&self.site, &changed);
         let sidebar_before = sidebar(&self.site);
+        lap.lap("before");
 
         let in_place = !full
             && !structural
@@ -401,10 +434,15 @@ impl Preview {
                     _ => false,
                 },
             );
+        // The pages `check` may judge differently; `None`: every page.
+        let mut recheck: Option<Vec<PageIdx>> = None;
         if in_place {
             // The common edit: same pages at the same places. Only links and references
             // that can see the change are resolved again.
-            let mut edited = Vec::with_capacity(updates.len());
+            let mut edits = Vec::with_capacity(updates.len());
+            // A page read less (or more) whole than before changes what the rules stay quiet
+            // about anywhere (root causes): every page is checked again.
+            let mut unread_changed = false;
             for (path, update) in updates {
                 self.load_problems.remove(&path);
                 if let (Some((Some(page), problems)), Some(&i)) =
@@ -413,14 +451,27 @@ impl Preview {
                     if !problems.is_empty() {
                         self.load_problems.insert(path, problems);
                     }
-                    self.site.pages[i] = page;
-                    edited.push(i);
+                    let old = &self.site.pages[i];
+                    unread_changed |= old.unread != page.unread;
+                    // What the rules between pages and the files beside the pages read.
+                    self.site_rules_stale |=
+                        old.id_pos != page.id_pos || old.common.aliases != page.common.aliases;
+                    self.others_stale |= old.common.aliases != page.common.aliases
+                        || old.common.last_reviewed != page.common.last_reviewed
+                        || old.common.tags != page.common.tags;
+                    edits.push((i, page));
                 }
             }
-            self.site.refresh(&edited);
+            let touched = self.site.refresh(edits);
+            if !unread_changed {
+                recheck = Some(touched);
+            }
         } else {
             self.reresolve(updates);
+            self.site_rules_stale = true;
+            self.others_stale = true;
         }
+        lap.lap("resolve");
 
         let mut diagnostics: Vec<Diagnostic> =
             self.load_problems.values().flatten().cloned().collect();
@@ -431,9 +482,11 @@ impl Preview {
         }
         diagnostics.extend(self.theme_problem.clone());
         diagnostics.extend(self.config_problems.iter().cloned());
-        diagnostics.extend(crate::check::check(&self.site, site::today()));
+        diagnostics.extend(self.check(recheck));
+        lap.lap("check");
         diagnostic::sort(&mut diagnostics);
         self.diagnostics = diagnostics;
+        lap.lap("sort");
         let (errors, warnings) = diagnostic::counts(&self.diagnostics);
         let mut report = Rebuild {
             rendered: 0,
@@ -451,8 +504,11 @@ impl Preview {
         let targets: Vec<PageIdx> = if render_all {
             (0..self.site.pages.len()).collect()
         } else {
-            affected(&self.site, &changed, &before)
+            let (targets, faces_changed) = affected(&self.site, &changed, &before);
+            self.others_stale |= faces_changed;
+            targets
         };
+        lap.lap("affected");
         let failures = if errors > 0 {
             self.render_what_renders(&targets, render_all)
         } else {
@@ -461,6 +517,7 @@ impl Preview {
                 .unwrap_or_else(|d| (0, vec![d]))
         };
         let (rendered, failed) = failures;
+        lap.lap("render");
         report.rendered = rendered;
         report.full = render_all;
         // Without a working theme nothing rendered: the next render must be a whole one.
@@ -474,13 +531,46 @@ impl Preview {
             self.stale = true;
         }
         self.publish();
+        lap.lap("publish");
         report
+    }
+
+    /// What `check` reports about the site, sorted: the pages of `recheck` (every page when
+    /// `None`, or when the day changed: pages go stale) checked again, the others' problems
+    /// as they were, and the rules between pages, which are cheap, run whole.
+    fn check(&mut self, recheck: Option<Vec<PageIdx>>) -> Vec<Diagnostic> {
+        let today = site::today();
+        let recheck = recheck.filter(|_| {
+            self.checked_on == Some(today) && self.own_problems.len() == self.site.pages.len()
+        });
+        match recheck {
+            Some(pages) => {
+                let found = crate::check::pages(&self.site, &pages, today);
+                for (i, problems) in pages.into_iter().zip(found) {
+                    self.own_problems[i] = problems;
+                }
+            }
+            None => {
+                let all: Vec<PageIdx> = (0..self.site.pages.len()).collect();
+                self.own_problems = crate::check::pages(&self.site, &all, today);
+                self.checked_on = Some(today);
+            }
+        }
+        if std::mem::take(&mut self.site_rules_stale) {
+            self.site_problems = crate::check::site_rules(&self.site);
+        }
+        // As `check::check` gathers them.
+        let mut out: Vec<Diagnostic> = self.own_problems.iter().flatten().cloned().collect();
+        out.extend(self.site_problems.iter().cloned());
+        diagnostic::sort(&mut out);
+        out
     }
 
     /// Renders each page that renders, for a handbook with errors and no good build yet; a
     /// template that fails is reported once however many pages use it, and their pages are
     /// left out (the 404 page, with the overlay, answers for them).
     fn render_what_renders(&mut self, targets: &[PageIdx], all: bool) -> (usize, Vec<Diagnostic>) {
+        self.patch = None;
         let theme = match self.theme.as_mut() {
             Some(theme) if self.theme_problem.is_none() => theme,
             // The theme's problem is among the diagnostics already. Pages rendered by the
@@ -528,7 +618,10 @@ impl Preview {
         }
         self.unindexed.0 |= fresh;
         match site_files(site, theme, &self.root, &self.statics) {
-            Ok(others) => self.others = served(others),
+            Ok(others) => {
+                self.others = served(others);
+                self.others_stale = false;
+            }
             Err(d) => failed.push(d),
         }
         failed.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
@@ -604,8 +697,13 @@ impl Preview {
         theme.set_site(&self.site);
         let site = &self.site;
         let theme = &*theme;
-        let rendered: Vec<(String, String, Bytes)> = targets
+        // The list pages first: each is large (it lists thousands of pages at 10,000) and
+        // renders on one thread, so started last it would keep the others waiting.
+        let mut order = targets.to_vec();
+        order.sort_by_key(|&i| !site.pages[i].is_list());
+        let rendered: Vec<(String, String, Bytes)> = order
             .par_iter()
+            .with_max_len(1)
             .map(|&i| {
                 theme.render_page(site, i).map(|html| {
                     (
@@ -616,7 +714,11 @@ impl Preview {
                 })
             })
             .collect::<Result<_, _>>()?;
-        let others = site_files(site, theme, &self.root, &self.statics)?;
+        let others = if all || self.others_stale {
+            Some(site_files(site, theme, &self.root, &self.statics)?)
+        } else {
+            None
+        };
         let had = self.pages.len();
         if all {
             self.pages.clear();
@@ -632,17 +734,44 @@ impl Preview {
             }
         }
         self.unindexed.0 |= fresh;
-        self.others = served(others);
+        match others {
+            Some(others) => {
+                self.others = served(others);
+                self.others_stale = false;
+                self.patch = None;
+            }
+            None if fresh => self.patch = None,
+            None => {
+                if let Some(patch) = &mut self.patch {
+                    patch.extend(targets.iter().map(|&i| site.pages[i].path.clone()));
+                }
+            }
+        }
         Ok(count)
     }
 
     /// Makes the last good output what the server answers with.
     fn publish(&mut self) {
-        let mut files: Files = self.others.clone();
-        for (file, html) in self.pages.values() {
-            files.insert(file.clone(), Served::Bytes(html.clone()));
-        }
+        let files = match self.patch.take() {
+            Some(paths) if paths.is_empty() => return,
+            Some(paths) => {
+                // Pages override other files, as below.
+                let mut files: Files = (*self.files).clone();
+                for (file, html) in paths.iter().filter_map(|p| self.pages.get(p)) {
+                    files.insert(file.clone(), Served::Bytes(html.clone()));
+                }
+                files
+            }
+            None => {
+                let mut files: Files = self.others.clone();
+                for (file, html) in self.pages.values() {
+                    files.insert(file.clone(), Served::Bytes(html.clone()));
+                }
+                files
+            }
+        };
         self.files = Arc::new(files);
+        self.patch = Some(Vec::new());
     }
 }
 
@@ -670,5 +799,21 @@ fn config_diagnostics(error: ConfigError) -> Vec<Diagnostic> {
             Pos::default(),
             other.to_string(),
         )],
+    }
+}
+
+/// Per-phase timings of a rebuild, printed when `HANDBOOK_SERVE_TIMINGS` is set (profiling).
+struct Lap(Option<std::time::Instant>);
+
+impl Lap {
+    fn new() -> Lap {
+        Lap(std::env::var_os("HANDBOOK_SERVE_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(last) = &mut self.0 {
+            eprintln!("  {what}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
+            *last = std::time::Instant::now();
+        }
     }
 }

@@ -96,6 +96,9 @@ fn main() {
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             if run == 0 {
                 println!("{edit}: {report:?}");
+                for (step, took) in &preview.timings.steps {
+                    println!("  {step}: {:.1} ms", took.as_secs_f64() * 1000.0);
+                }
             }
             restore(
                 &mut preview,

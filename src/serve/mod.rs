@@ -260,5 +260,11 @@ impl Log {
                 String::new()
             }
         );
+        if self.verbosity == Verbosity::Verbose {
+            // As `Ui::timings` prints a build's steps.
+            for (step, took) in &preview.timings.steps {
+                eprintln!("{:>6} ms  {step}", took.as_millis());
+            }
+        }
     }
 }

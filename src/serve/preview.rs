@@ -16,7 +16,8 @@
 //! an error, renders everything. Publishing a page edit copies the last published map and
 //! puts the new pages in.
 //!
-//! `HANDBOOK_SERVE_TIMINGS=1` prints how long each step of a rebuild took (profiling).
+//! Each rebuild records how long each of its steps took ([`Preview::timings`]): `serve -v`
+//! prints them.
 //!
 //! Errors keep the last good output served, once there is one. Until then (a handbook opened
 //! with errors in it) the pages are rendered as they are, broken links as written, as a
@@ -101,6 +102,8 @@ pub struct Preview {
     stale: bool,
     /// A rebuild without errors has happened: from then on, errors keep its output served.
     built_clean: bool,
+    /// The steps of the last rebuild and how long each took.
+    pub timings: site::Timings,
     files: Arc<Files>,
     /// The pages (content paths) rendered since `files` was made, when nothing else changed:
     /// publishing adds them to a copy of it rather than building the map again. `None`: build
@@ -177,6 +180,7 @@ impl Preview {
             others: HashMap::new(),
             stale: true,
             built_clean: false,
+            timings: site::Timings::start(),
             files: Arc::new(HashMap::new()),
             patch: None,
             search,
@@ -420,7 +424,7 @@ impl Preview {
         full: bool,
         structural: bool,
     ) -> Rebuild {
-        let mut lap = Lap::new();
+        let mut lap = site::Timings::start();
         // What the changed pages looked like to the rest of the site, before the change.
         let before = Before::of(&self.site, &changed);
         let sidebar_before = sidebar(&self.site);
@@ -497,6 +501,8 @@ impl Preview {
         if errors > 0 && self.built_clean {
             self.stale = true;
             self.publish();
+            lap.lap("publish");
+            self.timings = lap;
             return report;
         }
 
@@ -532,6 +538,7 @@ impl Preview {
         }
         self.publish();
         lap.lap("publish");
+        self.timings = lap;
         report
     }
 
@@ -799,21 +806,5 @@ fn config_diagnostics(error: ConfigError) -> Vec<Diagnostic> {
             Pos::default(),
             other.to_string(),
         )],
-    }
-}
-
-/// Per-phase timings of a rebuild, printed when `HANDBOOK_SERVE_TIMINGS` is set (profiling).
-struct Lap(Option<std::time::Instant>);
-
-impl Lap {
-    fn new() -> Lap {
-        Lap(std::env::var_os("HANDBOOK_SERVE_TIMINGS").map(|_| std::time::Instant::now()))
-    }
-
-    fn lap(&mut self, what: &str) {
-        if let Some(last) = &mut self.0 {
-            eprintln!("  {what}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
-            *last = std::time::Instant::now();
-        }
     }
 }

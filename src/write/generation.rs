@@ -449,12 +449,7 @@ fn prune<'a>(
         let entry = entry.map_err(|e| io(dir)(e.into()))?;
         empty = false;
         let kind = entry.file_type();
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+        let rel = output_path(dir, entry.path());
         let needed_dir = rel
             .as_deref()
             .filter(|_| kind.is_dir())
@@ -484,6 +479,14 @@ fn prune<'a>(
     Ok((stale_files.len(), kept, empty))
 }
 
+/// `path`'s output path (`/`-separated) below `dir`; `None` when it is not valid UTF-8.
+fn output_path(dir: &Path, path: &Path) -> Option<String> {
+    path.strip_prefix(dir)
+        .ok()
+        .and_then(Path::to_str)
+        .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"))
+}
+
 /// Whether output path `rel` lies in `folder`.
 fn in_folder(rel: &str, folder: &str) -> bool {
     rel.strip_prefix(folder)
@@ -501,12 +504,7 @@ fn prune_late(dir: &Path, folder: &str, written: &FxHashSet<&str>) -> Result<usi
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(&top).contents_first(true) {
         let entry = entry.map_err(|e| io(&top)(e.into()))?;
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+        let rel = output_path(dir, entry.path());
         if entry.file_type().is_dir() {
             dirs.push(entry.into_path());
         } else if !rel.is_some_and(|r| written.contains(r.as_str())) {

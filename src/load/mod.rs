@@ -103,21 +103,20 @@ pub fn list(root: &Path) -> Result<Listing, LoadError> {
 pub fn content(root: &Path, options: &Options) -> Result<Content, LoadError> {
     let content_dir = root.join("content");
     let mut listing = list(root)?;
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = listing
+    // Unzipped, and the pages kept in the vector they were collected into: a `Page` is about
+    // 700 bytes, and growing a second vector page by page copied every one of them again and
+    // left its doubling slack (about 20 MB at 10,000 pages) in the peak.
+    let (pages, diagnostics): (Vec<Option<Page>>, Vec<Vec<Diagnostic>>) = listing
         .markdown
         .par_iter()
         .map(|path| read_page(&content_dir, path, options))
-        .collect();
-    let mut content = Content {
+        .unzip();
+    Ok(Content {
+        pages: pages.into_iter().flatten().collect(),
+        diagnostics: diagnostics.into_iter().flatten().collect(),
         assets: std::mem::take(&mut listing.assets),
         listing,
-        ..Content::default()
-    };
-    for (page, diagnostics) in results {
-        content.pages.extend(page);
-        content.diagnostics.extend(diagnostics);
-    }
-    Ok(content)
+    })
 }
 
 /// The file names of a folder's own page: `index.md`, and Hugo's `_index.md` (a migrated
@@ -253,11 +252,14 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
         }
     }
 
+    // Kept until the site is checked (and rendered): no growth slack.
+    links.shrink_to_fit();
+    let mut headings = parsed.headings;
+    headings.shrink_to_fit();
     let title = fm
         .title
         .or_else(|| {
-            parsed
-                .headings
+            headings
                 .iter()
                 .find(|h| h.level == 1)
                 .map(|h| h.text.clone())
@@ -272,7 +274,7 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
         role,
         common: fm.common,
         meta,
-        headings: parsed.headings,
+        headings,
         anchors,
         links,
         undefined_references,

@@ -31,6 +31,9 @@ pub fn read(r: &mut Reader, field: &Field, node: &Node) -> Stages {
         r.scalars(node, &mut out.left_out);
         return out;
     };
+    // A stage is about 350 bytes and every process keeps its stages: no growth slack.
+    out.stages.reserve_exact(items.len());
+    out.resources.reserve_exact(items.len());
     for (number, item) in items.iter().enumerate() {
         match stage(r, item, number + 1) {
             Some((stage, resources)) => {
@@ -166,6 +169,10 @@ fn text(r: &mut Reader, field: &Field, node: &Node) -> Option<String> {
     r.text(field, node).map(|t| t.value)
 }
 
-fn values(list: Vec<Located<String>>) -> Vec<String> {
-    list.into_iter().map(|l| l.value).collect()
+/// The texts of a list, without their positions.
+pub(super) fn values(list: Vec<Located<String>>) -> Vec<String> {
+    // Not collected in place: that would keep the larger allocation of the located values.
+    let mut values = Vec::with_capacity(list.len());
+    values.extend(list.into_iter().map(|l| l.value));
+    values
 }

@@ -552,4 +552,70 @@ mod tests {
         let stage = p.stage.unwrap();
         assert_eq!((stage.pos.line, stage.pos.column), (3, 9));
     }
+
+    /// Pages are read while the walk goes on, in any order; they come back in the walk's
+    /// order (sorted by name within each folder), each page's problems in that order too.
+    #[test]
+    fn pages_and_their_problems_come_back_in_the_walks_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        for folder in ["a", "a/b", "c", "d/e"] {
+            std::fs::create_dir_all(content.join(folder)).unwrap();
+        }
+        let mut written = 0;
+        for folder in ["", "a/", "a/b/", "c/", "d/e/"] {
+            for n in (0..40).rev() {
+                // Every third page has an unknown field: one problem each.
+                let extra = if n % 3 == 0 { "ownr: x\n" } else { "" };
+                let source = format!("---\ntitle: P{n}\n{extra}---\n[x](../nope-{n}.md)\n");
+                std::fs::write(content.join(format!("{folder}p-{n:02}.md")), source).unwrap();
+                written += 1;
+            }
+        }
+        std::fs::write(content.join("a/picture.png"), "png").unwrap();
+        let loaded = super::content(tmp.path(), &Options::default()).unwrap();
+        let paths: Vec<&str> = loaded.pages.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, loaded.listing.markdown);
+        assert_eq!(paths.len(), written);
+        assert!(paths.windows(2).all(|w| w[0] < w[1]), "{paths:?}");
+        assert_eq!(loaded.assets, ["a/picture.png"]);
+        let files: Vec<&str> = loaded.diagnostics.iter().map(|d| d.file.as_str()).collect();
+        let expected: Vec<String> = paths
+            .iter()
+            .filter(|p| {
+                let n: usize = p[p.len() - 5..p.len() - 3].parse().unwrap();
+                n % 3 == 0
+            })
+            .map(|p| format!("content/{p}"))
+            .collect();
+        assert_eq!(files, expected);
+    }
+
+    /// Every page is held until the site is checked: its lists are allocated at their size.
+    #[test]
+    fn loaded_lists_have_no_growth_slack() {
+        let stage = "  - name: S{n}\n    agenda: [a, b, c, d, e]\n    exit_criteria:\n      - x\n      - y\n      - z\n    collaborators: [p, q, r, s, t]\n";
+        let stages: String = (0..5)
+            .map(|n| stage.replace("{n}", &n.to_string()))
+            .collect();
+        let body: String = (0..5)
+            .map(|n| format!("## H{n}\n\n[l](x{n}.md)\n\n"))
+            .collect();
+        let src =
+            format!("---\ntitle: T\nowner: o\ntags: [a, b, c, d, e]\nstages:\n{stages}---\n{body}");
+        let (page, diags) = page("processes/x/index.md", &src, false);
+        assert!(diags.is_empty(), "{diags:?}");
+        let page = page.unwrap();
+        let process = page.process().unwrap();
+        assert_eq!(process.stages.len(), 5);
+        assert_eq!(process.stages.capacity(), 5);
+        for stage in &process.stages {
+            assert_eq!((stage.agenda.len(), stage.agenda.capacity()), (5, 5));
+            assert_eq!(stage.exit_criteria.capacity(), 3);
+            assert_eq!(stage.collaborators.capacity(), 5);
+        }
+        assert_eq!(page.common.tags.capacity(), 5);
+        assert_eq!((page.headings.len(), page.headings.capacity()), (5, 5));
+        assert_eq!((page.links.len(), page.links.capacity()), (5, 5));
+    }
 }

@@ -543,6 +543,41 @@ mod tests {
         );
     }
 
+    /// A stage key written twice is reported at the second, naming the line of the first;
+    /// an unknown key written twice is unknown once and repeated once.
+    #[test]
+    fn a_repeated_stage_key_names_the_first() {
+        let source = "---\nowner: sales\nstages:\n  - name: Demo\n    goal: A\n    gaol: x\n    goal: B\n    gaol: y\n---\n";
+        let (fm, problems) = read_page("processes/x.md", source, &[]);
+        assert_eq!(
+            said(&problems),
+            [
+                (
+                    6,
+                    5,
+                    "unknown stage field `gaol`",
+                    Some("did you mean `goal`?")
+                ),
+                (
+                    7,
+                    5,
+                    "`goal` is set twice; the first is on line 5",
+                    Some("remove one of the two `goal:` lines")
+                ),
+                (
+                    8,
+                    5,
+                    "`gaol` is set twice; the first is on line 6",
+                    Some("remove one of the two `gaol:` lines")
+                ),
+            ]
+        );
+        let Some(Meta::Process(process)) = fm.meta else {
+            panic!("not a process")
+        };
+        assert_eq!(process.stages[0].goal.as_deref(), Some("A"));
+    }
+
     #[test]
     fn choices_repeats_and_resources_each_at_their_place() {
         let source = "---\nkind: proces\nowner: sales\nstatus: planed\ntitle: A\ntitle: B\nstages:\n  - name: Demo\n    resources:\n      - title: Deck\n      - {title: Doc, url: doc.pdf, urll: x}\n---\n";

@@ -2,11 +2,9 @@
 //! cannot be a stage (no `name`, not a mapping) is left out and reported at its `-`, and the
 //! process is marked as missing a stage, so nothing that names that stage is reported too.
 
-use rustc_hash::FxHashMap as HashMap;
-
 use super::fields::{self, Field, RESOURCE, STAGE};
 use super::reader::Reader;
-use crate::model::{Located, Pos, Stage};
+use crate::model::{Located, Stage};
 use crate::yaml::node::Node;
 
 /// The stages that could be read, each stage's resources as (title, url), and whether every
@@ -57,23 +55,26 @@ fn stage(r: &mut Reader, item: &Node, number: usize) -> Option<(Stage, Resources
     let mut name: Option<Located<String>> = None;
     let mut id: Option<Located<String>> = None;
     let mut resources = Vec::new();
-    let mut seen: HashMap<String, Pos> = HashMap::default();
+    // A stage has a dozen keys at most: a list, and a position only for a repeated one.
+    let mut seen: Vec<(String, &Node)> = Vec::with_capacity(entries.len());
     for (key, value) in entries {
         let key_name = r.key(key);
-        if let Some(first) = seen.get(&key_name) {
-            r.repeated(key, first);
+        if let Some((_, first)) = seen.iter().find(|(name, _)| *name == key_name) {
+            let first = r.pos(first);
+            r.repeated(key, &first);
             continue;
         }
-        seen.insert(key_name.clone(), r.pos(key));
-        let Some(field) = fields::field(STAGE, &key_name) else {
+        seen.push((key_name, key));
+        let key_name = seen[seen.len() - 1].0.as_str();
+        let Some(field) = fields::field(STAGE, key_name) else {
             let help = fields::unknown_help(
-                &key_name,
+                key_name,
                 STAGE.iter().map(|f| f.name),
                 "a stage's fields are",
             );
             let pos = r.pos(key);
             r.problem(
-                &key_name,
+                key_name,
                 pos,
                 format!("unknown stage field `{key_name}`"),
                 help,

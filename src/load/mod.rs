@@ -107,6 +107,9 @@ fn listing(walk: crate::walk::Walk) -> Listing {
     }
 }
 
+/// One file loaded: its page (none for a file gone since the walk) and its problems.
+type Loaded = (Option<Page>, Vec<Diagnostic>);
+
 /// Loads the whole content folder, reading and parsing files in parallel.
 pub fn content(root: &Path, options: &Options) -> Result<Content, LoadError> {
     let content_dir = content_dir(root)?;
@@ -129,7 +132,7 @@ pub fn content(root: &Path, options: &Options) -> Result<Content, LoadError> {
             });
         })
     });
-    let mut loaded: Vec<(usize, (Option<Page>, Vec<Diagnostic>))> =
+    let mut loaded: Vec<(usize, Loaded)> =
         loaded.into_inner().unwrap_or_else(PoisonError::into_inner);
     let mut at = vec![0; loaded.len()];
     for (position, (index, _)) in loaded.iter().enumerate() {
@@ -584,7 +587,7 @@ mod tests {
             .iter()
             .filter(|p| {
                 let n: usize = p[p.len() - 5..p.len() - 3].parse().unwrap();
-                n % 3 == 0
+                n.is_multiple_of(3)
             })
             .map(|p| format!("content/{p}"))
             .collect();

@@ -179,18 +179,28 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
     let mut timings = Timings::start();
     let config = config(options)?;
     timings.lap("read handbook.yaml");
-    let content = load::content(&options.root, &load::Options::new(&config, options.html))?;
+    // The theme and static/ are read while the pages load (the walk of content/ and the
+    // templates are each work for one thread); their problems are listed as before.
+    let (content, (theme, (statics, static_problems))) = rayon::join(
+        || load::content(&options.root, &load::Options::new(&config, options.html)),
+        || {
+            (
+                Theme::load(&options.root, &config.theme),
+                static_files(&options.root),
+            )
+        },
+    );
+    let content = content?;
     timings.lap("load the pages");
     let mut diagnostics = content.diagnostics;
     diagnostics.extend(content.listing.diagnostics);
-    let mut theme = match Theme::load(&options.root, &config.theme) {
+    let mut theme = match theme {
         Ok(theme) => Some(theme),
         Err(d) => {
             diagnostics.push(d);
             None
         }
     };
-    let (statics, static_problems) = static_files(&options.root);
     diagnostics.extend(static_problems);
     let mut static_paths: BTreeSet<String> = statics.iter().map(|(p, _)| p.clone()).collect();
     if let Some(theme) = &theme {

@@ -39,6 +39,12 @@ pub fn is_ignored(name: &str) -> bool {
 /// Walks `dir`, which diagnostics name `shown` (relative to the handbook `root`, such as
 /// `content` or `themes/x/templates`). A folder that does not exist yields nothing.
 pub fn walk(root: &Path, dir: &Path, shown: &str) -> Walk {
+    walk_each(root, dir, shown, |_| {})
+}
+
+/// [`walk`], handing each file (as [`Walk::files`] lists it, in its order) to `each_file` as
+/// soon as it is found, so reading files can start before the walk ends.
+pub fn walk_each(root: &Path, dir: &Path, shown: &str, mut each_file: impl FnMut(&str)) -> Walk {
     let mut found = Walk::default();
     let bases: Vec<PathBuf> = [root, dir]
         .iter()
@@ -121,6 +127,7 @@ pub fn walk(root: &Path, dir: &Path, shown: &str) -> Walk {
         if let Some(real) = real {
             found.linked.push((rel.clone(), real));
         }
+        each_file(&rel);
         found.files.push(rel);
     }
     found

@@ -335,7 +335,6 @@ fn read_fields(
 /// One field valid on this page, read into its place.
 fn assign(r: &mut Reader, field: &Field, value: &Node, fm: &mut FrontMatter, meta: &mut Meta) {
     let text = |r: &mut Reader| r.text(field, value).map(|t| t.value);
-    let values = |list: Vec<Located<String>>| list.into_iter().map(|l| l.value).collect();
     let common = &mut fm.common;
     match (field.name, meta) {
         ("id", _) => fm.id = r.text(field, value),
@@ -344,7 +343,7 @@ fn assign(r: &mut Reader, field: &Field, value: &Node, fm: &mut FrontMatter, met
         ("title", _) => fm.title = text(r),
         ("description", _) => common.description = text(r),
         ("draft", _) => common.draft = r.flag(field, value).unwrap_or(false),
-        ("tags", _) => common.tags = values(r.list(field, value)),
+        ("tags", _) => common.tags = stages::values(r.list(field, value)),
         ("owner", _) => common.owner = r.text(field, value),
         ("weight", _) => common.weight = r.whole(field, value),
         ("aliases", _) => common.aliases = r.list(field, value),
@@ -352,7 +351,7 @@ fn assign(r: &mut Reader, field: &Field, value: &Node, fm: &mut FrontMatter, met
         ("review_every", _) => common.review_every = r.days(field, value),
         ("extra", _) => common.extra = r.any(value),
         ("collaborates_with", Meta::Department(d)) => d.collaborates_with = r.list(field, value),
-        ("metrics", Meta::Department(d)) => d.metrics = values(r.list(field, value)),
+        ("metrics", Meta::Department(d)) => d.metrics = stages::values(r.list(field, value)),
         ("status", Meta::Process(p)) => {
             p.status = r.choice(field, value, &STATUSES).unwrap_or_default();
         }
@@ -542,6 +541,41 @@ mod tests {
                 Some("write `extra:` as `key: value` lines")
             )]
         );
+    }
+
+    /// A stage key written twice is reported at the second, naming the line of the first;
+    /// an unknown key written twice is unknown once and repeated once.
+    #[test]
+    fn a_repeated_stage_key_names_the_first() {
+        let source = "---\nowner: sales\nstages:\n  - name: Demo\n    goal: A\n    gaol: x\n    goal: B\n    gaol: y\n---\n";
+        let (fm, problems) = read_page("processes/x.md", source, &[]);
+        assert_eq!(
+            said(&problems),
+            [
+                (
+                    6,
+                    5,
+                    "unknown stage field `gaol`",
+                    Some("did you mean `goal`?")
+                ),
+                (
+                    7,
+                    5,
+                    "`goal` is set twice; the first is on line 5",
+                    Some("remove one of the two `goal:` lines")
+                ),
+                (
+                    8,
+                    5,
+                    "`gaol` is set twice; the first is on line 6",
+                    Some("remove one of the two `gaol:` lines")
+                ),
+            ]
+        );
+        let Some(Meta::Process(process)) = fm.meta else {
+            panic!("not a process")
+        };
+        assert_eq!(process.stages[0].goal.as_deref(), Some("A"));
     }
 
     #[test]

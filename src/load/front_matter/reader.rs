@@ -102,25 +102,28 @@ impl<'a> Reader<'a> {
     pub fn list(&mut self, field: &Field, node: &Node) -> Vec<Located<String>> {
         match &node.value {
             Value::Null => Vec::new(),
-            Value::Seq(items) => items
-                .iter()
-                .filter_map(|item| {
-                    let text = node::text(item, self.yaml);
-                    if text.is_none() {
-                        let what = self.describe(item);
-                        self.wrong(
-                            field.name,
-                            item,
-                            format!("each item of `{}` is text, not {what}", field.name),
-                            format!("for example `{}`", field.example),
-                        );
+            Value::Seq(items) => {
+                // Sized once: every list of every page is kept until the site is checked.
+                let mut list = Vec::with_capacity(items.len());
+                for item in items {
+                    match node::text(item, self.yaml) {
+                        Some(value) => list.push(Located {
+                            value,
+                            pos: self.pos(item),
+                        }),
+                        None => {
+                            let what = self.describe(item);
+                            self.wrong(
+                                field.name,
+                                item,
+                                format!("each item of `{}` is text, not {what}", field.name),
+                                format!("for example `{}`", field.example),
+                            );
+                        }
                     }
-                    Some(Located {
-                        value: text?,
-                        pos: self.pos(item),
-                    })
-                })
-                .collect(),
+                }
+                list
+            }
             Value::Map(_) => {
                 self.wrong(
                     field.name,

@@ -2,11 +2,9 @@
 //! cannot be a stage (no `name`, not a mapping) is left out and reported at its `-`, and the
 //! process is marked as missing a stage, so nothing that names that stage is reported too.
 
-use rustc_hash::FxHashMap as HashMap;
-
 use super::fields::{self, Field, RESOURCE, STAGE};
 use super::reader::Reader;
-use crate::model::{Located, Pos, Stage};
+use crate::model::{Located, Stage};
 use crate::yaml::node::Node;
 
 /// The stages that could be read, each stage's resources as (title, url), and whether every
@@ -31,6 +29,9 @@ pub fn read(r: &mut Reader, field: &Field, node: &Node) -> Stages {
         r.scalars(node, &mut out.left_out);
         return out;
     };
+    // A stage is about 350 bytes and every process keeps its stages: no growth slack.
+    out.stages.reserve_exact(items.len());
+    out.resources.reserve_exact(items.len());
     for (number, item) in items.iter().enumerate() {
         match stage(r, item, number + 1) {
             Some((stage, resources)) => {
@@ -54,23 +55,26 @@ fn stage(r: &mut Reader, item: &Node, number: usize) -> Option<(Stage, Resources
     let mut name: Option<Located<String>> = None;
     let mut id: Option<Located<String>> = None;
     let mut resources = Vec::new();
-    let mut seen: HashMap<String, Pos> = HashMap::default();
+    // A stage has a dozen keys at most: a list, and a position only for a repeated one.
+    let mut seen: Vec<(String, &Node)> = Vec::with_capacity(entries.len());
     for (key, value) in entries {
         let key_name = r.key(key);
-        if let Some(first) = seen.get(&key_name) {
-            r.repeated(key, first);
+        if let Some((_, first)) = seen.iter().find(|(name, _)| *name == key_name) {
+            let first = r.pos(first);
+            r.repeated(key, &first);
             continue;
         }
-        seen.insert(key_name.clone(), r.pos(key));
-        let Some(field) = fields::field(STAGE, &key_name) else {
+        seen.push((key_name, key));
+        let key_name = seen[seen.len() - 1].0.as_str();
+        let Some(field) = fields::field(STAGE, key_name) else {
             let help = fields::unknown_help(
-                &key_name,
+                key_name,
                 STAGE.iter().map(|f| f.name),
                 "a stage's fields are",
             );
             let pos = r.pos(key);
             r.problem(
-                &key_name,
+                key_name,
                 pos,
                 format!("unknown stage field `{key_name}`"),
                 help,
@@ -166,6 +170,10 @@ fn text(r: &mut Reader, field: &Field, node: &Node) -> Option<String> {
     r.text(field, node).map(|t| t.value)
 }
 
-fn values(list: Vec<Located<String>>) -> Vec<String> {
-    list.into_iter().map(|l| l.value).collect()
+/// The texts of a list, without their positions.
+pub(super) fn values(list: Vec<Located<String>>) -> Vec<String> {
+    // Not collected in place: that would keep the larger allocation of the located values.
+    let mut values = Vec::with_capacity(list.len());
+    values.extend(list.into_iter().map(|l| l.value));
+    values
 }

@@ -131,7 +131,8 @@ impl Timings {
 
     /// Records `step` as what happened from the last one until `end`.
     pub fn lap_at(&mut self, step: &'static str, end: Instant) {
-        self.steps.push((step, end.saturating_duration_since(self.last)));
+        self.steps
+            .push((step, end.saturating_duration_since(self.last)));
         self.last = end;
     }
 }

@@ -582,7 +582,10 @@ fn a_rebuild_that_keeps_pages_it_rendered_before_equals_a_clean_build_after_rand
             }
             3 => {
                 // The links this test added to the page, if any.
-                let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("See [more")).collect();
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.starts_with("See [more"))
+                    .collect();
                 std::fs::write(&file, kept.join("\n") + "\n").unwrap();
             }
             4 => {
@@ -635,8 +638,10 @@ fn a_rebuild_that_keeps_pages_it_rendered_before_equals_a_clean_build_after_rand
             }
             _ => {
                 // A stage renamed: its playbooks, the lists and the sidebar show the name.
-                let processes: Vec<&String> =
-                    pages.iter().filter(|p| p.starts_with("processes/p-")).collect();
+                let processes: Vec<&String> = pages
+                    .iter()
+                    .filter(|p| p.starts_with("processes/p-"))
+                    .collect();
                 let process = content.join(processes[dice.below(processes.len())]);
                 let text = std::fs::read_to_string(&process).unwrap();
                 let (head, rest) = text.split_once("  - name: ").unwrap();

@@ -511,8 +511,8 @@ pub fn add_body(site: &Site, i: PageIdx, cx: &mut PageContext) {
     let page = &site.pages[i];
     let content = rewrite_body(site, i);
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
-    cx.title_in_body = first_h1.is_some_and(|h| h.text == page.title)
-        && content.trim_start().starts_with("<h1");
+    cx.title_in_body =
+        first_h1.is_some_and(|h| h.text == page.title) && content.trim_start().starts_with("<h1");
     cx.content = content;
 }
 

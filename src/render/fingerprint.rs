@@ -32,11 +32,12 @@ impl Hasher {
         self.0
     }
 
-    /// Adds `value` as JSON: unambiguous, so two different values never give the same bytes.
+    /// Adds `value` as CBOR: self-describing, so two different values never give the same
+    /// bytes.
     pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) {
-        // These values always serialize (no map has keys that are not strings); should one
-        // fail all the same, the fingerprint is one no build recorded.
-        if serde_json::to_writer(&mut self.0, value).is_err() {
+        // Writing into a `Vec` cannot fail, nor can serializing these values; should it all
+        // the same, the fingerprint is one no build recorded.
+        if ciborium::into_writer(value, &mut self.0).is_err() {
             self.bytes(&rand_salt().to_le_bytes());
         }
         self.0.push(0);
@@ -44,7 +45,8 @@ impl Hasher {
 
     /// Adds `bytes`, with their length first so that consecutive fields cannot run together.
     pub fn bytes(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.0
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         self.0.extend_from_slice(bytes);
     }
 

@@ -117,12 +117,18 @@ impl Update {
         let dir = state.join(PREV);
         target.check_owned(&dir)?;
 
-        let manifest = manifest::read(&state.join(PREV_MANIFEST)).unwrap_or_default();
-        // `recover` removed it if the live output is gone.
-        let live = manifest::read(&state.join(LIVE_MANIFEST)).unwrap_or_default();
-        remove_file(&state.join(PREV_MANIFEST))?;
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let (removed, kept, fresh) = prune(&dir, &files, &dirs, late)?;
+        // The live output's manifest is read while `prev/` is readied (`recover` removed it
+        // if the live output is gone).
+        let (live, readied) = rayon::join(
+            || manifest::read(&state.join(LIVE_MANIFEST)).unwrap_or_default(),
+            || -> Result<_, WriteError> {
+                let manifest = manifest::read(&state.join(PREV_MANIFEST)).unwrap_or_default();
+                remove_file(&state.join(PREV_MANIFEST))?;
+                std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                Ok((manifest, prune(&dir, &files, &dirs, late)?))
+            },
+        );
+        let (manifest, (removed, kept, fresh)) = readied?;
         let update = Update {
             target: target.clone(),
             dir,
@@ -279,13 +285,27 @@ impl Update {
             && let Ok(meta) = std::fs::symlink_metadata(path)
         {
             if let Some(entry) = self.holds(rel, path, &meta, hash, size)? {
-                self.record(rel, Entry { fingerprint, ..entry }, Outcome::Unchanged);
+                self.record(
+                    rel,
+                    Entry {
+                        fingerprint,
+                        ..entry
+                    },
+                    Outcome::Unchanged,
+                );
                 return Ok(true);
             }
             remove_file(path)?;
         }
         if let Some(entry) = self.link_live(rel, path, hash, size) {
-            self.record(rel, Entry { fingerprint, ..entry }, Outcome::Linked);
+            self.record(
+                rel,
+                Entry {
+                    fingerprint,
+                    ..entry
+                },
+                Outcome::Linked,
+            );
             return Ok(true);
         }
         Ok(false)

@@ -11,6 +11,10 @@
 //! inodes, so a file of `prev/` is never written into: a changed file is unlinked and created
 //! anew, and the live output's inode stays as readers see it.
 //!
+//! A page's entry also records the fingerprint of what it was rendered from: a build whose
+//! page has a fingerprint `prev/` holds keeps the file unread and unrendered, and one only the
+//! live output holds is linked from there ([`Update::keep_rendered`]).
+//!
 //! Files in `.public.handbook/`:
 //! - `lock`: held for the whole update.
 //! - `prev/`: the generation being updated; `prev.manifest` describes it while it is whole.

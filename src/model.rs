@@ -155,6 +155,12 @@ pub struct StoredBody {
 }
 
 impl StoredBody {
+    /// The HTML as stored: the same bytes for the same HTML, so a fingerprint of the body can
+    /// hash these without unpacking them.
+    pub fn packed(&self) -> &[u8] {
+        &self.packed
+    }
+
     /// The body's HTML, as [`Body::html`] held it.
     pub fn html(&self) -> String {
         if self.packed.is_empty() {

@@ -126,9 +126,14 @@ impl Timings {
 
     /// Records `step` as what happened since the last one.
     pub fn lap(&mut self, step: &'static str) {
-        let now = Instant::now();
-        self.steps.push((step, now - self.last));
-        self.last = now;
+        self.lap_at(step, Instant::now());
+    }
+
+    /// Records `step` as what happened from the last one until `end`.
+    pub fn lap_at(&mut self, step: &'static str, end: Instant) {
+        self.steps
+            .push((step, end.saturating_duration_since(self.last)));
+        self.last = end;
     }
 }
 
@@ -434,26 +439,45 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         .iter()
         .map(String::as_str)
         .chain(others.iter().map(|f| f.path.as_str()));
+    let started = Instant::now();
     let update = if options.search {
         write::Update::begin_with_late(&target, paths_iter, &[search::FOLDER], waiting)?
     } else {
         write::Update::begin(&target, paths_iter, waiting)?
     };
+    let begun = Instant::now();
     let indexer = options
         .search
         .then(|| search::Bundles::start(&site.config.language));
     let relative = options.relative_urls;
-    // Into `buf`, then written: the bytes are never copied into a page-sized `String`.
+    // Into `buf`, then written: the bytes are never copied into a page-sized `String`. Without
+    // a search index, which needs every page's HTML, a page whose fingerprint a generation
+    // already holds is kept as it is, not rendered.
+    let keep = !options.search;
     let render = |buf: &mut Vec<u8>, i: usize, path: &str| -> Result<(), Failure> {
         buf.clear();
+        let mut cx = crate::render::context::page_context_without_body(site, i);
+        let fingerprint = keep.then(|| theme.fingerprint(site, i, path, &cx, relative, buf));
+        if let Some(fingerprint) = fingerprint
+            && update
+                .keep_rendered(path, fingerprint)
+                .map_err(Failure::Write)?
+        {
+            return Ok(());
+        }
+        buf.clear();
+        crate::render::context::add_body(site, i, &mut cx);
         theme
-            .render_page_to(site, i, buf)
+            .render_context_to(site, i, &cx, buf)
             .map_err(Failure::Template)?;
+        drop(cx);
         if relative {
             let html = crate::render::relative::rewrite(path, &String::from_utf8_lossy(buf));
             *buf = html.into_bytes();
         }
-        update.write(path, buf).map_err(Failure::Write)
+        update
+            .write_rendered(path, buf, fingerprint)
+            .map_err(Failure::Write)
     };
     let rendered = match &indexer {
         // Each page written as soon as it is rendered, into one buffer per thread: no page's
@@ -499,6 +523,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         }
         Err(Failure::Write(e)) => return Err(e.into()),
     }
+    let pages_done = Instant::now();
     others.par_iter().try_for_each(|f| {
         if relative
             && f.path.ends_with(".html")
@@ -521,8 +546,14 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             busy: index.busy,
         });
     }
+    let others_done = Instant::now();
     let summary = update.commit()?;
-    checked.timings.lap("render and write the site");
+    let timings = &mut checked.timings;
+    timings.lap_at("make the site's context and other files", started);
+    timings.lap_at("ready the output's generation", begun);
+    timings.lap_at("render and write the pages", pages_done);
+    timings.lap_at("write the other files", others_done);
+    timings.lap("put the new output in place");
     Ok(Built {
         checked,
         written: Some(summary),

@@ -507,3 +507,172 @@ fn a_build_waits_for_the_lock_and_says_so() {
     let guide = std::fs::read_to_string(public.join("guide/index.html")).unwrap();
     assert!(guide.contains("changed."), "{guide}");
 }
+
+/// A small generator of numbers from a seed (xorshift): the same edits on every run.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Output path of a content page -> the `../` that lead from its folder to `content/`.
+fn up_to_content(page: &str) -> String {
+    "../".repeat(page.matches('/').count())
+}
+
+#[test]
+fn a_rebuild_that_keeps_pages_it_rendered_before_equals_a_clean_build_after_random_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&common::repo().join("benches/site"), &site);
+    let content = site.join("content");
+    let mut pages: Vec<String> = walkdir::WalkDir::new(&content)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&content).unwrap();
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    pages.sort();
+    let build = |output: &Path| {
+        let out = handbook()
+            .env("HANDBOOK_TODAY", "2025-03-01")
+            .args(["build", "--no-search", "--root"])
+            .arg(&site)
+            .arg("--output")
+            .arg(output)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        counts(&out)
+    };
+    let public = tmp.path().join("public");
+    let (total, ..) = build(&public);
+    let template = common::repo().join("themes/default/templates/playbook.html");
+    let template = std::fs::read_to_string(template).unwrap();
+    // Pages this test added, each linked from the page in the second field.
+    let mut added: Vec<(String, String)> = Vec::new();
+    let mut dice = Dice(0x9e37_79b9_7f4a_7c15);
+    let mut kept_somewhere = false;
+    let mut edits = Vec::new();
+    for round in 0..40 {
+        let page = pages[dice.below(pages.len())].clone();
+        let file = content.join(&page);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let edit = dice.below(10);
+        match edit {
+            0 => std::fs::write(&file, format!("{text}\nEdit {round}.\n")).unwrap(),
+            1 => {
+                let (head, rest) = text.split_once("\ntitle: ").unwrap();
+                let rest = rest.split_once('\n').unwrap().1;
+                let title = format!("\"Title {round}\"");
+                std::fs::write(&file, format!("{head}\ntitle: {title}\n{rest}")).unwrap();
+            }
+            2 => {
+                let to = &pages[dice.below(pages.len())];
+                let link = format!("{}{to}", up_to_content(&page));
+                std::fs::write(&file, format!("{text}\nSee [more {round}]({link}).\n")).unwrap();
+            }
+            3 => {
+                // The links this test added to the page, if any.
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.starts_with("See [more"))
+                    .collect();
+                std::fs::write(&file, kept.join("\n") + "\n").unwrap();
+            }
+            4 => {
+                let new = format!("notes/n{round}.md");
+                std::fs::create_dir_all(content.join("notes")).unwrap();
+                std::fs::write(
+                    content.join(&new),
+                    format!("---\ntitle: Note {round}\n---\n\nBack to [home](../index.md).\n"),
+                )
+                .unwrap();
+                let link = format!("{}{new}", up_to_content(&page));
+                std::fs::write(&file, format!("{text}\nA [note {round}]({link}).\n")).unwrap();
+                added.push((new, page.clone()));
+            }
+            5 | 6 if !added.is_empty() => {
+                let (old, from) = added.remove(dice.below(added.len()));
+                let from_file = content.join(&from);
+                let from_text = std::fs::read_to_string(&from_file).unwrap();
+                let old_link = format!("{}{old}", up_to_content(&from));
+                if edit == 5 {
+                    std::fs::remove_file(content.join(&old)).unwrap();
+                    let kept: Vec<&str> = from_text
+                        .lines()
+                        .filter(|l| !l.contains(&format!("]({old_link})")))
+                        .collect();
+                    std::fs::write(&from_file, kept.join("\n") + "\n").unwrap();
+                } else {
+                    let new = format!("notes/moved-{round}.md");
+                    std::fs::rename(content.join(&old), content.join(&new)).unwrap();
+                    let new_link = format!("{}{new}", up_to_content(&from));
+                    std::fs::write(&from_file, from_text.replace(&old_link, &new_link)).unwrap();
+                    added.push((new, from));
+                }
+            }
+            7 => std::fs::write(
+                site.join("handbook.yaml"),
+                format!("title: Synthetic handbook {round}\nbase_url: /\n"),
+            )
+            .unwrap(),
+            8 => {
+                std::fs::create_dir_all(site.join("templates")).unwrap();
+                std::fs::write(
+                    site.join("templates/playbook.html"),
+                    template.replace(
+                        "{% endblock header_extra %}",
+                        &format!("<!-- edit {round} -->{{% endblock header_extra %}}"),
+                    ),
+                )
+                .unwrap();
+            }
+            _ => {
+                // A stage renamed: its playbooks, the lists and the sidebar show the name.
+                let processes: Vec<&String> = pages
+                    .iter()
+                    .filter(|p| p.starts_with("processes/p-"))
+                    .collect();
+                let process = content.join(processes[dice.below(processes.len())]);
+                let text = std::fs::read_to_string(&process).unwrap();
+                let (head, rest) = text.split_once("  - name: ").unwrap();
+                let rest = rest.split_once('\n').unwrap().1;
+                let name = format!("\"Stage {round}\"");
+                std::fs::write(&process, format!("{head}  - name: {name}\n{rest}")).unwrap();
+            }
+        }
+        edits.push(edit);
+        let (written, linked, unchanged, _) = build(&public);
+        kept_somewhere |= written < total / 2 && linked + unchanged > total / 2;
+        let clean = tmp.path().join(format!("clean{round}"));
+        build(&clean);
+        let (rebuilt, clean_output) = (everything(&public), everything(&clean));
+        assert_eq!(
+            rebuilt.keys().collect::<Vec<_>>(),
+            clean_output.keys().collect::<Vec<_>>(),
+            "round {round}, edits {edits:?}: the same files"
+        );
+        for (path, bytes) in &rebuilt {
+            assert!(
+                clean_output[path] == *bytes,
+                "round {round}, edits {edits:?}: {} differs from a clean build's",
+                path.display()
+            );
+        }
+        std::fs::remove_dir_all(&clean).unwrap();
+        std::fs::remove_dir_all(tmp.path().join(format!(".clean{round}.handbook"))).unwrap();
+    }
+    assert!(
+        kept_somewhere,
+        "some rebuild kept most pages without writing them"
+    );
+}

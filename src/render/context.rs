@@ -416,6 +416,14 @@ fn list_item(site: &Site, i: PageIdx) -> ListItem {
 }
 
 pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
+    let mut cx = page_context_without_body(site, i);
+    add_body(site, i, &mut cx);
+    cx
+}
+
+/// [`page_context`] less its body (`content` empty, `title_in_body` false), which
+/// [`add_body`] adds: what a page shows besides its body, for its fingerprint.
+pub fn page_context_without_body(site: &Site, i: PageIdx) -> PageContext {
     let page = &site.pages[i];
     let refs = &site.references[i];
     let links = |list: &[PageIdx]| -> Vec<PageLink> {
@@ -425,9 +433,7 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
             .collect()
     };
     let pager = nav::pager(site, i);
-    let first_h1 = page.headings.first().filter(|h| h.level == 1);
     let review_due = crate::check::review_due(page);
-    let content = rewrite_body(site, i);
     PageContext {
         id: page.id.clone(),
         kind: page.kind(),
@@ -451,9 +457,8 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
                 url: tag_url(site, t),
             })
             .collect(),
-        title_in_body: first_h1.is_some_and(|h| h.text == page.title)
-            && content.trim_start().starts_with("<h1"),
-        content,
+        title_in_body: false,
+        content: String::new(),
         toc: page
             .headings
             .iter()
@@ -499,6 +504,16 @@ pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
         list: list_context(site, i),
         taxonomy: None,
     }
+}
+
+/// Puts page `i`'s body into `cx`, its context without one.
+pub fn add_body(site: &Site, i: PageIdx, cx: &mut PageContext) {
+    let page = &site.pages[i];
+    let content = rewrite_body(site, i);
+    let first_h1 = page.headings.first().filter(|h| h.level == 1);
+    cx.title_in_body =
+        first_h1.is_some_and(|h| h.text == page.title) && content.trim_start().starts_with("<h1");
+    cx.content = content;
 }
 
 fn pager_link(site: &Site, p: PageIdx) -> PagerLink {

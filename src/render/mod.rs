@@ -4,6 +4,7 @@
 //! the site's own `themes/NAME/`; a file in the site's `templates/` replaces one template.
 
 pub mod context;
+pub mod fingerprint;
 pub mod links;
 pub mod relative;
 
@@ -44,6 +45,11 @@ pub struct Theme {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether the site has a search index (`site.search`); set before [`Theme::set_site`].
     pub search: bool,
+    /// The templates' names and text.
+    templates: u128,
+    /// What every page of the site is rendered with (see [`fingerprint`]); set by
+    /// [`Theme::set_site`].
+    site_fingerprint: u128,
 }
 
 /// A file on disk or in the binary, with the name diagnostics give it.
@@ -110,6 +116,12 @@ impl Theme {
             .collect();
         tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
+        templates.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut hasher = fingerprint::Hasher::new();
+        for t in &templates {
+            hasher.bytes(t.name.as_bytes());
+            hasher.bytes(t.text.as_bytes());
+        }
         for name in TEMPLATES {
             if !tera.contains_template(name) {
                 return Err(Diagnostic::error(
@@ -126,14 +138,55 @@ impl Theme {
             static_files,
             diagnostics,
             search: true,
+            templates: hasher.finish(),
+            site_fingerprint: 0,
         })
     }
 
     /// Puts `site` (the same for every page) into the global context once.
     pub fn set_site(&mut self, site: &Site) {
-        self.tera
-            .global_context()
-            .insert("site", &context::site_context(site, self.search));
+        let cx = context::site_context(site, self.search);
+        let mut hasher = fingerprint::Hasher::new();
+        hasher.bytes(&fingerprint::program().to_le_bytes());
+        hasher.bytes(&self.templates.to_le_bytes());
+        // All of handbook.yaml as loaded, whether or not the contexts show it.
+        hasher.bytes(format!("{:?}", site.config).as_bytes());
+        hasher.value(&cx);
+        self.site_fingerprint = hasher.finish();
+        self.tera.global_context().insert("site", &cx);
+    }
+
+    /// The fingerprint of page `i` written to output path `path` from context `cx`, made by
+    /// [`context::page_context_without_body`] (`relative`: its URLs are then rewritten relative
+    /// to it): equal only when the page's HTML is too, given the same [`Theme::set_site`].
+    /// The body is taken as what [`context::add_body`] makes it from: its stored HTML, the
+    /// URL each link slot gets, and the headings. `scratch` is a buffer to reuse.
+    pub fn fingerprint(
+        &self,
+        site: &Site,
+        i: PageIdx,
+        path: &str,
+        cx: &context::PageContext,
+        relative: bool,
+        scratch: &mut Vec<u8>,
+    ) -> u128 {
+        let mut hasher = fingerprint::Hasher::with_buffer(std::mem::take(scratch));
+        hasher.bytes(&self.site_fingerprint.to_le_bytes());
+        hasher.bytes(path.as_bytes());
+        hasher.bytes(template_of(site, i).as_bytes());
+        hasher.bytes(&[u8::from(relative)]);
+        hasher.value(cx);
+        let page = &site.pages[i];
+        hasher.bytes(page.body.packed());
+        for slot in &page.body.slots {
+            hasher.bytes(&(slot.bytes.start as u64).to_le_bytes());
+            hasher.bytes(&(slot.bytes.end as u64).to_le_bytes());
+            hasher.bytes(links::link_url(site, i, slot.link).as_bytes());
+        }
+        hasher.value(&page.headings);
+        let fingerprint = hasher.finish();
+        *scratch = hasher.into_buffer();
+        fingerprint
     }
 
     /// Renders the first published page of each template, and the 404 page, and returns the
@@ -171,9 +224,20 @@ impl Theme {
         i: PageIdx,
         out: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
+        self.render_context_to(site, i, &context::page_context(site, i), out)
+    }
+
+    /// [`Theme::render_page_to`] with the page's context already made.
+    pub fn render_context_to(
+        &self,
+        site: &Site,
+        i: PageIdx,
+        page: &context::PageContext,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
         let template = template_of(site, i);
         let mut cx = Context::new();
-        cx.insert("page", &context::page_context(site, i));
+        cx.insert("page", page);
         self.tera
             .render_to(template, &cx, out)
             .map_err(|e| template_error(&e, &self.origins))

@@ -11,6 +11,10 @@
 //! inodes, so a file of `prev/` is never written into: a changed file is unlinked and created
 //! anew, and the live output's inode stays as readers see it.
 //!
+//! A page's entry also records the fingerprint of what it was rendered from: a build whose
+//! page has a fingerprint `prev/` holds keeps the file unread and unrendered, and one only the
+//! live output holds is linked from there ([`Update::keep_rendered`]).
+//!
 //! Files in `.public.handbook/`:
 //! - `lock`: held for the whole update.
 //! - `prev/`: the generation being updated; `prev.manifest` describes it while it is whole.
@@ -117,12 +121,18 @@ impl Update {
         let dir = state.join(PREV);
         target.check_owned(&dir)?;
 
-        let manifest = manifest::read(&state.join(PREV_MANIFEST)).unwrap_or_default();
-        // `recover` removed it if the live output is gone.
-        let live = manifest::read(&state.join(LIVE_MANIFEST)).unwrap_or_default();
-        remove_file(&state.join(PREV_MANIFEST))?;
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let (removed, kept, fresh) = prune(&dir, &files, &dirs, late)?;
+        // The live output's manifest is read while `prev/` is readied (`recover` removed it
+        // if the live output is gone).
+        let (live, readied) = rayon::join(
+            || manifest::read(&state.join(LIVE_MANIFEST)).unwrap_or_default(),
+            || -> Result<_, WriteError> {
+                let manifest = manifest::read(&state.join(PREV_MANIFEST)).unwrap_or_default();
+                remove_file(&state.join(PREV_MANIFEST))?;
+                std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+                Ok((manifest, prune(&dir, &files, &dirs, late)?))
+            },
+        );
+        let (manifest, (removed, kept, fresh)) = readied?;
         let update = Update {
             target: target.clone(),
             dir,
@@ -146,10 +156,22 @@ impl Update {
     /// Writes one file, unless the generation already holds these bytes there or the live
     /// output does (then it is linked from there).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        self.write_rendered(rel, bytes, None)
+    }
+
+    /// [`Update::write`] for a page rendered from inputs whose fingerprint is `fingerprint`:
+    /// recorded, so that a later build can keep the file without rendering it
+    /// ([`Update::keep_rendered`]).
+    pub fn write_rendered(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        fingerprint: Option<u128>,
+    ) -> Result<(), WriteError> {
         let path = self.join(rel)?;
         let hash = manifest::hash(bytes);
         let size = bytes.len() as u64;
-        if self.reuse(rel, &path, hash, size)? {
+        if self.reuse(rel, &path, hash, size, fingerprint)? {
             return Ok(());
         }
         let mut file = create(&path)?;
@@ -161,10 +183,54 @@ impl Update {
                 hash,
                 size,
                 mtime: manifest::mtime(&meta),
+                fingerprint,
             },
             Outcome::Written,
         );
         Ok(())
+    }
+
+    /// Keeps page `rel` without rendering it when a generation already holds it rendered from
+    /// inputs with this `fingerprint`: `prev/` itself (the file unchanged), or the live output
+    /// (the file linked from there). Each is trusted as the manifest is, while the file's size
+    /// and time match. `false` when neither does: the page is to be rendered and written with
+    /// [`Update::write_rendered`].
+    pub fn keep_rendered(&self, rel: &str, fingerprint: u128) -> Result<bool, WriteError> {
+        let path = self.join(rel)?;
+        let held = if self.fresh {
+            None
+        } else {
+            std::fs::symlink_metadata(&path).ok()
+        };
+        if let Some(meta) = &held
+            && let Some(entry) = self.manifest.get(rel)
+            && entry.fingerprint == Some(fingerprint)
+            && meta.is_file()
+            && meta.len() == entry.size
+            && entry.mtime.is_some()
+            && manifest::mtime(meta) == entry.mtime
+        {
+            self.record(rel, *entry, Outcome::Unchanged);
+            return Ok(true);
+        }
+        let Some(live) = self
+            .live
+            .get(rel)
+            .filter(|e| e.fingerprint == Some(fingerprint))
+        else {
+            return Ok(false);
+        };
+        if held.is_some() {
+            // Its inode may be the live output's: it is never written into.
+            remove_file(&path)?;
+        }
+        match self.link_live(rel, &path, live.hash, live.size) {
+            Some(entry) => {
+                self.record(rel, entry, Outcome::Linked);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// Copies `from` (a file under `static/` or `content/`) to `rel`, unless the generation
@@ -174,7 +240,7 @@ impl Update {
         let path = self.join(rel)?;
         let size = std::fs::metadata(from).map_err(read(from))?.len();
         let hash = manifest::hash_file(from).map_err(read(from))?;
-        if self.reuse(rel, &path, hash, size)? {
+        if self.reuse(rel, &path, hash, size, None)? {
             return Ok(());
         }
         // Hashed again while copying: what is recorded is what was written, even if the
@@ -200,6 +266,7 @@ impl Update {
                 hash: hasher.digest128(),
                 size,
                 mtime: manifest::mtime(&meta),
+                fingerprint: None,
             },
             Outcome::Written,
         );
@@ -209,19 +276,40 @@ impl Update {
     /// Whether `path` now holds bytes hashing to `hash` without writing them: it held them
     /// already, or the live output did and the file is linked from there. Otherwise `path` is
     /// left absent, to be created anew: its inode may be the live output's, which is never
-    /// written into.
-    fn reuse(&self, rel: &str, path: &Path, hash: u128, size: u64) -> Result<bool, WriteError> {
+    /// written into. What is recorded carries `fingerprint`.
+    fn reuse(
+        &self,
+        rel: &str,
+        path: &Path,
+        hash: u128,
+        size: u64,
+        fingerprint: Option<u128>,
+    ) -> Result<bool, WriteError> {
         if !self.fresh
             && let Ok(meta) = std::fs::symlink_metadata(path)
         {
             if let Some(entry) = self.holds(rel, path, &meta, hash, size)? {
-                self.record(rel, entry, Outcome::Unchanged);
+                self.record(
+                    rel,
+                    Entry {
+                        fingerprint,
+                        ..entry
+                    },
+                    Outcome::Unchanged,
+                );
                 return Ok(true);
             }
             remove_file(path)?;
         }
         if let Some(entry) = self.link_live(rel, path, hash, size) {
-            self.record(rel, entry, Outcome::Linked);
+            self.record(
+                rel,
+                Entry {
+                    fingerprint,
+                    ..entry
+                },
+                Outcome::Linked,
+            );
             return Ok(true);
         }
         Ok(false)
@@ -329,7 +417,12 @@ impl Update {
             Some(entry) => entry.hash,
             None => manifest::hash_file(path).map_err(io(path))?,
         };
-        Ok((held == hash).then_some(Entry { hash, size, mtime }))
+        Ok((held == hash).then_some(Entry {
+            hash,
+            size,
+            mtime,
+            fingerprint: None,
+        }))
     }
 
     fn record(&self, rel: &str, entry: Entry, outcome: Outcome) {

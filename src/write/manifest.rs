@@ -1,6 +1,9 @@
 //! What a generation holds: for each file, the hash of its bytes, and the size and
 //! modification time it had when handbook wrote it. A file whose size and time still match is
 //! trusted to hold those bytes without being read; one changed by hand no longer matches.
+//! A rendered page also records the fingerprint of what it was rendered from
+//! ([`crate::render::fingerprint`]): a later build whose page has the same fingerprint keeps
+//! the file without rendering it again.
 
 use std::fs::Metadata;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
@@ -10,7 +13,7 @@ use std::time::UNIX_EPOCH;
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::{Xxh3Default, xxh3_128};
 
-const HEADER: &str = "handbook-manifest 1";
+const HEADER: &str = "handbook-manifest 2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
@@ -18,6 +21,8 @@ pub struct Entry {
     pub size: u64,
     /// Nanoseconds since the epoch; `None` where the file system does not say.
     pub mtime: Option<u128>,
+    /// What the file was rendered from, for a page; `None` for every other file.
+    pub fingerprint: Option<u128>,
 }
 
 pub type Manifest = FxHashMap<String, Entry>;
@@ -71,14 +76,24 @@ pub fn read(path: &Path) -> Option<Manifest> {
 }
 
 fn parse(line: &str) -> Option<(Entry, &str)> {
-    let mut fields = line.splitn(4, ' ');
+    let mut fields = line.splitn(5, ' ');
     let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
     let size = fields.next()?.parse().ok()?;
     let mtime = match fields.next()? {
         "-" => None,
         t => Some(t.parse().ok()?),
     };
-    Some((Entry { hash, size, mtime }, fields.next()?))
+    let fingerprint = match fields.next()? {
+        "-" => None,
+        f => Some(u128::from_str_radix(f, 16).ok()?),
+    };
+    let entry = Entry {
+        hash,
+        size,
+        mtime,
+        fingerprint,
+    };
+    Some((entry, fields.next()?))
 }
 
 /// Writes `entries` to `path`, ending with a line that proves the file whole. A path with a
@@ -94,6 +109,10 @@ pub fn write(path: &Path, entries: &[(String, Entry)]) -> std::io::Result<()> {
         match entry.mtime {
             Some(t) => write!(out, "{t}")?,
             None => write!(out, "-")?,
+        }
+        match entry.fingerprint {
+            Some(f) => write!(out, " {f:032x}")?,
+            None => write!(out, " -")?,
         }
         writeln!(out, " {rel}")?;
     }
@@ -116,6 +135,7 @@ mod tests {
                     hash: hash(b"x"),
                     size: 1,
                     mtime: Some(1_700_000_000_123_456_789),
+                    fingerprint: Some(u128::MAX - 7),
                 },
             ),
             (
@@ -124,6 +144,7 @@ mod tests {
                     hash: 0,
                     size: 0,
                     mtime: None,
+                    fingerprint: None,
                 },
             ),
             (
@@ -132,6 +153,7 @@ mod tests {
                     hash: 1,
                     size: 1,
                     mtime: None,
+                    fingerprint: Some(3),
                 },
             ),
         ];

@@ -63,10 +63,12 @@ struct Sidebar {
     parents: HashSet<String>,
     /// (`current`, `open`) -> the sidebar rendered, as a safe string (shared, not copied).
     rendered: Mutex<HashMap<(String, String), tera::Value>>,
+    /// The site context (JSON) these were rendered with.
+    site: Option<String>,
 }
 
 impl Sidebar {
-    fn of(site: &context::SiteContext) -> Sidebar {
+    fn of(site: &context::SiteContext, json: Option<String>) -> Sidebar {
         let mut links = HashSet::new();
         let mut parents = HashSet::new();
         links.insert(site.home_url.clone());
@@ -84,6 +86,7 @@ impl Sidebar {
             links,
             parents,
             rendered: Mutex::new(HashMap::new()),
+            site: json,
         }
     }
 }
@@ -175,10 +178,17 @@ impl Theme {
     /// Puts `site` (the same for every page) into the global context once.
     pub fn set_site(&mut self, site: &Site) {
         let cx = context::site_context(site, self.search);
-        self.sidebar = self
-            .tera
-            .contains_template(SIDEBAR)
-            .then(|| Sidebar::of(&cx));
+        if self.tera.contains_template(SIDEBAR) {
+            // `serve` sets the site after every edit: the sidebars rendered stay while the site
+            // context, all a sidebar sees, is the same.
+            let seen = serde_json::to_string(&cx).ok();
+            let same = |s: &Sidebar| seen.is_some() && s.site == seen;
+            if !self.sidebar.as_ref().is_some_and(same) {
+                self.sidebar = Some(Sidebar::of(&cx, seen));
+            }
+        } else {
+            self.sidebar = None;
+        }
         self.tera.global_context().insert("site", &cx);
     }
 

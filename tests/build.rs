@@ -597,3 +597,68 @@ fn a_page_of_the_site_at_tags_replaces_the_generated_ones() {
         .collect();
     assert_eq!(generated, ["index.html"], "no tag page of its own besides");
 }
+
+/// The nav between `id="hb-nav"` and its `</nav>`.
+fn sidebar_of(html: &str) -> &str {
+    let start = html.find("id=\"hb-nav\"").expect("a sidebar");
+    &html[start..start + html[start..].find("</nav>").unwrap()]
+}
+
+#[test]
+fn the_sidebar_rendered_once_marks_each_page_it_is_on() {
+    let out = build_shipped(&["--no-search"]);
+    let public = out.path().join("public");
+    // A playbook: its own link is current, its process open; nothing else is.
+    let demo = read(&public.join("playbooks/solution-demo/index.html"));
+    let nav = sidebar_of(&demo);
+    assert_eq!(nav.matches("aria-current").count(), 1, "{nav}");
+    assert!(nav.contains("href=\"/playbooks/solution-demo/\" aria-current=\"page\""));
+    assert_eq!(nav.matches("nav-in").count(), 1, "{nav}");
+    assert!(nav.contains("class=\"nav-parent nav-in\"><a href=\"/processes/edge-connectivity/\">"));
+    // The process itself: current, not open (only its playbooks open it).
+    let process = read(&public.join("processes/edge-connectivity/index.html"));
+    let nav = sidebar_of(&process);
+    assert!(nav.contains("href=\"/processes/edge-connectivity/\" aria-current=\"page\""));
+    assert!(!nav.contains("nav-in"), "{nav}");
+    // A page the sidebar does not link to (a tag page): nothing marked, the same sidebar as
+    // the 404 page's.
+    let tags = read(&public.join("tags/index.html"));
+    let not_found = read(&public.join("404.html"));
+    assert!(!sidebar_of(&tags).contains("aria-current"));
+    assert_eq!(sidebar_of(&tags), sidebar_of(&not_found));
+}
+
+#[test]
+fn a_site_sidebar_template_replaces_the_themes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&repo().join("content"), &root.join("content"));
+    std::fs::copy(repo().join("handbook.yaml"), root.join("handbook.yaml")).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/sidebar.html"),
+        "<nav id=\"hb-nav\">[{{ current }}|{{ open }}|{{ site.nav | length }}]</nav>",
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    Command::cargo_bin("handbook")
+        .unwrap()
+        .args(["build", "--no-search", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let demo = read(&out.join("playbooks/solution-demo/index.html"));
+    assert!(
+        demo.contains("[/playbooks/solution-demo/|/processes/edge-connectivity/|"),
+        "{}",
+        sidebar_of(&demo)
+    );
+    let tags = read(&out.join("tags/index.html"));
+    assert!(
+        tags.contains("<nav id=\"hb-nav\">[||"),
+        "{}",
+        sidebar_of(&tags)
+    );
+}

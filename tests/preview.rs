@@ -457,3 +457,40 @@ fn a_sequence_of_edits_ends_as_a_fresh_open_does() {
     let (fresh, _) = Preview::open(&root).unwrap();
     same(&preview.files(), &fresh.files()).unwrap();
 }
+
+#[test]
+fn a_title_change_and_a_stage_rename_equal_a_fresh_open() {
+    let (_tmp, root) = shipped_site();
+    let (mut preview, first) = Preview::open(&root).unwrap();
+    assert_eq!(first.errors, 0, "{:#?}", preview.diagnostics);
+    let path = "content/processes/edge-connectivity/index.md";
+    let process = root.join(path);
+    let text = std::fs::read_to_string(&process).unwrap();
+
+    // The process is in the sidebar: every page shows the new title, its playbooks with the
+    // process open.
+    let text = text.replacen(
+        "title: Edge Connectivity Sales Process",
+        "title: Edge Sales",
+        1,
+    );
+    edit(&mut preview, &root, &[path], || {
+        std::fs::write(&process, &text).unwrap();
+    });
+    let demo = html(&preview, "playbooks/solution-demo/index.html");
+    assert!(demo.contains(
+        "class=\"nav-parent nav-in\"><a href=\"/processes/edge-connectivity/\">Edge Sales</a>"
+    ));
+
+    // A stage renamed, its id kept: the sidebar stays; the process, its playbooks and the
+    // lists show the new name.
+    let report = edit(&mut preview, &root, &[path], || {
+        std::fs::write(
+            &process,
+            text.replacen("  - name: Discovery\n", "  - name: First call\n", 1),
+        )
+        .unwrap();
+    });
+    assert!(!report.full, "{report:?}");
+    assert!(html(&preview, "playbooks/discovery-call/index.html").contains("First call"));
+}

@@ -10,6 +10,7 @@ pub mod relative;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
 
 use include_dir::{Dir, include_dir};
 use tera::{Context, Tera};
@@ -34,6 +35,10 @@ pub const TEMPLATES: &[&str] = &[
 /// The template of the generated tag pages; optional (README, "Tags").
 pub const TAGS: &str = "tags.html";
 
+/// The sidebar's template; optional. Rendered once per state it shows, not once per page,
+/// and handed to each page as `sidebar` (README, "Template context").
+pub const SIDEBAR: &str = "sidebar.html";
+
 /// A compiled theme: templates, where each came from (for errors), and its static files.
 pub struct Theme {
     tera: Tera,
@@ -50,6 +55,46 @@ pub struct Theme {
     /// What every page of the site is rendered with (see [`fingerprint`]); set by
     /// [`Theme::set_site`].
     site_fingerprint: u128,
+    /// The sidebar of the site last set, when the theme has [`SIDEBAR`].
+    sidebar: Option<Sidebar>,
+}
+
+/// The sidebar's HTML for each state it shows. It differs from page to page only where it
+/// links to the page being read (`current`) and which process is open (`open`): keyed by
+/// those, a 10,000-page site renders it a few hundred times rather than 10,000.
+struct Sidebar {
+    /// Every URL the sidebar links to: `current` is one of these, or empty.
+    links: HashSet<String>,
+    /// The URLs of the entries with pages under them: `open` is one of these, or empty.
+    parents: HashSet<String>,
+    /// (`current`, `open`) -> the sidebar rendered, as a safe string (shared, not copied).
+    rendered: Mutex<HashMap<(String, String), tera::Value>>,
+    /// The fingerprint of the site these were rendered for ([`Theme::set_site`]).
+    site: u128,
+}
+
+impl Sidebar {
+    fn of(site: &context::SiteContext, fingerprint: u128) -> Sidebar {
+        let mut links = HashSet::new();
+        let mut parents = HashSet::new();
+        links.insert(site.home_url.clone());
+        for section in &site.nav {
+            links.extend(section.url.iter().cloned());
+            for item in &section.items {
+                links.insert(item.link.url.clone());
+                if !item.items.is_empty() {
+                    parents.insert(item.link.url.clone());
+                }
+                links.extend(item.items.iter().map(|sub| sub.link.url.clone()));
+            }
+        }
+        Sidebar {
+            links,
+            parents,
+            rendered: Mutex::new(HashMap::new()),
+            site: fingerprint,
+        }
+    }
 }
 
 /// A file on disk or in the binary, with the name diagnostics give it.
@@ -140,6 +185,7 @@ impl Theme {
             search: true,
             templates: hasher.finish(),
             site_fingerprint: 0,
+            sidebar: None,
         })
     }
 
@@ -153,6 +199,16 @@ impl Theme {
         hasher.bytes(format!("{:?}", site.config).as_bytes());
         hasher.value(&cx);
         self.site_fingerprint = hasher.finish();
+        if self.tera.contains_template(SIDEBAR) {
+            // `serve` sets the site after every edit: the sidebars rendered stay while the
+            // site's fingerprint (its context, all a sidebar sees, and the templates) is the same.
+            let seen = self.site_fingerprint;
+            if self.sidebar.as_ref().is_none_or(|s| s.site != seen) {
+                self.sidebar = Some(Sidebar::of(&cx, seen));
+            }
+        } else {
+            self.sidebar = None;
+        }
         self.tera.global_context().insert("site", &cx);
     }
 
@@ -187,6 +243,50 @@ impl Theme {
         let fingerprint = hasher.finish();
         *scratch = hasher.into_buffer();
         fingerprint
+    }
+
+    /// Adds `sidebar` to `cx`: the sidebar as the page at `url` shows it, with the process
+    /// at `open` open. Rendered the first time a state is asked for, then shared.
+    fn add_sidebar(
+        &self,
+        cx: &mut Context,
+        url: &str,
+        open: Option<&str>,
+    ) -> Result<(), Diagnostic> {
+        let Some(sidebar) = &self.sidebar else {
+            return Ok(());
+        };
+        let current = if sidebar.links.contains(url) { url } else { "" };
+        let open = open.filter(|o| sidebar.parents.contains(*o)).unwrap_or("");
+        let key = (current.to_string(), open.to_string());
+        let known = sidebar
+            .rendered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let html = match known {
+            Some(html) => html,
+            None => {
+                let mut state = Context::new();
+                state.insert("current", current);
+                state.insert("open", open);
+                let html = self
+                    .tera
+                    .render(SIDEBAR, &state)
+                    .map_err(|e| template_error(&e, &self.origins))?;
+                let html = tera::Value::safe_string(&html);
+                sidebar
+                    .rendered
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .entry(key)
+                    .or_insert(html)
+                    .clone()
+            }
+        };
+        cx.insert_value("sidebar", html);
+        Ok(())
     }
 
     /// Renders the first published page of each template, and the 404 page, and returns the
@@ -237,6 +337,8 @@ impl Theme {
     ) -> Result<(), Diagnostic> {
         let template = template_of(site, i);
         let mut cx = Context::new();
+        let open = page.playbook.as_ref().and_then(|p| p.process.as_ref());
+        self.add_sidebar(&mut cx, &page.url, open.map(|p| p.url.as_str()))?;
         cx.insert("page", page);
         self.tera
             .render_to(template, &cx, out)
@@ -262,8 +364,10 @@ impl Theme {
         let all = crate::resolve::tags::tags(site);
         let mut pages = Vec::with_capacity(all.len() + 1);
         let mut render = |path: String, tag| -> Result<(), Diagnostic> {
+            let page = context::tag_page_context(site, &all, tag);
             let mut cx = Context::new();
-            cx.insert("page", &context::tag_page_context(site, &all, tag));
+            self.add_sidebar(&mut cx, &page.url, None)?;
+            cx.insert("page", &page);
             let html = self
                 .tera
                 .render(TAGS, &cx)
@@ -283,8 +387,10 @@ impl Theme {
 
     /// The theme's 404 page.
     pub fn render_not_found(&self) -> Result<String, Diagnostic> {
+        let mut cx = Context::new();
+        self.add_sidebar(&mut cx, "", None)?;
         self.tera
-            .render("404.html", &Context::new())
+            .render("404.html", &cx)
             .map_err(|e| template_error(&e, &self.origins))
     }
 }

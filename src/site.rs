@@ -395,7 +395,18 @@ pub struct Searched {
 /// are rendered, so the whole site's HTML is never held in memory at once. `waiting` is
 /// called if another build into the same output holds its lock.
 pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Built, RunError> {
-    let mut checked = check(options)?;
+    // Over an output that records what its pages were rendered from, most pages are kept, not
+    // rendered: the pages are loaded without HTML (as `check` loads them, in about half the
+    // time), and a page that is rendered has its body loaded then ([`load::body`]). A search
+    // index needs every page rendered, and a clean build renders every page: both load the
+    // HTML with the pages.
+    let late = options.html
+        && !options.search
+        && write::Target::new(output, &options.root).is_ok_and(|t| write::rendered_before(&t));
+    let mut checked = check(&Options {
+        html: options.html && !late,
+        ..options.clone()
+    })?;
     let unwritten = |checked| {
         Ok(Built {
             checked,
@@ -454,6 +465,8 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     // a search index, which needs every page's HTML, a page whose fingerprint a generation
     // already holds is kept as it is, not rendered.
     let keep = !options.search;
+    let content_dir = options.root.join("content");
+    let load_options = load::Options::new(&site.config, true);
     let render = |buf: &mut Vec<u8>, i: usize, path: &str| -> Result<(), Failure> {
         buf.clear();
         let mut cx = crate::render::context::page_context_without_body(site, i);
@@ -466,7 +479,13 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             return Ok(());
         }
         buf.clear();
-        crate::render::context::add_body(site, i, &mut cx);
+        if late {
+            let body = load::body(&content_dir, &site.pages[i], &load_options)
+                .map_err(Failure::Changed)?;
+            crate::render::context::add_loaded_body(site, i, &body, &mut cx);
+        } else {
+            crate::render::context::add_body(site, i, &mut cx);
+        }
         theme
             .render_context_to(site, i, &cx, buf)
             .map_err(Failure::Template)?;
@@ -521,6 +540,10 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             checked.diagnostics.push(d);
             return unwritten(checked);
         }
+        Err(Failure::Changed(changed)) => {
+            checked.diagnostics.push(changed_while_built(&changed));
+            return unwritten(checked);
+        }
         Err(Failure::Write(e)) => return Err(e.into()),
     }
     let pages_done = Instant::now();
@@ -566,7 +589,21 @@ const CHUNK: usize = 256;
 
 enum Failure {
     Template(Diagnostic),
+    /// A page file changed between its load and its render (a rebuild loads bodies late).
+    Changed(load::Changed),
     Write(WriteError),
+}
+
+/// The error a build stops with when a page file changed while it ran: the site was checked
+/// from the old text, so no page is rendered from the new one, and nothing is written.
+fn changed_while_built(changed: &load::Changed) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostic::Code::Io,
+        &changed.file,
+        crate::model::Pos::default(),
+        format!("{changed}; the output was left as it was"),
+    )
+    .with_help("build again once the file is saved")
 }
 
 fn sitemap(site: &Site) -> String {

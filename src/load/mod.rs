@@ -14,10 +14,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use bytesize::ByteSize;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Anchor, Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role, UndefinedReference,
+    Anchor, Body, Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role, StoredBody,
+    UndefinedReference,
 };
 
 /// Every page and asset under `content/`, and what went wrong reading them.
@@ -80,7 +82,7 @@ pub enum LoadError {
 }
 
 pub use crate::walk::is_ignored;
-pub use read::read_page;
+pub use read::{Changed, body, read_page};
 
 /// Lists the Markdown files and assets under `ROOT/content`, by the walk's rule for symlinks
 /// and odd files ([`crate::walk`]).
@@ -221,6 +223,14 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
 
 /// Loads one page from its source. Pure: the same input always gives the same page.
 pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<Diagnostic>) {
+    let (mut page, body, diagnostics) = parts(path, source, options);
+    page.body = body.into();
+    (Some(page), diagnostics)
+}
+
+/// [`load`], with the body's HTML (empty without `options.html`) apart from the page, whose
+/// `body` is left empty.
+fn parts(path: &str, source: &str, options: &Options) -> (Page, Body, Vec<Diagnostic>) {
     let html = options.html;
     let file = format!("content/{path}");
     let lines = LineIndex::new(source);
@@ -233,7 +243,9 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
         body_offset,
         problems: diagnostics,
     } = front_matter::read(&file, &lines, source, split, inferred, &options.extra_keys);
-    let parsed = markdown::parse(&source[body_offset..], html);
+    let body_text = &source[body_offset..];
+    let body_hash = xxh3_128(body_text.as_bytes());
+    let parsed = markdown::parse(body_text, html);
 
     let mut links: Vec<Link> = parsed
         .links
@@ -314,12 +326,13 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
         anchors,
         links,
         undefined_references,
-        body: parsed.body.into(),
+        body: StoredBody::default(),
+        body_hash,
         url: url_of(path),
         unread: fm.unread,
         unknown_keys: fm.unknown_keys,
     };
-    (Some(page), diagnostics)
+    (page, parsed.body, diagnostics)
 }
 
 fn resource_link(url: Located<String>) -> Link {

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use bytesize::ByteSize;
 
-use super::{LineIndex, Options, load};
+use super::{LineIndex, Options, load, parts};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Page, Pos};
+use crate::model::{Body, Page, Pos};
 
 /// Reads and loads one Markdown file; a file that cannot be read is a diagnostic, not a panic.
 /// A file that is not valid UTF-8 is still loaded (its bad bytes replaced), so links to it
@@ -74,6 +74,43 @@ fn decode(path: &str, bytes: Vec<u8>, options: &Options) -> (Option<Page>, Vec<D
             (page, diagnostics)
         }
     }
+}
+
+/// A page file that no longer holds the body its page was loaded with: the site was checked
+/// and its links resolved from the old text, so no page can be rendered from the new one.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{file} changed while the site was being built")]
+pub struct Changed {
+    /// As diagnostics name it (`content/x.md`).
+    pub file: String,
+}
+
+/// The HTML body of `page`, loaded without one (`options.html` false): its file read and
+/// parsed again, with HTML. The same as loading it with HTML at first would have given, or
+/// [`Changed`] when the file's body is no longer the one loaded (its hash differs, or it can
+/// no longer be read). `options` as the page was loaded with (`html` aside). A page whose
+/// file could not be read was loaded empty, and stays so.
+pub fn body(content_dir: &Path, page: &Page, options: &Options) -> Result<Body, Changed> {
+    if page.unread.file {
+        return Ok(Body::default());
+    }
+    let changed = || Changed {
+        file: page.file.clone(),
+    };
+    let bytes = read_limited(&content_dir.join(&page.path), options.max_page_size.as_u64())
+        .map_err(|_| changed())?;
+    // Decoded as `read_page` decodes it, bad bytes and all.
+    let source = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let options = Options {
+        html: true,
+        ..options.clone()
+    };
+    let (again, body, _) = parts(&page.path, &source, &options);
+    if again.body_hash != page.body_hash {
+        return Err(changed());
+    }
+    Ok(body)
 }
 
 #[derive(Debug)]

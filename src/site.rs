@@ -642,3 +642,47 @@ fn escape(s: &str) -> String {
     let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_has_the_same_fingerprint_whether_loaded_with_html_or_without() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/site");
+        let fingerprints = |html: bool| {
+            let mut checked = check(&Options {
+                root: root.clone(),
+                html,
+                ..Options::default()
+            })
+            .unwrap();
+            let theme = checked.theme.as_mut().unwrap();
+            theme.search = false;
+            theme.set_site(&checked.site);
+            let site = &checked.site;
+            let mut scratch = Vec::new();
+            (0..site.pages.len())
+                .map(|i| {
+                    let path = page_file(site, i);
+                    let cx = crate::render::context::page_context_without_body(site, i);
+                    let page = &site.pages[i];
+                    let fingerprint = theme.fingerprint(site, i, &path, &cx, false, &mut scratch);
+                    (path, fingerprint, page.body.html().is_empty())
+                })
+                .collect::<Vec<_>>()
+        };
+        let with = fingerprints(true);
+        let without = fingerprints(false);
+        assert!(with.len() > 10, "{with:?}");
+        // Loaded with HTML, bodies are there; without, they are not: the two loads differ.
+        assert!(with.iter().all(|(.., empty)| !empty));
+        assert!(without.iter().all(|(.., empty)| *empty));
+        let strip = |v: &[(String, u128, bool)]| {
+            v.iter()
+                .map(|(p, f, _)| (p.clone(), *f))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&with), strip(&without));
+    }
+}

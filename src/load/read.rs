@@ -97,8 +97,11 @@ pub fn body(content_dir: &Path, page: &Page, options: &Options) -> Result<Body, 
     let changed = || Changed {
         file: page.file.clone(),
     };
-    let bytes = read_limited(&content_dir.join(&page.path), options.max_page_size.as_u64())
-        .map_err(|_| changed())?;
+    let bytes = read_limited(
+        &content_dir.join(&page.path),
+        options.max_page_size.as_u64(),
+    )
+    .map_err(|_| changed())?;
     // Decoded as `read_page` decodes it, bad bytes and all.
     let source = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -163,6 +166,43 @@ mod tests {
             max_page_size,
             ..Options::default()
         }
+    }
+
+    #[test]
+    fn a_body_loaded_late_is_the_one_loaded_with_html_unless_the_file_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("x.md");
+        let front = "---\ntitle: X\n---\n";
+        let body = "# X\n\nSee [y](y.md) and [z](z.md#a).\n";
+        std::fs::write(&file, format!("{front}{body}")).unwrap();
+        let options = limit(ByteSize::mb(1));
+        let with_html = Options {
+            html: true,
+            ..options.clone()
+        };
+        let loaded = |options: &Options| read_page(tmp.path(), "x.md", options).0.unwrap();
+        let page = loaded(&options);
+        assert!(page.body.html().is_empty());
+        let expected = loaded(&with_html).body;
+        assert!(expected.html().contains("<h1"), "{expected:?}");
+
+        let late = body_of(tmp.path(), &page).unwrap();
+        assert_eq!(crate::model::StoredBody::from(late), expected);
+        // The front matter is not the body: the page was checked with the same body.
+        std::fs::write(&file, format!("---\ntitle: Y\n---\n{body}")).unwrap();
+        assert!(body_of(tmp.path(), &page).is_ok());
+
+        let changed = Err(Changed {
+            file: "content/x.md".into(),
+        });
+        std::fs::write(&file, format!("{front}{body}More.\n")).unwrap();
+        assert_eq!(body_of(tmp.path(), &page), changed);
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(body_of(tmp.path(), &page), changed);
+    }
+
+    fn body_of(content_dir: &Path, page: &Page) -> Result<Body, Changed> {
+        body(content_dir, page, &limit(ByteSize::mb(1)))
     }
 
     #[test]

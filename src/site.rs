@@ -601,7 +601,7 @@ fn changed_while_built(changed: &load::Changed) -> Diagnostic {
         crate::diagnostic::Code::Io,
         &changed.file,
         crate::model::Pos::default(),
-        format!("{changed}; the output was left as it was"),
+        format!("{changed}: it was checked as it was before, so no page is built from it"),
     )
     .with_help("build again once the file is saved")
 }

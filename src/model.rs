@@ -345,6 +345,8 @@ pub struct Page {
     /// without HTML: the body's HTML is a function of this text alone
     /// ([`crate::load::markdown::parse`]), so a fingerprint hashes this instead of the HTML.
     pub body_hash: u128,
+    /// Where the body starts in the file's text (after the front matter).
+    pub body_offset: usize,
     /// URL path below `base_url`, without leading slash: `processes/edge/`, `` for home.
     pub url: String,
     /// What could not be read, if anything.

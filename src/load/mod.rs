@@ -18,8 +18,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Anchor, Body, Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role, StoredBody,
-    UndefinedReference,
+    Anchor, Kind, Link, LinkForm, Located, Meta, Page, Pos, Resource, Role, UndefinedReference,
 };
 
 /// Every page and asset under `content/`, and what went wrong reading them.
@@ -223,14 +222,6 @@ pub fn page(path: &str, source: &str, html: bool) -> (Option<Page>, Vec<Diagnost
 
 /// Loads one page from its source. Pure: the same input always gives the same page.
 pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<Diagnostic>) {
-    let (mut page, body, diagnostics) = parts(path, source, options);
-    page.body = body.into();
-    (Some(page), diagnostics)
-}
-
-/// [`load`], with the body's HTML (empty without `options.html`) apart from the page, whose
-/// `body` is left empty.
-fn parts(path: &str, source: &str, options: &Options) -> (Page, Body, Vec<Diagnostic>) {
     let html = options.html;
     let file = format!("content/{path}");
     let lines = LineIndex::new(source);
@@ -326,13 +317,14 @@ fn parts(path: &str, source: &str, options: &Options) -> (Page, Body, Vec<Diagno
         anchors,
         links,
         undefined_references,
-        body: StoredBody::default(),
+        body: parsed.body.into(),
         body_hash,
+        body_offset,
         url: url_of(path),
         unread: fm.unread,
         unknown_keys: fm.unknown_keys,
     };
-    (page, parsed.body, diagnostics)
+    (Some(page), diagnostics)
 }
 
 fn resource_link(url: Located<String>) -> Link {

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use bytesize::ByteSize;
 
-use super::{LineIndex, Options, load, parts};
+use xxhash_rust::xxh3::xxh3_128;
+
+use super::{LineIndex, Options, load};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Body, Page, Pos};
 
@@ -86,9 +88,9 @@ pub struct Changed {
 }
 
 /// The HTML body of `page`, loaded without one (`options.html` false): its file read and
-/// parsed again, with HTML. The same as loading it with HTML at first would have given, or
-/// [`Changed`] when the file's body is no longer the one loaded (its hash differs, or it can
-/// no longer be read). `options` as the page was loaded with (`html` aside). A page whose
+/// its body parsed again, with HTML. The same as loading it with HTML at first would have
+/// given, or [`Changed`] when the file's body is no longer the one loaded (its hash differs,
+/// or it can no longer be read). `options` as the page was loaded with. A page whose
 /// file could not be read was loaded empty, and stays so.
 pub fn body(content_dir: &Path, page: &Page, options: &Options) -> Result<Body, Changed> {
     if page.unread.file {
@@ -105,15 +107,13 @@ pub fn body(content_dir: &Path, page: &Page, options: &Options) -> Result<Body, 
     // Decoded as `read_page` decodes it, bad bytes and all.
     let source = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let options = Options {
-        html: true,
-        ..options.clone()
-    };
-    let (again, body, _) = parts(&page.path, &source, &options);
-    if again.body_hash != page.body_hash {
+    // The body where it was, hashed as at load: the same text parses to the same HTML,
+    // whatever the front matter now says (the page keeps what it said then).
+    let text = source.get(page.body_offset..).ok_or_else(changed)?;
+    if xxh3_128(text.as_bytes()) != page.body_hash {
         return Err(changed());
     }
-    Ok(body)
+    Ok(super::markdown::parse(text, true).body)
 }
 
 #[derive(Debug)]

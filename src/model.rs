@@ -155,12 +155,6 @@ pub struct StoredBody {
 }
 
 impl StoredBody {
-    /// The HTML as stored: the same bytes for the same HTML, so a fingerprint of the body can
-    /// hash these without unpacking them.
-    pub fn packed(&self) -> &[u8] {
-        &self.packed
-    }
-
     /// The body's HTML, as [`Body::html`] held it.
     pub fn html(&self) -> String {
         if self.packed.is_empty() {
@@ -344,8 +338,15 @@ pub struct Page {
     pub anchors: Vec<Anchor>,
     pub links: Vec<Link>,
     pub undefined_references: Vec<UndefinedReference>,
-    /// Rendered body (empty when only checking).
+    /// Rendered body (empty when loaded without HTML: by `check`, and by a rebuild, which
+    /// loads the body of a page it renders then, [`crate::load::body`]).
     pub body: StoredBody,
+    /// xxh3-128 of the Markdown body as loaded (the text after the front matter), with or
+    /// without HTML: the body's HTML is a function of this text alone
+    /// ([`crate::load::markdown::parse`]), so a fingerprint hashes this instead of the HTML.
+    pub body_hash: u128,
+    /// Where the body starts in the file's text (after the front matter).
+    pub body_offset: usize,
     /// URL path below `base_url`, without leading slash: `processes/edge/`, `` for home.
     pub url: String,
     /// What could not be read, if anything.

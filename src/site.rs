@@ -395,7 +395,18 @@ pub struct Searched {
 /// are rendered, so the whole site's HTML is never held in memory at once. `waiting` is
 /// called if another build into the same output holds its lock.
 pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Built, RunError> {
-    let mut checked = check(options)?;
+    // Over an output that records what its pages were rendered from, most pages are kept, not
+    // rendered: the pages are loaded without HTML (as `check` loads them, in about half the
+    // time), and a page that is rendered has its body loaded then ([`load::body`]). A search
+    // index needs every page rendered, and a clean build renders every page: both load the
+    // HTML with the pages.
+    let late = options.html
+        && !options.search
+        && write::Target::new(output, &options.root).is_ok_and(|t| write::rendered_before(&t));
+    let mut checked = check(&Options {
+        html: options.html && !late,
+        ..options.clone()
+    })?;
     let unwritten = |checked| {
         Ok(Built {
             checked,
@@ -454,6 +465,8 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     // a search index, which needs every page's HTML, a page whose fingerprint a generation
     // already holds is kept as it is, not rendered.
     let keep = !options.search;
+    let content_dir = options.root.join("content");
+    let load_options = load::Options::new(&site.config, true);
     let render = |buf: &mut Vec<u8>, i: usize, path: &str| -> Result<(), Failure> {
         buf.clear();
         let mut cx = crate::render::context::page_context_without_body(site, i);
@@ -466,7 +479,13 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             return Ok(());
         }
         buf.clear();
-        crate::render::context::add_body(site, i, &mut cx);
+        if late {
+            let body = load::body(&content_dir, &site.pages[i], &load_options)
+                .map_err(Failure::Changed)?;
+            crate::render::context::add_loaded_body(site, i, &body, &mut cx);
+        } else {
+            crate::render::context::add_body(site, i, &mut cx);
+        }
         theme
             .render_context_to(site, i, &cx, buf)
             .map_err(Failure::Template)?;
@@ -521,6 +540,10 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
             checked.diagnostics.push(d);
             return unwritten(checked);
         }
+        Err(Failure::Changed(changed)) => {
+            checked.diagnostics.push(changed_while_built(&changed));
+            return unwritten(checked);
+        }
         Err(Failure::Write(e)) => return Err(e.into()),
     }
     let pages_done = Instant::now();
@@ -566,7 +589,21 @@ const CHUNK: usize = 256;
 
 enum Failure {
     Template(Diagnostic),
+    /// A page file changed between its load and its render (a rebuild loads bodies late).
+    Changed(load::Changed),
     Write(WriteError),
+}
+
+/// The error a build stops with when a page file changed while it ran: the site was checked
+/// from the old text, so no page is rendered from the new one, and nothing is written.
+fn changed_while_built(changed: &load::Changed) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostic::Code::Io,
+        &changed.file,
+        crate::model::Pos::default(),
+        format!("{changed}: it was checked as it was before, so no page is built from it"),
+    )
+    .with_help("build again once the file is saved")
 }
 
 fn sitemap(site: &Site) -> String {
@@ -604,4 +641,48 @@ fn escape(s: &str) -> String {
     // Writing to a String cannot fail.
     let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_has_the_same_fingerprint_whether_loaded_with_html_or_without() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/site");
+        let fingerprints = |html: bool| {
+            let mut checked = check(&Options {
+                root: root.clone(),
+                html,
+                ..Options::default()
+            })
+            .unwrap();
+            let theme = checked.theme.as_mut().unwrap();
+            theme.search = false;
+            theme.set_site(&checked.site);
+            let site = &checked.site;
+            let mut scratch = Vec::new();
+            (0..site.pages.len())
+                .map(|i| {
+                    let path = page_file(site, i);
+                    let cx = crate::render::context::page_context_without_body(site, i);
+                    let page = &site.pages[i];
+                    let fingerprint = theme.fingerprint(site, i, &path, &cx, false, &mut scratch);
+                    (path, fingerprint, page.body.html().is_empty())
+                })
+                .collect::<Vec<_>>()
+        };
+        let with = fingerprints(true);
+        let without = fingerprints(false);
+        assert!(with.len() > 10, "{with:?}");
+        // Loaded with HTML, bodies are there; without, they are not: the two loads differ.
+        assert!(with.iter().all(|(.., empty)| !empty));
+        assert!(without.iter().all(|(.., empty)| *empty));
+        let strip = |v: &[(String, u128, bool)]| {
+            v.iter()
+                .map(|(p, f, _)| (p.clone(), *f))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&with), strip(&without));
+    }
 }

@@ -84,6 +84,9 @@ pub fn is_external(dest: &str) -> bool {
     }
 }
 
+/// The same for every page and every handbook (nothing of handbook.yaml is read here): a
+/// body's HTML, links, headings and anchors are a function of its text alone, which is what
+/// lets a fingerprint hash the text for the HTML ([`crate::model::Page::body_hash`]).
 fn options() -> Options {
     // GFM: GitHub's alerts (`> [!NOTE]`), as a handbook written on GitHub previews them.
     Options::ENABLE_TABLES
@@ -95,7 +98,8 @@ fn options() -> Options {
 }
 
 /// Parses a page body. With `html` false (as `check` runs it) no HTML is produced: only the
-/// headings, anchors and links.
+/// headings, anchors and links, the same as with it. Pure: the result depends on `body` (and
+/// `html`) only.
 pub fn parse(body: &str, html: bool) -> Parsed {
     let mut broken: Vec<(Range<usize>, LinkType, String)> = Vec::new();
     let on_broken = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {

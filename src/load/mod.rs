@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use bytesize::ByteSize;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{
@@ -80,7 +81,7 @@ pub enum LoadError {
 }
 
 pub use crate::walk::is_ignored;
-pub use read::read_page;
+pub use read::{Changed, body, read_page};
 
 /// Lists the Markdown files and assets under `ROOT/content`, by the walk's rule for symlinks
 /// and odd files ([`crate::walk`]).
@@ -233,7 +234,9 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
         body_offset,
         problems: diagnostics,
     } = front_matter::read(&file, &lines, source, split, inferred, &options.extra_keys);
-    let parsed = markdown::parse(&source[body_offset..], html);
+    let body_text = &source[body_offset..];
+    let body_hash = xxh3_128(body_text.as_bytes());
+    let parsed = markdown::parse(body_text, html);
 
     let mut links: Vec<Link> = parsed
         .links
@@ -315,6 +318,8 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
         links,
         undefined_references,
         body: parsed.body.into(),
+        body_hash,
+        body_offset,
         url: url_of(path),
         unread: fm.unread,
         unknown_keys: fm.unknown_keys,

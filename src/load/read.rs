@@ -6,9 +6,11 @@ use std::path::Path;
 
 use bytesize::ByteSize;
 
+use xxhash_rust::xxh3::xxh3_128;
+
 use super::{LineIndex, Options, load};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Page, Pos};
+use crate::model::{Body, Page, Pos};
 
 /// Reads and loads one Markdown file; a file that cannot be read is a diagnostic, not a panic.
 /// A file that is not valid UTF-8 is still loaded (its bad bytes replaced), so links to it
@@ -76,6 +78,44 @@ fn decode(path: &str, bytes: Vec<u8>, options: &Options) -> (Option<Page>, Vec<D
     }
 }
 
+/// A page file that no longer holds the body its page was loaded with: the site was checked
+/// and its links resolved from the old text, so no page can be rendered from the new one.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{file} changed while the site was being built")]
+pub struct Changed {
+    /// As diagnostics name it (`content/x.md`).
+    pub file: String,
+}
+
+/// The HTML body of `page`, loaded without one (`options.html` false): its file read and
+/// its body parsed again, with HTML. The same as loading it with HTML at first would have
+/// given, or [`Changed`] when the file's body is no longer the one loaded (its hash differs,
+/// or it can no longer be read). `options` as the page was loaded with. A page whose
+/// file could not be read was loaded empty, and stays so.
+pub fn body(content_dir: &Path, page: &Page, options: &Options) -> Result<Body, Changed> {
+    if page.unread.file {
+        return Ok(Body::default());
+    }
+    let changed = || Changed {
+        file: page.file.clone(),
+    };
+    let bytes = read_limited(
+        &content_dir.join(&page.path),
+        options.max_page_size.as_u64(),
+    )
+    .map_err(|_| changed())?;
+    // Decoded as `read_page` decodes it, bad bytes and all.
+    let source = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    // The body where it was, hashed as at load: the same text parses to the same HTML,
+    // whatever the front matter now says (the page keeps what it said then).
+    let text = source.get(page.body_offset..).ok_or_else(changed)?;
+    if xxh3_128(text.as_bytes()) != page.body_hash {
+        return Err(changed());
+    }
+    Ok(super::markdown::parse(text, true).body)
+}
+
 #[derive(Debug)]
 enum ReadError {
     /// Larger than the limit: its size when known before reading.
@@ -126,6 +166,43 @@ mod tests {
             max_page_size,
             ..Options::default()
         }
+    }
+
+    #[test]
+    fn a_body_loaded_late_is_the_one_loaded_with_html_unless_the_file_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("x.md");
+        let front = "---\ntitle: X\n---\n";
+        let body = "# X\n\nSee [y](y.md) and [z](z.md#a).\n";
+        std::fs::write(&file, format!("{front}{body}")).unwrap();
+        let options = limit(ByteSize::mb(1));
+        let with_html = Options {
+            html: true,
+            ..options.clone()
+        };
+        let loaded = |options: &Options| read_page(tmp.path(), "x.md", options).0.unwrap();
+        let page = loaded(&options);
+        assert!(page.body.html().is_empty());
+        let expected = loaded(&with_html).body;
+        assert!(expected.html().contains("<h1"), "{expected:?}");
+
+        let late = body_of(tmp.path(), &page).unwrap();
+        assert_eq!(crate::model::StoredBody::from(late), expected);
+        // The front matter is not the body: the page was checked with the same body.
+        std::fs::write(&file, format!("---\ntitle: Y\n---\n{body}")).unwrap();
+        assert!(body_of(tmp.path(), &page).is_ok());
+
+        let changed = Err(Changed {
+            file: "content/x.md".into(),
+        });
+        std::fs::write(&file, format!("{front}{body}More.\n")).unwrap();
+        assert_eq!(body_of(tmp.path(), &page), changed);
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(body_of(tmp.path(), &page), changed);
+    }
+
+    fn body_of(content_dir: &Path, page: &Page) -> Result<Body, Changed> {
+        body(content_dir, page, &limit(ByteSize::mb(1)))
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::links::rewrite_body;
-use crate::model::{Kind, Meta, PageIdx, Role, Status};
+use crate::model::{Body, Kind, Meta, PageIdx, Role, Slot, Status};
 use crate::resolve::{Site, nav, tags};
 
 /// A link to a page: what lists and cross-references are made of.
@@ -506,10 +506,21 @@ pub fn page_context_without_body(site: &Site, i: PageIdx) -> PageContext {
     }
 }
 
-/// Puts page `i`'s body into `cx`, its context without one.
+/// Puts page `i`'s body, as loaded with the site, into `cx`, its context without one.
 pub fn add_body(site: &Site, i: PageIdx, cx: &mut PageContext) {
+    let body = &site.pages[i].body;
+    add_html(site, i, &body.html(), &body.slots, cx);
+}
+
+/// [`add_body`] with the body loaded apart from the site ([`crate::load::body`]): the site
+/// was loaded without HTML.
+pub fn add_loaded_body(site: &Site, i: PageIdx, body: &Body, cx: &mut PageContext) {
+    add_html(site, i, &body.html, &body.slots, cx);
+}
+
+fn add_html(site: &Site, i: PageIdx, html: &str, slots: &[Slot], cx: &mut PageContext) {
     let page = &site.pages[i];
-    let content = rewrite_body(site, i);
+    let content = rewrite_body(site, i, html, slots);
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     cx.title_in_body =
         first_h1.is_some_and(|h| h.text == page.title) && content.trim_start().starts_with("<h1");

@@ -59,10 +59,9 @@ fn with_suffix(mut href: String, query: Option<&str>, fragment: Option<&str>) ->
     href
 }
 
-/// The page's body with each link slot replaced by its escaped URL.
-pub fn rewrite_body(site: &Site, i: PageIdx) -> String {
-    let body = &site.pages[i].body;
-    splice(&body.html(), &body.slots, |n| link_url(site, i, n))
+/// Page `i`'s body, as HTML with its link `slots`, with each slot replaced by its escaped URL.
+pub fn rewrite_body(site: &Site, i: PageIdx, html: &str, slots: &[Slot]) -> String {
+    splice(html, slots, |n| link_url(site, i, n))
 }
 
 /// Writes `url(link)`, escaped for an attribute, over each slot of a body's `html`: by byte

@@ -215,8 +215,12 @@ impl Theme {
     /// The fingerprint of page `i` written to output path `path` from context `cx`, made by
     /// [`context::page_context_without_body`] (`relative`: its URLs are then rewritten relative
     /// to it): equal only when the page's HTML is too, given the same [`Theme::set_site`].
-    /// The body is taken as what [`context::add_body`] makes it from: its stored HTML, the
-    /// URL each link slot gets, and the headings. `scratch` is a buffer to reuse.
+    /// The body is taken as what [`context::add_body`] makes it from: its Markdown (as its
+    /// hash, [`crate::model::Page::body_hash`]: the HTML and its link slots are a function of
+    /// that text alone, see [`crate::load::markdown::parse`]), the URL each of the page's
+    /// links gets, and the headings. So a page has the same fingerprint whether the site was
+    /// loaded with HTML or without (a rebuild, which renders only the pages whose fingerprint
+    /// changed, loading their bodies then). `scratch` is a buffer to reuse.
     pub fn fingerprint(
         &self,
         site: &Site,
@@ -233,11 +237,9 @@ impl Theme {
         hasher.bytes(&[u8::from(relative)]);
         hasher.value(cx);
         let page = &site.pages[i];
-        hasher.bytes(page.body.packed());
-        for slot in &page.body.slots {
-            hasher.bytes(&(slot.bytes.start as u64).to_le_bytes());
-            hasher.bytes(&(slot.bytes.end as u64).to_le_bytes());
-            hasher.bytes(links::link_url(site, i, slot.link).as_bytes());
+        hasher.bytes(&page.body_hash.to_le_bytes());
+        for n in 0..page.links.len() {
+            hasher.bytes(links::link_url(site, i, n).as_bytes());
         }
         hasher.value(&page.headings);
         let fingerprint = hasher.finish();

@@ -198,6 +198,23 @@ fn an_alias_that_leaves_the_site_writes_nothing_outside_it() {
 }
 
 /// The "(N written, N linked, N unchanged, N removed)" counts from a successful build's stderr.
+/// Builds `site` into `output` on a fixed date, with `flags` after `build`; it must succeed.
+/// The summary's counts: written, linked, unchanged, removed.
+fn build_counting(site: &Path, output: &Path, flags: &[&str]) -> (usize, usize, usize, usize) {
+    let out = handbook()
+        .env("HANDBOOK_TODAY", "2025-03-01")
+        .arg("build")
+        .args(flags)
+        .arg("--root")
+        .arg(site)
+        .arg("--output")
+        .arg(output)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    counts(&out)
+}
+
 fn counts(output: &std::process::Output) -> (usize, usize, usize, usize) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let tail = stderr
@@ -216,19 +233,7 @@ fn counts(output: &std::process::Output) -> (usize, usize, usize, usize) {
 fn a_rebuild_writes_only_the_files_that_changed_and_equals_a_clean_build() {
     let tmp = workspace();
     let site = tmp.path().join("site");
-    let build = |output: &Path| {
-        let out = handbook()
-            .env("HANDBOOK_TODAY", "2025-03-01")
-            .arg("build")
-            .arg("--root")
-            .arg(&site)
-            .arg("--output")
-            .arg(output)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        counts(&out)
-    };
+    let build = |output: &Path| build_counting(&site, output, &[]);
     let public = tmp.path().join("public");
     let (first, ..) = build(&public);
     assert!(first > 3, "a first build writes every file");
@@ -541,18 +546,7 @@ fn a_rebuild_that_keeps_pages_it_rendered_before_equals_a_clean_build_after_rand
         })
         .collect();
     pages.sort();
-    let build = |output: &Path| {
-        let out = handbook()
-            .env("HANDBOOK_TODAY", "2025-03-01")
-            .args(["build", "--no-search", "--root"])
-            .arg(&site)
-            .arg("--output")
-            .arg(output)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        counts(&out)
-    };
+    let build = |output: &Path| build_counting(&site, output, &["--no-search"]);
     let public = tmp.path().join("public");
     let (total, ..) = build(&public);
     let template = common::repo().join("themes/default/templates/playbook.html");

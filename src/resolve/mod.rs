@@ -97,16 +97,12 @@ pub fn resolve(
     site.menus = menus(&site);
     site.tag_pages = tags::generated(&site);
     site.tag_slugs = tag_slugs(&site);
-    site.targets = (0..site.pages.len())
+    // A page's links and its references resolve against the pages alone, in one pass.
+    (site.targets, site.references) = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| resolve_links(&site, i))
-        .collect();
-    site.references = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| references::resolve(&site, i))
-        .collect();
-    site.backlinks = backlinks(&site);
-    site.children = children(&site);
+        .map(|i| (resolve_links(&site, i), references::resolve(&site, i)))
+        .unzip();
+    (site.backlinks, site.children) = rayon::join(|| backlinks(&site), || children(&site));
     site
 }
 

@@ -92,6 +92,35 @@ fn links(c: &mut Criterion) {
     group.finish();
 }
 
+/// Line and column of every link and anchor of a page, in the order `load` asks for them
+/// (the links in file order, then the anchors from the top again).
+fn positions(c: &mut Criterion) {
+    let mut group = c.benchmark_group("positions");
+    for (page, _) in PAGES {
+        let text = source(page);
+        let body_offset = match front_matter::split(&text) {
+            Ok(Some(split)) => split.body_offset,
+            _ => panic!("{page} has no front matter"),
+        };
+        let parsed = markdown::parse(&text[body_offset..], false);
+        let offsets: Vec<usize> = (parsed.links.iter().map(|(_, _, at)| *at))
+            .chain(parsed.anchors.iter().map(|(_, _, at)| *at))
+            .map(|at| body_offset + at)
+            .collect();
+        assert!(offsets.len() > 5, "{page}: too few positions to time");
+        group.bench_function(format!("links-anchors/{}", name(page)), |b| {
+            b.iter(|| {
+                let lines = LineIndex::new(black_box(&text));
+                offsets
+                    .iter()
+                    .map(|&at| lines.pos(at, 4).line)
+                    .sum::<usize>()
+            })
+        });
+    }
+    group.finish();
+}
+
 fn checked() -> site::Checked {
     let options = Options {
         root: site_root().to_path_buf(),
@@ -158,6 +187,6 @@ criterion_group! {
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2))
         .sample_size(30);
-    targets = front_matter, yaml, links, resolve, render
+    targets = front_matter, yaml, links, positions, resolve, render
 }
 criterion_main!(hot);

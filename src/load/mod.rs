@@ -10,6 +10,7 @@ mod read;
 pub mod reference_links;
 pub mod slug;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -335,23 +336,41 @@ fn resource_link(url: Located<String>) -> Link {
     }
 }
 
-/// Byte offsets to 1-based lines and character columns, for one file.
+/// Byte offsets to 1-based lines and character columns, for one file. Lines are counted on
+/// demand from the last offset asked for, forwards or backwards: a page's positions come
+/// mostly in file order (its front matter's values, then its links, then its anchors), so
+/// each is found by counting the newlines since the one before, many bytes at a time, and no
+/// table of line starts is built for every page (that was a search per line, and the
+/// largest part of a position's cost).
 #[derive(Debug)]
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    /// The last offset asked for and its 1-based line.
+    cursor: Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            cursor: Cell::new((0, 1)),
+        }
     }
 
-    /// The 1-based line holding `offset`.
+    /// The 1-based line holding `offset` (an offset past the end is on the last line).
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
+        let offset = offset.min(self.text.len());
+        let bytes = self.text.as_bytes();
+        let (from, line) = self.cursor.get();
+        let line = if offset >= from {
+            line + bytecount::count(&bytes[from..offset], b'\n')
+        } else if offset >= from - offset {
+            line - bytecount::count(&bytes[offset..from], b'\n')
+        } else {
+            1 + bytecount::count(&bytes[..offset], b'\n')
+        };
+        self.cursor.set((offset, line));
+        line
     }
 
     /// Line and character column of `offset`, with a `len`-byte range. An offset past the
@@ -369,7 +388,10 @@ impl<'a> LineIndex<'a> {
             .unwrap_or(self.text.len());
         let len = end - offset;
         let line = self.line_of(offset);
-        let start = self.line_start(line).min(offset);
+        let start = match memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]) {
+            Some(newline) => newline + 1,
+            None => self.line_start(1).min(offset),
+        };
         let column = self
             .text
             .get(start..offset)
@@ -381,12 +403,15 @@ impl<'a> LineIndex<'a> {
         }
     }
 
-    /// Where a line's first character is: a byte-order mark is not a character of line 1.
+    /// Where a line's first character is: a byte-order mark is not a character of line 1. A
+    /// line past the last is the end of the text.
     fn line_start(&self, line: usize) -> usize {
-        match self.starts.get(line.saturating_sub(1)) {
-            Some(0) if self.text.starts_with('\u{feff}') => 3,
-            Some(&start) => start,
-            None => self.text.len(),
+        match line.saturating_sub(1) {
+            0 if self.text.starts_with('\u{feff}') => 3,
+            0 => 0,
+            newlines => memchr::memchr_iter(b'\n', self.text.as_bytes())
+                .nth(newlines - 1)
+                .map_or(self.text.len(), |newline| newline + 1),
         }
     }
 
@@ -522,6 +547,36 @@ mod tests {
         assert_eq!(diags.len(), 1, "{diags:?}");
         let d = &diags[0];
         assert_eq!((d.line, d.column, d.bytes.start), (4, 1, 24), "{d:?}");
+    }
+
+    /// Lines are counted from the last position asked for: in any order of offsets (forwards,
+    /// backwards, back to the start), each position is the one counted from the top.
+    #[test]
+    fn positions_in_any_order_are_counted_from_the_top() {
+        let text = "\u{feff}a\nbé\r\n\n  [x](y.md) é\nlast line";
+        let expected = |offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(3, |newline| newline + 1);
+            (line, text[start.min(offset)..offset].chars().count() + 1)
+        };
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let mut order = boundaries.clone();
+        order.extend(boundaries.iter().rev());
+        // Jumps both ways, near and far, by a stride prime to the number of offsets.
+        order.extend((0..boundaries.len()).map(|i| boundaries[(i * 7) % boundaries.len()]));
+        let lines = LineIndex::new(text);
+        for offset in order {
+            let pos = lines.pos(offset, 1);
+            assert_eq!((pos.line, pos.column), expected(offset), "at {offset}");
+            assert_eq!(lines.line_of(offset), pos.line);
+        }
+        assert_eq!(lines.line_of(text.len() + 5), 5);
+        assert_eq!(lines.offset_of(1, 1), 3);
+        assert_eq!(lines.offset_of(4, 3), text.find('[').unwrap());
+        assert_eq!(lines.offset_of(9, 1), text.len());
     }
 
     #[test]

@@ -7,12 +7,15 @@
 //! The indexer gives way to the rebuilds (README, "Commands", `serve`): it indexes one page at
 //! a time and stops between two while a rebuild runs ([`Background::hold`]), so an edit is
 //! served as fast with search on as without, even while the first index of a large handbook
-//! is being built (tens of seconds of CPU at 10,000 pages). Building the index files is one
-//! long step (seconds at 10,000 pages) that cannot stop halfway, so it waits until no page has
-//! been sent for [`QUIET`]: a burst of edits is indexed page by page and published once, when
-//! it ends. Pages sent again before they were indexed are indexed once, as last rendered.
+//! is being built (tens of seconds of CPU at 10,000 pages). Some steps cannot stop halfway:
+//! a list page of a large handbook (2 MB of HTML at 10,000 pages, half a second to index) and
+//! building the index files (seconds at 10,000 pages). So nothing starts until no page has
+//! been sent (and no rebuild run) for [`QUIET`]: a burst of edits is indexed when it ends, and
+//! published once. Pages sent again before they were indexed are indexed once, as last
+//! rendered, in their place in the queue (the pages of a fresh index first, in `build`'s
+//! order, so results rank ties alike; Pagefind keeps a page re-added in its place).
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -22,8 +25,8 @@ use super::http::Shared;
 use super::preview::{Files, Served};
 use crate::search::{Document, Live};
 
-/// How long no page must have been sent (and no rebuild run) before the index files are
-/// built again: longer than the pause between two saves of a burst of edits.
+/// How long no page must have been sent (and no rebuild run) before the indexer starts
+/// anything: longer than the pause between two saves of a burst of edits.
 const QUIET: Duration = Duration::from_millis(300);
 
 /// Pages rendered by one rebuild: output file (`processes/x/index.html`) and HTML.
@@ -37,9 +40,10 @@ pub struct Batch {
 struct Work {
     /// Start a new index before adding `pages` (pages gone or moved).
     fresh: bool,
-    /// Pages to index, by output file (in `build`'s order, so results rank ties alike): the
-    /// last rendering of each.
-    pages: BTreeMap<String, Bytes>,
+    /// Pages to index, by output file, in the order they came: the last rendering of each.
+    pages: HashMap<String, Bytes>,
+    /// The output files of `pages`, first to index first.
+    queue: VecDeque<String>,
     /// The index has changed since its files were last served.
     unpublished: bool,
     /// Rebuilds running: the thread waits while there is one.
@@ -76,7 +80,8 @@ impl Background {
         let state: Arc<State> = Arc::new((
             Mutex::new(Work {
                 fresh: true,
-                pages: BTreeMap::new(),
+                pages: HashMap::new(),
+                queue: VecDeque::new(),
                 unpublished: false,
                 rebuilding: 0,
                 last: Instant::now(),
@@ -102,9 +107,14 @@ impl Background {
         if batch.fresh {
             work.fresh = true;
             work.pages.clear();
+            work.queue.clear();
         }
         work.unpublished |= batch.fresh || !batch.pages.is_empty();
-        work.pages.extend(batch.pages);
+        for (file, html) in batch.pages {
+            if work.pages.insert(file.clone(), html).is_none() {
+                work.queue.push_back(file);
+            }
+        }
         work.last = Instant::now();
         wake.notify_all();
     }
@@ -144,18 +154,21 @@ fn run(language: &str, state: &State, shared: &Shared) {
         if guard.stopped {
             return;
         }
-        if std::mem::take(&mut guard.fresh) {
-            index = None;
-        }
-        let next = guard.pages.pop_first();
         let quiet_for = guard.last.elapsed();
-        if next.is_none() && quiet_for < QUIET {
+        if quiet_for < QUIET {
             guard = wake
                 .wait_timeout(guard, QUIET - quiet_for)
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .0;
             continue;
         }
+        if std::mem::take(&mut guard.fresh) {
+            index = None;
+        }
+        let next = guard.queue.pop_front().and_then(|file| {
+            let html = guard.pages.remove(&file)?;
+            Some((file, html))
+        });
         if next.is_none() {
             guard.unpublished = false;
         }
@@ -304,6 +317,6 @@ mod tests {
         });
         wait_for_pages(&shared, 11);
         let work = lock(&background.state.0);
-        assert!(work.pages.is_empty() && !work.unpublished);
+        assert!(work.pages.is_empty() && work.queue.is_empty() && !work.unpublished);
     }
 }

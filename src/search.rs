@@ -166,15 +166,7 @@ fn run(language: &str, rx: &mpsc::Receiver<Message>, sharding: Sharding) {
             return;
         }
     };
-    let fresh = || {
-        let config = PagefindServiceConfig::builder()
-            .force_language(language.to_string())
-            // URLs are given exactly as links must be written (`index.html` spelled out for
-            // `--relative-urls`): Pagefind must not shorten them.
-            .keep_index_url(true)
-            .build();
-        PagefindIndex::new(Some(config)).map_err(|e| SearchError::Index(e.to_string()))
-    };
+    let fresh = || new_index(language);
     let mut index = fresh();
     let mut in_bundle = 0;
     let mut sealed: Vec<OutputFile> = Vec::new();
@@ -245,6 +237,57 @@ fn run(language: &str, rx: &mpsc::Receiver<Message>, sharding: Sharding) {
             }
         }
         busy += started.elapsed();
+    }
+}
+
+/// An empty Pagefind index of pages in `language`.
+fn new_index(language: &str) -> Result<PagefindIndex, SearchError> {
+    let config = PagefindServiceConfig::builder()
+        .force_language(language.to_string())
+        // URLs are given exactly as links must be written (`index.html` spelled out for
+        // `--relative-urls`): Pagefind must not shorten them.
+        .keep_index_url(true)
+        .build();
+    PagefindIndex::new(Some(config)).map_err(|e| SearchError::Index(e.to_string()))
+}
+
+/// One index of every page, updated page by page on the caller's thread: what `serve` keeps.
+/// Unlike [`Indexer`], nothing is queued, so the caller can stop between any two pages (to
+/// leave the CPUs to a rebuild) and knows what is indexed. A page added again replaces the
+/// one with its URL; no page is ever forgotten (start a new one for that).
+pub struct Live {
+    runtime: tokio::runtime::Runtime,
+    index: PagefindIndex,
+}
+
+impl Live {
+    pub fn start(language: &str) -> Result<Live, SearchError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| SearchError::Index(e.to_string()))?;
+        Ok(Live {
+            runtime,
+            index: new_index(language)?,
+        })
+    }
+
+    /// Parses and indexes a page (a page Pagefind cannot parse is left out of the index).
+    pub fn add(&mut self, document: Document) {
+        let added = self.runtime.block_on(self.index.add_html_file(
+            None,
+            Some(document.url),
+            document.html,
+        ));
+        drop(added);
+    }
+
+    /// The index of every page added so far, as files under [`FOLDER`].
+    pub fn files(&mut self) -> Result<Vec<OutputFile>, SearchError> {
+        let files = self
+            .runtime
+            .block_on(self.index.get_files())
+            .map_err(|e| SearchError::Index(e.to_string()))?;
+        Ok(bundle(files, 0))
     }
 }
 

@@ -150,6 +150,8 @@ fn rebuild_on_change(
 ) -> impl FnMut(Vec<PathBuf>) + Send + 'static {
     move |paths| {
         let started = Instant::now();
+        // The search indexer waits until the edit is served.
+        let _hold = indexing.as_ref().map(search::Background::hold);
         let Ok(mut preview) = preview.lock() else {
             return;
         };

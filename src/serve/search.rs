@@ -3,15 +3,31 @@
 //! server answers with. A rebuild never waits for it; while it works, the previous index is
 //! served. An edit re-indexes only the pages it re-rendered (Pagefind replaces a page by its
 //! URL); a page gone or moved starts the index afresh, since Pagefind cannot forget a page.
+//!
+//! The indexer gives way to the rebuilds (README, "Commands", `serve`): it indexes one page at
+//! a time and stops between two while a rebuild runs ([`Background::hold`]), so an edit is
+//! served as fast with search on as without, even while the first index of a large handbook
+//! is being built (tens of seconds of CPU at 10,000 pages). Some steps cannot stop halfway:
+//! a list page of a large handbook (2 MB of HTML at 10,000 pages, half a second to index) and
+//! building the index files (seconds at 10,000 pages). So nothing starts until no page has
+//! been sent (and no rebuild run) for [`QUIET`]: a burst of edits is indexed when it ends, and
+//! published once. Pages sent again before they were indexed are indexed once, as last
+//! rendered, in their place in the queue (the pages of a fresh index first, in `build`'s
+//! order, so results rank ties alike; Pagefind keeps a page re-added in its place).
 
-use std::sync::Arc;
-use std::sync::mpsc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
 use super::http::Shared;
 use super::preview::{Files, Served};
-use crate::search::{Document, Indexer};
+use crate::search::{Document, Live};
+
+/// How long no page must have been sent (and no rebuild run) before the indexer starts
+/// anything: longer than the pause between two saves of a burst of edits.
+const QUIET: Duration = Duration::from_millis(300);
 
 /// Pages rendered by one rebuild: output file (`processes/x/index.html`) and HTML.
 pub struct Batch {
@@ -20,52 +36,166 @@ pub struct Batch {
     pub pages: Vec<(String, Bytes)>,
 }
 
+/// What the indexing thread has to do, and what holds it back.
+struct Work {
+    /// Start a new index before adding `pages` (pages gone or moved).
+    fresh: bool,
+    /// Pages to index, by output file, in the order they came: the last rendering of each.
+    pages: HashMap<String, Bytes>,
+    /// The output files of `pages`, first to index first.
+    queue: VecDeque<String>,
+    /// The index has changed since its files were last served.
+    unpublished: bool,
+    /// Rebuilds running: the thread waits while there is one.
+    rebuilding: usize,
+    /// When the last batch came or the last rebuild ended.
+    last: Instant,
+    /// The preview is closing: the thread ends.
+    stopped: bool,
+}
+
+type State = (Mutex<Work>, Condvar);
+
 /// The handle a rebuild sends its pages to.
 pub struct Background {
-    tx: mpsc::Sender<Batch>,
+    state: Arc<State>,
+}
+
+/// A rebuild in progress: the indexer waits until it is dropped.
+pub struct Hold<'a>(&'a Background);
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        let (work, wake) = &*self.0.state;
+        let mut work = lock(work);
+        work.rebuilding -= 1;
+        work.last = Instant::now();
+        wake.notify_all();
+    }
 }
 
 impl Background {
     /// Starts the indexing thread; what it builds goes into `shared`'s snapshot.
     pub fn start(language: &str, shared: Shared) -> Background {
-        let (tx, rx) = mpsc::channel::<Batch>();
+        let state: Arc<State> = Arc::new((
+            Mutex::new(Work {
+                fresh: true,
+                pages: HashMap::new(),
+                queue: VecDeque::new(),
+                unpublished: false,
+                rebuilding: 0,
+                last: Instant::now(),
+                stopped: false,
+            }),
+            Condvar::new(),
+        ));
         let language = language.to_string();
+        let theirs = Arc::clone(&state);
         let spawned = std::thread::Builder::new()
             .name("serve-search".into())
-            .spawn(move || run(&language, &rx, &shared));
+            .spawn(move || run(&language, &theirs, &shared));
         if let Err(e) = spawned {
             eprintln!("search is off for this preview: cannot start its thread ({e})");
         }
-        Background { tx }
+        Background { state }
     }
 
+    /// Queues a rebuild's pages; the index follows once they are indexed and edits pause.
     pub fn send(&self, batch: Batch) {
-        // A stopped thread has said why on stderr; the preview goes on without search.
-        let _ = self.tx.send(batch);
+        let (work, wake) = &*self.state;
+        let mut work = lock(work);
+        if batch.fresh {
+            work.fresh = true;
+            work.pages.clear();
+            work.queue.clear();
+        }
+        work.unpublished |= batch.fresh || !batch.pages.is_empty();
+        for (file, html) in batch.pages {
+            if work.pages.insert(file.clone(), html).is_none() {
+                work.queue.push_back(file);
+            }
+        }
+        work.last = Instant::now();
+        wake.notify_all();
+    }
+
+    /// Keeps the indexer from starting anything new until the guard is dropped: the CPUs are
+    /// the rebuild's. (What it was doing, one page or the index files, it finishes.)
+    pub fn hold(&self) -> Hold<'_> {
+        lock(&self.state.0).rebuilding += 1;
+        Hold(self)
     }
 }
 
-fn run(language: &str, rx: &mpsc::Receiver<Batch>, shared: &Shared) {
-    let mut indexer: Option<Indexer> = None;
-    while let Ok(first) = rx.recv() {
-        // Everything that queued up while the last index was built, as one batch.
-        let mut batches = vec![first];
-        batches.extend(rx.try_iter());
-        if let Some(last_fresh) = batches.iter().rposition(|b| b.fresh) {
-            batches.drain(..last_fresh);
-            indexer = None;
+impl Drop for Background {
+    fn drop(&mut self) {
+        let (work, wake) = &*self.state;
+        lock(work).stopped = true;
+        wake.notify_all();
+    }
+}
+
+/// The lock, even if a panic poisoned it: the work list stays consistent between statements.
+fn lock(work: &Mutex<Work>) -> MutexGuard<'_, Work> {
+    work.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn run(language: &str, state: &State, shared: &Shared) {
+    let (work, wake) = state;
+    let mut index: Option<Live> = None;
+    let mut guard = lock(work);
+    loop {
+        guard = wake
+            .wait_while(guard, |w| {
+                !w.stopped && (w.rebuilding > 0 || (w.pages.is_empty() && !w.unpublished))
+            })
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if guard.stopped {
+            return;
         }
-        let indexer = indexer.get_or_insert_with(|| Indexer::start(language));
-        for (file, html) in batches.into_iter().flat_map(|b| b.pages) {
-            indexer.add(Document {
-                url: format!("/{}", file.strip_suffix("index.html").unwrap_or(&file)),
-                html: String::from_utf8_lossy(&html).into_owned(),
-            });
+        let quiet_for = guard.last.elapsed();
+        if quiet_for < QUIET {
+            guard = wake
+                .wait_timeout(guard, QUIET - quiet_for)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+            continue;
         }
-        match indexer.files() {
-            Ok(index) => publish(shared, index.files),
-            Err(e) => eprintln!("search index not updated: {e}"),
+        if std::mem::take(&mut guard.fresh) {
+            index = None;
         }
+        let next = guard.queue.pop_front().and_then(|file| {
+            let html = guard.pages.remove(&file)?;
+            Some((file, html))
+        });
+        if next.is_none() {
+            guard.unpublished = false;
+        }
+        drop(guard);
+        let live = match index.as_mut() {
+            Some(live) => Some(live),
+            None => match Live::start(language) {
+                Ok(live) => Some(index.insert(live)),
+                Err(e) => {
+                    eprintln!("search index not updated: {e}");
+                    None
+                }
+            },
+        };
+        if let Some(live) = live {
+            match next {
+                Some((file, html)) => live.add(Document {
+                    url: format!("/{}", file.strip_suffix("index.html").unwrap_or(&file)),
+                    html: String::from_utf8_lossy(&html).into_owned(),
+                }),
+                None => match live.files() {
+                    Ok(files) => publish(shared, files),
+                    Err(e) => eprintln!("search index not updated: {e}"),
+                },
+            }
+        }
+        guard = lock(work);
     }
 }
 
@@ -91,4 +221,102 @@ fn publish(shared: &Shared, files: Vec<crate::write::OutputFile>) {
 /// An empty search index, for the snapshot before the first one is built.
 pub fn none() -> Arc<Files> {
     Arc::new(Files::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::RwLock;
+
+    use super::*;
+    use crate::serve::http::Snapshot;
+
+    fn page(n: usize) -> (String, Bytes) {
+        let html = format!(
+            "<!doctype html><html lang=\"en\"><head><title>Page {n}</title></head><body>\
+             <main data-pagefind-body><h1>Page {n}</h1><p>Words of page {n}.</p></main></body></html>"
+        );
+        (format!("p{n}/index.html"), Bytes::from(html))
+    }
+
+    fn shared() -> Shared {
+        Arc::new(RwLock::new(Arc::new(Snapshot {
+            files: none(),
+            search: none(),
+            base_path: "/".into(),
+            overlay: None,
+        })))
+    }
+
+    /// The page count of the index being served, once there is one.
+    fn served_pages(shared: &Shared) -> Option<u64> {
+        let snapshot = Arc::clone(&*shared.read().unwrap());
+        let Some(Served::Bytes(entry)) = snapshot.search.get("pagefind/pagefind-entry.json") else {
+            return None;
+        };
+        let entry: serde_json::Value = serde_json::from_slice(entry).ok()?;
+        entry["languages"]["en"]["page_count"].as_u64()
+    }
+
+    fn wait_for_pages(shared: &Shared, pages: u64) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while served_pages(shared) != Some(pages) {
+            assert!(
+                Instant::now() < deadline,
+                "no index of {pages} pages: {:?}",
+                served_pages(shared)
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn nothing_is_indexed_while_a_rebuild_holds_the_indexer() {
+        let shared = shared();
+        let background = Background::start("en", Arc::clone(&shared));
+        let hold = background.hold();
+        background.send(Batch {
+            fresh: true,
+            pages: (0..3).map(page).collect(),
+        });
+        // Far longer than indexing three pages and the quiet time take.
+        std::thread::sleep(QUIET * 4);
+        assert_eq!(served_pages(&shared), None);
+        assert_eq!(
+            lock(&background.state.0).pages.len(),
+            3,
+            "a page was indexed"
+        );
+        drop(hold);
+        wait_for_pages(&shared, 3);
+    }
+
+    #[test]
+    fn the_index_catches_up_after_a_burst_of_edits() {
+        let shared = shared();
+        let background = Background::start("en", Arc::clone(&shared));
+        background.send(Batch {
+            fresh: true,
+            pages: (0..2).map(page).collect(),
+        });
+        wait_for_pages(&shared, 2);
+        // A burst: each edit a rebuild that adds a page, closer together than the quiet time.
+        for n in 2..12 {
+            let hold = background.hold();
+            background.send(Batch {
+                fresh: false,
+                pages: vec![page(n), page(0)],
+            });
+            drop(hold);
+            std::thread::sleep(QUIET / 10);
+        }
+        wait_for_pages(&shared, 12);
+        // Then a page gone: a fresh index of what is left.
+        background.send(Batch {
+            fresh: true,
+            pages: (1..12).map(page).collect(),
+        });
+        wait_for_pages(&shared, 11);
+        let work = lock(&background.state.0);
+        assert!(work.pages.is_empty() && work.queue.is_empty() && !work.unpublished);
+    }
 }

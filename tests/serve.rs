@@ -288,6 +288,15 @@ fn indexed(server: &common::server::Server) -> Option<u64> {
 #[test]
 fn the_search_index_is_served_and_follows_the_pages() {
     let server = start(free_port());
+    // Asked for at once, before the first index is built (the indexer waits for a quiet
+    // moment first), the index is waited for rather than answered 404: a page's search loads
+    // it only once (README, `serve`).
+    let (status, script) = server.get("/pagefind/pagefind.js");
+    assert_eq!(
+        status, 200,
+        "the search index asked for before it was built"
+    );
+    assert!(script.contains("debouncedSearch"));
     let pages = walkdir::WalkDir::new(server.path("content"))
         .into_iter()
         .map(Result::unwrap)

@@ -2,6 +2,7 @@
 //! file outside the site; shows the error overlay on every page while the content has errors.
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, Uri, header};
@@ -15,6 +16,9 @@ pub struct Snapshot {
     pub files: Arc<Files>,
     /// The search index (`pagefind/...`), built in the background and swapped in on its own.
     pub search: Arc<Files>,
+    /// Search is on and its first index is still being built: a request for `pagefind/...`
+    /// waits for it rather than failing, since a page's search loads the index once.
+    pub search_coming: bool,
     /// `base_url`'s path: the site is served below it.
     pub base_path: String,
     /// HTML shown on every page while the content has errors.
@@ -70,14 +74,14 @@ pub async fn handle(state: Shared, uri: Uri, headers: HeaderMap) -> Response<Bod
         )
             .into_response();
     }
-    let snapshot = match state.read() {
-        Ok(guard) => Arc::clone(&guard),
-        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-    };
+    let mut snapshot = current(&state);
     let path = uri.path();
     let Some(key) = key_of(path, &snapshot.base_path) else {
         return not_found(&snapshot);
     };
+    if snapshot.search_coming && key.starts_with("pagefind/") {
+        snapshot = first_search_index(&state).await;
+    }
     match snapshot
         .files
         .get(&key)
@@ -94,6 +98,29 @@ pub async fn handle(state: Shared, uri: Uri, headers: HeaderMap) -> Response<Bod
                 .unwrap_or_default()
         }
         None => not_found(&snapshot),
+    }
+}
+
+fn current(state: &Shared) -> Arc<Snapshot> {
+    match state.read() {
+        Ok(guard) => Arc::clone(&guard),
+        Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+    }
+}
+
+/// How long a request for the search index waits for the first index (README, `serve`): the
+/// first index of a large handbook takes a while, and the page's search asks only once.
+const SEARCH_PATIENCE: Duration = Duration::from_secs(120);
+
+/// The snapshot once the first search index is served, or as it is after [`SEARCH_PATIENCE`].
+async fn first_search_index(state: &Shared) -> Arc<Snapshot> {
+    let started = tokio::time::Instant::now();
+    loop {
+        let snapshot = current(state);
+        if !snapshot.search_coming || started.elapsed() >= SEARCH_PATIENCE {
+            return snapshot;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -54,7 +54,11 @@ pub fn run(options: Options) -> anyhow::Result<()> {
     let started = Instant::now();
     let (mut preview, report) = Preview::open_with(&root, options.search)?;
     log.report(&preview, &report, started.elapsed());
-    let shared: Shared = Arc::new(RwLock::new(Arc::new(snapshot(&preview, search::none()))));
+    let shared: Shared = Arc::new(RwLock::new(Arc::new(snapshot(
+        &preview,
+        search::none(),
+        options.search,
+    ))));
     let indexing = options.search.then(|| {
         let background = search::Background::start(preview.language(), Arc::clone(&shared));
         if let Some(batch) = preview.take_search_batch() {
@@ -182,7 +186,11 @@ fn rebuild_on_change(
             }
         };
         if let Ok(mut guard) = shared.write() {
-            *guard = Arc::new(snapshot(&preview, Arc::clone(&guard.search)));
+            *guard = Arc::new(snapshot(
+                &preview,
+                Arc::clone(&guard.search),
+                guard.search_coming,
+            ));
         }
         reloader.reload();
         if let (Some(indexing), Some(batch)) = (&indexing, preview.take_search_batch()) {
@@ -192,10 +200,11 @@ fn rebuild_on_change(
     }
 }
 
-fn snapshot(preview: &Preview, search: Arc<preview::Files>) -> Snapshot {
+fn snapshot(preview: &Preview, search: Arc<preview::Files>, search_coming: bool) -> Snapshot {
     Snapshot {
         files: preview.files(),
         search,
+        search_coming,
         base_path: preview.base_path().to_string(),
         overlay: overlay(preview),
     }

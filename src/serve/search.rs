@@ -215,6 +215,7 @@ fn publish(shared: &Shared, files: Vec<crate::write::OutputFile>) {
     };
     let mut next = (**guard).clone();
     next.search = search;
+    next.search_coming = false;
     *guard = Arc::new(next);
 }
 
@@ -242,6 +243,7 @@ mod tests {
         Arc::new(RwLock::new(Arc::new(Snapshot {
             files: none(),
             search: none(),
+            search_coming: true,
             base_path: "/".into(),
             overlay: None,
         })))

@@ -46,16 +46,6 @@ const NEW_MANIFEST: &str = "new.manifest";
 const OLD_MANIFEST: &str = "old.manifest";
 const SWAP: &str = "swap";
 
-/// Whether a generation of `target` records pages with the fingerprints they were rendered
-/// from: a build may then keep pages rather than render them ([`Update::keep_rendered`]).
-/// Touches nothing; what it says may be stale by the time the lock is taken, which costs only
-/// time (a page not kept is rendered).
-pub fn rendered_before(target: &Target) -> bool {
-    [PREV_MANIFEST, LIVE_MANIFEST]
-        .iter()
-        .any(|name| manifest::fingerprinted(&target.state.join(name)))
-}
-
 /// What a build did to the generation it updated.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {

@@ -46,16 +46,6 @@ const NEW_MANIFEST: &str = "new.manifest";
 const OLD_MANIFEST: &str = "old.manifest";
 const SWAP: &str = "swap";
 
-/// Whether a generation of `target` records pages with the fingerprints they were rendered
-/// from: a build may then keep pages rather than render them ([`Update::keep_rendered`]).
-/// Touches nothing; what it says may be stale by the time the lock is taken, which costs only
-/// time (a page not kept is rendered).
-pub fn rendered_before(target: &Target) -> bool {
-    [PREV_MANIFEST, LIVE_MANIFEST]
-        .iter()
-        .any(|name| manifest::fingerprinted(&target.state.join(name)))
-}
-
 /// What a build did to the generation it updated.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -483,25 +473,19 @@ fn plan<'a>(paths: impl IntoIterator<Item = &'a str>) -> Result<Plan<'a>, WriteE
     Ok((files, dirs))
 }
 
-/// Creates the folders `dirs` in `dir`, each after its parent: one depth at a time, the
-/// folders of a depth in parallel (10,000 page folders are 10,000 `mkdir`s).
+/// Creates the folders `dirs` in `dir`, each after its parent: in sorted order (a folder sorts
+/// before everything inside it), on one thread. Most of a site's folders share a parent
+/// (`playbooks/`), whose lock a `mkdir` takes: from several threads they waited on it, each
+/// `mkdir` costing half as much system time again.
 fn create_dirs<'a>(dir: &Path, dirs: impl Iterator<Item = &'a &'a str>) -> Result<(), WriteError> {
-    let mut by_depth: Vec<Vec<&str>> = Vec::new();
+    let mut dirs: Vec<&str> = dirs.copied().collect();
+    dirs.sort_unstable();
     for rel in dirs {
-        let depth = rel.matches('/').count();
-        if by_depth.len() <= depth {
-            by_depth.resize_with(depth + 1, Vec::new);
+        let path = dir.join(rel);
+        match std::fs::create_dir(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(&path)(e)),
+            _ => {}
         }
-        by_depth[depth].push(rel);
-    }
-    for level in by_depth {
-        level.par_iter().try_for_each(|rel| {
-            let path = dir.join(rel);
-            match std::fs::create_dir(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(io(&path)(e)),
-                _ => Ok(()),
-            }
-        })?;
     }
     Ok(())
 }

@@ -75,19 +75,6 @@ pub fn read(path: &Path) -> Option<Manifest> {
     complete.then_some(manifest)
 }
 
-/// Whether the manifest at `path` records the fingerprint of a page: read up to the first
-/// one, not whole.
-pub fn fingerprinted(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut lines = BufReader::new(file).lines().map_while(Result::ok);
-    lines.next().as_deref() == Some(HEADER)
-        && lines
-            .take_while(|line| line != "end")
-            .any(|line| parse(&line).is_some_and(|(entry, _)| entry.fingerprint.is_some()))
-}
-
 fn parse(line: &str) -> Option<(Entry, &str)> {
     let mut fields = line.splitn(5, ' ');
     let hash = u128::from_str_radix(fields.next()?, 16).ok()?;

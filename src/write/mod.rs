@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use generation::{Summary, Update, rendered_before};
+pub use generation::{Summary, Update};
 pub use target::{MARKER, Refusal, Target};
 
 /// One file of the output.

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use super::http::Shared;
+use super::http::{Shared, Snapshot};
 use super::preview::{Files, Served};
 use crate::search::{Document, Live};
 
@@ -90,12 +90,13 @@ impl Background {
             Condvar::new(),
         ));
         let language = language.to_string();
-        let theirs = Arc::clone(&state);
+        let (theirs, served) = (Arc::clone(&state), Arc::clone(&shared));
         let spawned = std::thread::Builder::new()
             .name("serve-search".into())
-            .spawn(move || run(&language, &theirs, &shared));
+            .spawn(move || run(&language, &theirs, &served));
         if let Err(e) = spawned {
             eprintln!("search is off for this preview: cannot start its thread ({e})");
+            no_index_coming(&shared);
         }
         Background { state }
     }
@@ -179,6 +180,7 @@ fn run(language: &str, state: &State, shared: &Shared) {
                 Ok(live) => Some(index.insert(live)),
                 Err(e) => {
                     eprintln!("search index not updated: {e}");
+                    no_index_coming(shared);
                     None
                 }
             },
@@ -209,13 +211,26 @@ fn publish(shared: &Shared, files: Vec<crate::write::OutputFile>) {
         })
         .collect();
     let search = Arc::new(search);
+    change(shared, |next| {
+        next.search = search;
+        next.search_coming = false;
+    });
+}
+
+/// No index can be built (Pagefind or its thread would not start): requests for one are
+/// answered at once, not held for the first index ([`Snapshot::search_coming`]).
+fn no_index_coming(shared: &Shared) {
+    change(shared, |next| next.search_coming = false);
+}
+
+/// Replaces the snapshot served with a changed copy.
+fn change(shared: &Shared, edit: impl FnOnce(&mut Snapshot)) {
     let mut guard = match shared.write() {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     };
     let mut next = (**guard).clone();
-    next.search = search;
-    next.search_coming = false;
+    edit(&mut next);
     *guard = Arc::new(next);
 }
 
@@ -229,7 +244,6 @@ mod tests {
     use std::sync::RwLock;
 
     use super::*;
-    use crate::serve::http::Snapshot;
 
     fn page(n: usize) -> (String, Bytes) {
         let html = format!(

@@ -285,31 +285,21 @@ impl Update {
         size: u64,
         fingerprint: Option<u128>,
     ) -> Result<bool, WriteError> {
+        let with_fingerprint = |entry| Entry {
+            fingerprint,
+            ..entry
+        };
         if !self.fresh
             && let Ok(meta) = std::fs::symlink_metadata(path)
         {
             if let Some(entry) = self.holds(rel, path, &meta, hash, size)? {
-                self.record(
-                    rel,
-                    Entry {
-                        fingerprint,
-                        ..entry
-                    },
-                    Outcome::Unchanged,
-                );
+                self.record(rel, with_fingerprint(entry), Outcome::Unchanged);
                 return Ok(true);
             }
             remove_file(path)?;
         }
         if let Some(entry) = self.link_live(rel, path, hash, size) {
-            self.record(
-                rel,
-                Entry {
-                    fingerprint,
-                    ..entry
-                },
-                Outcome::Linked,
-            );
+            self.record(rel, with_fingerprint(entry), Outcome::Linked);
             return Ok(true);
         }
         Ok(false)

@@ -152,6 +152,10 @@ def main():
         if args.lychee:
             checkers.append(("lychee", lambda: None,
                              [args.lychee, "--offline", "--include-fragments", "--no-progress",
+                              # A folder link means its index.html, as a browser and a
+                              # server see it; without this lychee finds no fragment in
+                              # a folder and reports every `page/#id` link as broken.
+                              "--index-files", "index.html",
                               "--root-dir", os.path.abspath(checked), checked], None))
         cases.append(Case(f"check, {n:,} pages", checkers))
         originals = {p: open(p, encoding="utf-8").read() for p in (

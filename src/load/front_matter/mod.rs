@@ -9,6 +9,8 @@ mod fields;
 mod reader;
 mod stages;
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::LineIndex;
@@ -196,10 +198,10 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> (FrontMatter, Vec<Diag
     if yaml.trim().is_empty() {
         return (FrontMatter::empty(inferred), Vec::new());
     }
-    match crate::yaml::tree(yaml) {
+    match crate::yaml::read(yaml) {
         Ok(tree) => {
-            let mut r = Reader::new(cx, yaml);
-            let fm = read_fields(&mut r, cx, &tree, inferred, true);
+            let mut r = Reader::new(cx, yaml, tree.editor_places);
+            let fm = read_fields(&mut r, cx, &tree.root, inferred, true);
             (fm, r.problems)
         }
         Err(error) => {
@@ -229,9 +231,9 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> (FrontMatter, Vec<Diag
 /// Reads what a YAML text gives without reporting anything: for the part of a broken front
 /// matter that parses, whose only problem is already reported.
 fn quietly(cx: &Context, yaml: &str, inferred: Kind) -> Option<FrontMatter> {
-    let tree = crate::yaml::tree(yaml).ok()?;
-    let mut r = Reader::new(cx, yaml);
-    Some(read_fields(&mut r, cx, &tree, inferred, false))
+    let tree = crate::yaml::read(yaml).ok()?;
+    let mut r = Reader::new(cx, yaml, tree.editor_places);
+    Some(read_fields(&mut r, cx, &tree.root, inferred, false))
 }
 
 /// Marks front matter as not read whole, keeping its words: an id the page may have, or ids
@@ -269,7 +271,7 @@ fn read_fields(
     let entries: &[(Node, Node)] = match &tree.value {
         Value::Null => &[],
         _ => r
-            .entries(tree, "front matter", "title: Discovery call")
+            .entries(tree, &"front matter", "title: Discovery call")
             .unwrap_or(&[]),
     };
     let kind_field = fields::page_field("kind").unwrap_or(&PAGE[0]);
@@ -281,7 +283,8 @@ fn read_fields(
     let mut fm = FrontMatter::empty(kind);
     let mut meta = empty_meta(kind);
     let mut declared = serde_json::Map::new();
-    let mut first: HashMap<String, (&Node, &Node)> = HashMap::default();
+    let mut first: HashMap<Cow<str>, (&Node, &Node)> =
+        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
     for (key, value) in entries {
         let name = r.key(key);
         if let Some((earlier, _)) = first.get(&name) {
@@ -295,12 +298,12 @@ fn read_fields(
                 assign(r, field, value, &mut fm, &mut meta);
             }
             Some(field) => misplaced(r, key, field, kind),
-            None if cx.extra_keys.contains(&name) => {
-                declared.insert(name, r.any(value));
+            None if cx.extra_keys.iter().any(|k| *k == name) => {
+                declared.insert(name.into_owned(), r.any(value));
             }
             None => {
                 unknown(r, key, &name, kind, cx.extra_keys);
-                fm.unknown_keys.push(name);
+                fm.unknown_keys.push(name.into_owned());
             }
         }
     }
@@ -343,7 +346,7 @@ fn assign(r: &mut Reader, field: &Field, value: &Node, fm: &mut FrontMatter, met
         ("title", _) => fm.title = text(r),
         ("description", _) => common.description = text(r),
         ("draft", _) => common.draft = r.flag(field, value).unwrap_or(false),
-        ("tags", _) => common.tags = stages::values(r.list(field, value)),
+        ("tags", _) => common.tags = r.texts(field, value),
         ("owner", _) => common.owner = r.text(field, value),
         ("weight", _) => common.weight = r.whole(field, value),
         ("aliases", _) => common.aliases = r.list(field, value),
@@ -351,7 +354,7 @@ fn assign(r: &mut Reader, field: &Field, value: &Node, fm: &mut FrontMatter, met
         ("review_every", _) => common.review_every = r.days(field, value),
         ("extra", _) => common.extra = r.any(value),
         ("collaborates_with", Meta::Department(d)) => d.collaborates_with = r.list(field, value),
-        ("metrics", Meta::Department(d)) => d.metrics = stages::values(r.list(field, value)),
+        ("metrics", Meta::Department(d)) => d.metrics = r.texts(field, value),
         ("status", Meta::Process(p)) => {
             p.status = r.choice(field, value, &STATUSES).unwrap_or_default();
         }

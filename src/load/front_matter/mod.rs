@@ -39,39 +39,33 @@ pub struct Split<'a> {
 /// file has none; `Err` with the offset of the opening line when it is never closed.
 pub fn split(source: &str) -> Result<Option<Split<'_>>, usize> {
     let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut lines = lines_with_offsets(source, start);
-    match lines.next() {
-        Some((_, line)) if line.trim_end() == "---" => {}
-        _ => return Ok(None),
+    let bytes = source.as_bytes();
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |n| from + n);
+    let first_end = line_end(start);
+    if source[start..first_end].trim_end() != "---" {
+        return Ok(None);
     }
-    let yaml_offset = start
-        + source[start..]
-            .find('\n')
-            .map_or(source.len() - start, |n| n + 1);
-    for (offset, line) in lines {
-        if line.trim_end() == "---" {
-            let body_offset = (offset + line.len() + 1).min(source.len());
+    if first_end == bytes.len() {
+        return Err(start);
+    }
+    let yaml_offset = first_end + 1;
+    // Only a line that starts with `---` may close it: look at those alone.
+    for newline in memchr::memchr_iter(b'\n', &bytes[first_end..]) {
+        let offset = first_end + newline + 1;
+        if !bytes[offset..].starts_with(b"---") {
+            continue;
+        }
+        let end = line_end(offset);
+        if source[offset..end].trim_end() == "---" {
             return Ok(Some(Split {
                 yaml: &source[yaml_offset..offset],
                 yaml_offset,
-                body_offset,
+                body_offset: (end + 1).min(source.len()),
             }));
         }
     }
     Err(start)
-}
-
-/// Lines (without `\n`, with any `\r`) and their byte offsets, from `start`.
-fn lines_with_offsets(source: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
-    let ends = memchr::memchr_iter(b'\n', &source.as_bytes()[start..])
-        .map(move |n| start + n)
-        .chain(std::iter::once(source.len()));
-    let mut at = start;
-    ends.map(move |end| {
-        let line = (at, &source[at..end]);
-        at = end + 1;
-        line
-    })
 }
 
 /// Front matter read and typed for its page's kind: every field that could be read.
@@ -685,6 +679,40 @@ mod tests {
         );
         assert!(fm.unread.stages && !fm.unread.front_matter);
         assert!(fm.unread.words.iter().any(|w| w == "demo-call"));
+    }
+
+    /// The split as a plain reading of every line would give it.
+    fn split_line_by_line(source: &str) -> Result<Option<(usize, usize, usize)>, usize> {
+        let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut offset = start;
+        let mut lines = Vec::new();
+        for line in source[start..].split('\n') {
+            lines.push((offset, line));
+            offset += line.len() + 1;
+        }
+        if lines[0].1.trim_end() != "---" {
+            return Ok(None);
+        }
+        let yaml_offset = lines.get(1).map_or(source.len(), |l| l.0);
+        for &(offset, line) in &lines[1..] {
+            if line.trim_end() == "---" {
+                let body = (offset + line.len() + 1).min(source.len());
+                return Ok(Some((yaml_offset, offset, body)));
+            }
+        }
+        Err(start)
+    }
+
+    proptest::proptest! {
+        /// Only lines that start with `---` are looked at; the split is the one every line
+        /// read in turn gives.
+        #[test]
+        fn split_finds_the_closing_line(source in "\u{feff}?(---|-- |--- \r|x)?(\n|\r\n|---|-|a|:| |\u{a0})*") {
+            let found = split(&source).map(|s| s.map(|s| {
+                (s.yaml_offset, s.yaml_offset + s.yaml.len(), s.body_offset)
+            }));
+            proptest::prop_assert_eq!(found, split_line_by_line(&source));
+        }
     }
 
     proptest::proptest! {

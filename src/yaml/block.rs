@@ -299,42 +299,73 @@ impl<'a> Reader<'a> {
     /// `{}`.
     fn inline(&mut self, line: Line, from: usize) -> Option<Node<'a>> {
         self.count()?;
-        let s = self.text[from..line.end].trim_end_matches(' ');
-        let node = |value, len| Node {
-            value,
-            pos: self.pos(line, from, len),
-        };
+        let all = self.text.as_bytes();
+        let mut end = line.end;
+        while end > from && all[end - 1] == b' ' {
+            end -= 1;
+        }
+        let s = &self.text[from..end];
         let bytes = s.as_bytes();
         let first = *bytes.first()?;
-        if b"]}&*!|>%@`,?:".contains(&first) || is_item(s) {
+        if NOT_INLINE[usize::from(first)] || is_item(s) {
             return None;
         }
-        match first {
+        let value = match first {
             b'"' | b'\'' => {
-                let close = 1 + memchr::memchr(first, &bytes[1..])?;
-                let quoted = &s[1..close];
                 // Escapes, and anything after the closing quote, are the parser's.
-                if close + 1 != s.len()
-                    || (first == b'"' && memchr::memchr(b'\\', quoted.as_bytes()).is_some())
-                {
+                if bytes.len() < 2 || bytes[bytes.len() - 1] != first {
                     return None;
                 }
-                Some(node(Value::String(Cow::Borrowed(quoted)), s.len()))
+                let inner = &bytes[1..bytes.len() - 1];
+                let other = match first {
+                    b'"' => memchr::memchr2(b'"', b'\\', inner),
+                    _ => memchr::memchr(first, inner),
+                };
+                if other.is_some() {
+                    return None;
+                }
+                Value::String(Cow::Borrowed(&s[1..s.len() - 1]))
             }
-            b'[' | b'{' => match s {
-                "[]" => Some(node(Value::Seq(Vec::new()), 1)),
-                "{}" => Some(node(Value::Map(Vec::new()), 1)),
-                _ => None,
-            },
+            b'[' | b'{' => {
+                let value = match s {
+                    "[]" => Value::Seq(Vec::new()),
+                    "{}" => Value::Map(Vec::new()),
+                    _ => return None,
+                };
+                return Some(Node {
+                    value,
+                    pos: self.pos(line, from, 1),
+                });
+            }
             _ => {
                 if colon_space(bytes).is_some() || s.ends_with(':') {
                     return None;
                 }
-                Some(node(plain(s)?, s.len()))
+                plain(s)?
             }
-        }
+        };
+        Some(Node {
+            value,
+            pos: self.pos(line, from, s.len()),
+        })
     }
 }
+
+/// A table of the bytes: true for those in `set`.
+const fn table(set: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// What a one-line value read here cannot start with.
+const NOT_INLINE: [bool; 256] = table(b"]}&*!|>%@`,?:");
+/// What a plain key cannot start with.
+const NOT_A_KEY: [bool; 256] = table(b"-?:,[]{}&*!|>'\"%@` ");
 
 /// How many spaces `text` starts with.
 fn spaces(text: &str) -> usize {
@@ -350,16 +381,20 @@ fn colon_space(bytes: &[u8]) -> Option<usize> {
 /// end. `None` when the line does not start with such a key.
 fn key_end(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let first = *bytes.first()?;
-    if b"-?:,[]{}&*!|>'\"%@` ".contains(&first) {
+    if NOT_A_KEY[usize::from(*bytes.first()?)] {
         return None;
     }
-    let colon = colon_space(bytes)?;
-    let key = &bytes[..colon];
-    let flow = key
-        .iter()
-        .any(|b| matches!(b, b'[' | b']' | b'{' | b'}' | b','));
-    (key.last() != Some(&b' ') && !flow).then_some(colon)
+    // The first byte is no `:`, so a colon has a byte before it.
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b':' if bytes.get(i + 1).is_none_or(|&n| n == b' ') => {
+                return (bytes[i - 1] != b' ').then_some(i);
+            }
+            b'[' | b']' | b'{' | b'}' | b',' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A list item's start: `-` alone or followed by a space.

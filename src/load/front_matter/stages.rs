@@ -57,32 +57,40 @@ fn stage(r: &mut Reader, item: &Node, number: usize) -> Option<(Stage, Resources
     let mut name: Option<Located<String>> = None;
     let mut id: Option<Located<String>> = None;
     let mut resources = Vec::new();
-    // A stage has a dozen keys at most: a list, and a position only for a repeated one.
-    let mut seen: Vec<(Cow<str>, &Node)> = Vec::with_capacity(entries.len());
+    // The first key of each stage field, by its place in `STAGE`; the unknown keys, for a
+    // repeated one.
+    let mut first_of: [Option<&Node>; STAGE.len()] = [None; STAGE.len()];
+    let mut unknown: Vec<(Cow<str>, &Node)> = Vec::new();
     for (key, value) in entries {
         let key_name = r.key(key);
-        if let Some((_, first)) = seen.iter().find(|(name, _)| *name == key_name) {
-            let first = r.pos(first);
-            r.repeated(key, &first);
-            continue;
-        }
-        seen.push((key_name, key));
-        let key_name: &str = &seen[seen.len() - 1].0;
-        let Some(field) = fields::field(STAGE, key_name) else {
+        let Some(index) = STAGE.iter().position(|f| f.name == key_name) else {
+            if let Some((_, first)) = unknown.iter().find(|(name, _)| *name == key_name) {
+                let first = r.pos(first);
+                r.repeated(key, &first);
+                continue;
+            }
             let help = fields::unknown_help(
-                key_name,
+                &key_name,
                 STAGE.iter().map(|f| f.name),
                 "a stage's fields are",
             );
             let pos = r.pos(key);
             r.problem(
-                key_name,
+                &key_name,
                 pos,
                 format!("unknown stage field `{key_name}`"),
                 help,
             );
+            unknown.push((key_name, key));
             continue;
         };
+        if let Some(first) = first_of[index] {
+            let first = r.pos(first);
+            r.repeated(key, &first);
+            continue;
+        }
+        first_of[index] = Some(key);
+        let field = &STAGE[index];
         match field.name {
             "name" => name = r.text(field, value),
             "id" => id = r.text(field, value),

@@ -662,6 +662,33 @@ mod tests {
         assert!(read.front_matter.unread.front_matter);
     }
 
+    /// Front matter read line by line gives its places in the YAML, shifted into the file;
+    /// they are the places the file's own line index gives, after characters of several bytes
+    /// too, and a list item's place is its dash.
+    #[test]
+    fn places_read_line_by_line_are_the_file_s() {
+        let source = "\u{feff}---\ntitle: \"Ünïcode é\"\nowner: s\nstages:\n  - goal: é\n  - name: Ça\n    resources:\n      - title: Dé\n    gaol: x\n---\nbody\n";
+        let yaml = split(source).unwrap().unwrap().yaml;
+        assert!(crate::yaml::read(yaml).unwrap().editor_places);
+        let (_, problems) = read_page("processes/x.md", source, &[]);
+        assert_eq!(
+            problems
+                .iter()
+                .map(|d| (d.line, d.column, d.message.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (5, 3, "stage 1 has no `name`"),
+                (8, 7, "this resource has no `url`"),
+                (9, 5, "unknown stage field `gaol`"),
+            ]
+        );
+        let lines = LineIndex::new(source);
+        for d in &problems {
+            let pos = lines.pos(d.bytes.start, d.bytes.len());
+            assert_eq!((pos.line, pos.column), (d.line, d.column), "{d:?}");
+        }
+    }
+
     #[test]
     fn a_stage_left_out_keeps_its_words() {
         let source = "---\nowner: s\nstages:\n  - goal: x\n    playbooks: [demo-call]\n  - name: Close\n---\n";

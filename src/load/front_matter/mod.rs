@@ -10,6 +10,7 @@ mod reader;
 mod stages;
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -50,12 +51,11 @@ pub fn split(source: &str) -> Result<Option<Split<'_>>, usize> {
         return Err(start);
     }
     let yaml_offset = first_end + 1;
-    // Only a line that starts with `---` may close it: look at those alone.
-    for newline in memchr::memchr_iter(b'\n', &bytes[first_end..]) {
+    // Only a line that starts with `---` may close it: look at those alone, found in one scan.
+    static CLOSING: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"\n---"));
+    for newline in CLOSING.find_iter(&bytes[first_end..]) {
         let offset = first_end + newline + 1;
-        if !bytes[offset..].starts_with(b"---") {
-            continue;
-        }
         let end = line_end(offset);
         if source[offset..end].trim_end() == "---" {
             return Ok(Some(Split {

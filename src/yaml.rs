@@ -70,10 +70,35 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 ///
 /// Most front matter is read line by line ([`block`]) or built straight from the parser's
 /// events ([`events`]); the rest, and every error, is serde-saphyr's reading ([`spanned`]).
-pub fn tree(text: &str) -> Result<node::Node, Error> {
-    block::tree(text)
-        .or_else(|| events::tree(text))
-        .map_or_else(|| spanned::tree(text), Ok)
+pub fn tree(text: &str) -> Result<node::Node<'_>, Error> {
+    read(text).map(|tree| tree.root)
+}
+
+/// A tree as [`tree`] reads it, and how its places are counted.
+pub struct Tree<'a> {
+    pub root: node::Node<'a>,
+    /// The text was read line by line ([`block`]): every place's line and column are counted
+    /// as an editor counts them (lines end at `\n`, columns are characters from the line's
+    /// start), so they can be shifted into a larger file rather than counted again there.
+    pub editor_places: bool,
+}
+
+/// [`tree`], saying which reading took the text.
+pub fn read(text: &str) -> Result<Tree<'_>, Error> {
+    if let Some(root) = block::tree(text) {
+        return Ok(Tree {
+            root,
+            editor_places: true,
+        });
+    }
+    let root = match events::tree(text) {
+        Some(root) => root,
+        None => spanned::tree(text)?,
+    };
+    Ok(Tree {
+        root,
+        editor_places: false,
+    })
 }
 
 /// A YAML problem as an editor needs it: what is wrong, what to write, and where (relative to

@@ -76,12 +76,12 @@ pub fn keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
     out
 }
 
-fn mapping<'n>(
-    node: &'n Node,
+fn mapping<'n, 'a>(
+    node: &'n Node<'a>,
     what: &str,
     text: &str,
     out: &mut Vec<Diagnostic>,
-) -> Option<&'n [(Node, Node)]> {
+) -> Option<&'n [(Node<'a>, Node<'a>)]> {
     match &node.value {
         Value::Map(entries) => Some(entries),
         Value::Null => Some(&[]),
@@ -112,7 +112,7 @@ fn check_keys(
 ) {
     let mut seen: Vec<(String, usize)> = Vec::new();
     for (key, _) in entries {
-        let name = node::text(key, text).unwrap_or_default();
+        let name = node::text(key, text).unwrap_or_default().into_owned();
         let pos = key.pos.clone();
         if let Some((_, line)) = seen.iter().find(|(n, _)| *n == name) {
             out.push(
@@ -204,7 +204,7 @@ pub fn value(error: &serde_saphyr::Error, tree: &Node, text: &str) -> Diagnostic
 }
 
 /// The item of a list that holds `offset` (a bad entry of `external_paths`), else the value.
-fn item_at(value: &Node, offset: usize) -> &Node {
+fn item_at<'n, 'a>(value: &'n Node<'a>, offset: usize) -> &'n Node<'a> {
     let Value::Seq(items) = &value.value else {
         return value;
     };
@@ -217,7 +217,7 @@ fn item_at(value: &Node, offset: usize) -> &Node {
 }
 
 /// The innermost `key: value` entry whose text holds `offset`.
-fn owner(node: &Node, offset: usize) -> Option<(&Node, &Node)> {
+fn owner<'n, 'a>(node: &'n Node<'a>, offset: usize) -> Option<(&'n Node<'a>, &'n Node<'a>)> {
     let Value::Map(entries) = &node.value else {
         return None;
     };

@@ -10,6 +10,9 @@
 //! mistake) makes [`tree`] give `None`, and the parser reads the document instead. A test
 //! compares this reading with serde-saphyr's on every front matter at hand.
 
+use std::borrow::Cow;
+
+use super::events::plain;
 use super::node::{Node, Value};
 use super::{MAX_DEPTH, MAX_NODES};
 use crate::model::Pos;
@@ -24,73 +27,92 @@ struct Line {
     number: usize,
 }
 
+/// Reads the lines in one pass, each when the one before is done with, and builds the tree
+/// bottom up: the entries and items of the mappings and lists still open wait on two stacks,
+/// so each mapping and list is allocated once, at its size.
 struct Reader<'a> {
     text: &'a str,
     ascii: bool,
-    lines: Vec<Line>,
-    /// The next line to read.
-    at: usize,
+    /// The line being read; `None` past the last.
+    line: Option<Line>,
+    /// Where the line after it starts, and its number.
+    next: usize,
+    next_number: usize,
+    /// A line only the parser reads (a directive or a document marker) was met.
+    marker: bool,
     nodes: usize,
+    items: Vec<Node<'a>>,
+    entries: Vec<(Node<'a>, Node<'a>)>,
 }
 
 /// The tree of `text`, or `None` when the YAML parser must read it (see the module comment).
-pub fn tree(text: &str) -> Option<Node> {
-    let bytes = text.as_bytes();
-    if memchr::memchr3(b'\t', b'\r', b'#', bytes).is_some()
-        || memchr::memmem::find(bytes, "\u{feff}".as_bytes()).is_some()
+pub fn tree(text: &str) -> Option<Node<'_>> {
+    let ascii = text.is_ascii();
+    if memchr::memchr3(b'\t', b'\r', b'#', text.as_bytes()).is_some()
+        || (!ascii && text.contains('\u{feff}'))
         || text.len() > 1 << 24
     {
         return None;
     }
-    let mut lines = Vec::with_capacity(text.len() / 16);
-    let mut start = 0;
-    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(text.len()));
-    for (n, end) in ends.enumerate() {
-        let line = &text[start..end];
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        if indent < line.len() {
-            let first = line.as_bytes()[indent];
-            // Directives and document markers are the parser's.
-            if indent == 0 && (first == b'%' || line.starts_with("---") || line.starts_with("..."))
-            {
-                return None;
-            }
-            lines.push(Line {
-                start,
-                end,
-                indent,
-                number: n + 1,
-            });
-        }
-        start = end + 1;
-    }
-    let first = *lines.first()?;
     let mut r = Reader {
         text,
-        ascii: text.is_ascii(),
-        lines,
-        at: 0,
+        ascii,
+        line: None,
+        next: 0,
+        next_number: 1,
+        marker: false,
         nodes: 0,
+        items: Vec::with_capacity(16),
+        entries: Vec::with_capacity(16),
     };
+    r.advance();
+    let first = r.line?;
     let root = r.block(first.indent, 0)?;
-    (r.at == r.lines.len()).then_some(root)
+    (r.line.is_none() && !r.marker).then_some(root)
 }
 
 impl<'a> Reader<'a> {
-    fn line(&self) -> Option<Line> {
-        self.lines.get(self.at).copied()
+    /// Moves to the next line that is not blank.
+    fn advance(&mut self) {
+        let bytes = self.text.as_bytes();
+        self.line = None;
+        while self.next <= bytes.len() {
+            let start = self.next;
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
+            let number = self.next_number;
+            self.next = end + 1;
+            self.next_number += 1;
+            let line = &bytes[start..end];
+            let indent = line.iter().take_while(|&&b| b == b' ').count();
+            if indent == line.len() {
+                continue;
+            }
+            // Directives and document markers are the parser's.
+            if indent == 0
+                && (line[0] == b'%' || line.starts_with(b"---") || line.starts_with(b"..."))
+            {
+                self.marker = true;
+                return;
+            }
+            self.line = Some(Line {
+                start,
+                end,
+                indent,
+                number,
+            });
+            return;
+        }
     }
 
-    /// Where byte `at` of the text is, as the parser says it: line and column from 1.
-    fn pos(&self, line: usize, at: usize, len: usize) -> Pos {
-        let l = self.lines[line];
+    /// Where byte `at` of `line` is, as the parser says it: line and column from 1.
+    fn pos(&self, line: Line, at: usize, len: usize) -> Pos {
         let column = if self.ascii {
-            at - l.start
+            at - line.start
         } else {
-            self.text[l.start..at].chars().count()
+            self.text[line.start..at].chars().count()
         };
         Pos {
-            line: l.number,
+            line: line.number,
             column: column + 1,
             bytes: at..at + len,
         }
@@ -102,11 +124,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A block mapping or list whose first line is the current one, at `indent`.
-    fn block(&mut self, indent: usize, depth: usize) -> Option<Node> {
+    fn block(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         if depth >= MAX_DEPTH / 2 {
             return None;
         }
-        let line = self.line()?;
+        let line = self.line?;
         let content = &self.text[line.start + indent..line.end];
         if is_item(content) {
             self.list(indent, depth)
@@ -116,12 +138,12 @@ impl<'a> Reader<'a> {
     }
 
     /// A block list at `indent`, its first `-` on the current line.
-    fn list(&mut self, indent: usize, depth: usize) -> Option<Node> {
-        let first = self.line()?;
-        let pos = self.pos(self.at, first.start + indent, 0);
+    fn list(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
+        let first = self.line?;
+        let pos = self.pos(first, first.start + indent, 0);
         self.count()?;
-        let mut items = Vec::new();
-        while let Some(line) = self.line() {
+        let base = self.items.len();
+        while let Some(line) = self.line {
             if line.indent < indent {
                 break;
             }
@@ -133,19 +155,19 @@ impl<'a> Reader<'a> {
                 }
                 break;
             }
-            items.push(self.item(line.start + indent + 2, depth)?);
+            let item = self.item(line.start + indent + 2, depth)?;
+            self.items.push(item);
         }
         Some(Node {
-            value: Value::Seq(items),
+            value: Value::Seq(self.items.drain(base..).collect()),
             pos,
         })
     }
 
     /// The value of a list item that starts at byte `from` of the current line.
-    fn item(&mut self, from: usize, depth: usize) -> Option<Node> {
-        let line = self.line()?;
-        let rest = &self.text[from..line.end];
-        let content = from + (rest.len() - rest.trim_start_matches(' ').len());
+    fn item(&mut self, from: usize, depth: usize) -> Option<Node<'a>> {
+        let line = self.line?;
+        let content = from + spaces(&self.text[from..line.end]);
         if content == line.end || is_item(&self.text[content..line.end]) {
             return None;
         }
@@ -153,47 +175,43 @@ impl<'a> Reader<'a> {
             let column = content - line.start;
             return self.mapping(content, column, depth + 1);
         }
-        let node = self.inline(content, line.end)?;
-        self.at += 1;
+        let node = self.inline(line, content)?;
+        self.advance();
         self.no_deeper(line.indent)?;
         Some(node)
     }
 
     /// A block mapping whose keys sit at column `indent`, its first key at byte `from` of the
     /// current line (after a list item's `- `, or at the line's indentation).
-    fn mapping(&mut self, from: usize, indent: usize, depth: usize) -> Option<Node> {
+    fn mapping(&mut self, from: usize, indent: usize, depth: usize) -> Option<Node<'a>> {
         if depth >= MAX_DEPTH / 2 {
             return None;
         }
-        let pos = self.pos(self.at, from, 0);
+        let pos = self.pos(self.line?, from, 0);
         self.count()?;
-        let mut entries = Vec::new();
+        let base = self.entries.len();
         let mut key_at = from;
         loop {
-            let line = self.line()?;
-            let text = &self.text[key_at..line.end];
-            let colon = key_at + key_end(text)?;
-            let key_text = &self.text[key_at..colon];
-            let key = Node {
-                value: super::events::plain(key_text)?,
-                pos: self.pos(self.at, key_at, colon - key_at),
+            let line = self.line?;
+            let colon = key_at + key_end(&self.text[key_at..line.end])?;
+            let key = match plain(&self.text[key_at..colon])? {
+                Value::String(Cow::Borrowed(s)) if s != "<<" => Node {
+                    value: Value::String(Cow::Borrowed(s)),
+                    pos: self.pos(line, key_at, colon - key_at),
+                },
+                _ => return None,
             };
             self.count()?;
-            match &key.value {
-                Value::String(s) if s != "<<" => {}
-                _ => return None,
-            }
-            let after = &self.text[colon + 1..line.end];
-            let value_at = colon + 1 + (after.len() - after.trim_start_matches(' ').len());
+            let value_at = colon + 1 + spaces(&self.text[colon + 1..line.end]);
             let value = if value_at < line.end {
-                let node = self.inline(value_at, line.end)?;
-                self.at += 1;
+                let node = self.inline(line, value_at)?;
+                self.advance();
                 self.no_deeper(indent)?;
                 node
             } else {
-                let empty = self.pos(self.at, colon, 0);
-                self.at += 1;
-                match self.line() {
+                let empty = self.pos(line, colon, 0);
+                self.advance();
+                match self.line {
                     Some(next) if next.indent > indent => self.block(next.indent, depth + 1)?,
                     Some(next)
                         if next.indent == indent
@@ -210,33 +228,34 @@ impl<'a> Reader<'a> {
                     }
                 }
             };
-            entries.push((key, value));
-            match self.line() {
-                Some(next) if next.indent == indent => key_at = next.start + indent,
+            self.entries.push((key, value));
+            let next = match self.line {
+                Some(next) if next.indent == indent => next,
                 Some(next) if next.indent > indent => return None,
                 _ => break,
-            }
-            if is_item(&self.text[key_at..self.line()?.end]) {
+            };
+            key_at = next.start + indent;
+            if is_item(&self.text[key_at..next.end]) {
                 // A list after a mapping at the same indentation: the parser's to judge.
                 return None;
             }
         }
         Some(Node {
-            value: Value::Map(entries),
+            value: Value::Map(self.entries.drain(base..).collect()),
             pos,
         })
     }
 
     /// A list at the indentation of the key it belongs to (`key:` then `- item`). The parser
     /// places it at its first item's value, which must then be a scalar.
-    fn indentless(&mut self, indent: usize, depth: usize) -> Option<Node> {
+    fn indentless(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         if depth >= MAX_DEPTH / 2 {
             return None;
         }
         self.count()?;
-        let mut items = Vec::new();
+        let base = self.items.len();
         let mut pos = None;
-        while let Some(line) = self.line() {
+        while let Some(line) = self.line {
             if line.indent > indent {
                 return None;
             }
@@ -248,86 +267,134 @@ impl<'a> Reader<'a> {
                 break;
             }
             let from = line.start + indent + 2;
-            let rest = &self.text[from..line.end];
-            let value_at = from + (rest.len() - rest.trim_start_matches(' ').len());
+            let value_at = from + spaces(&self.text[from..line.end]);
             let value = &self.text[value_at..line.end];
             if value.starts_with('-') || key_end(value).is_some() {
                 return None;
             }
-            let node = self.inline(value_at, line.end)?;
+            let node = self.inline(line, value_at)?;
             pos.get_or_insert_with(|| Pos {
                 bytes: node.pos.bytes.start..node.pos.bytes.start,
                 ..node.pos.clone()
             });
-            items.push(node);
-            self.at += 1;
+            self.items.push(node);
+            self.advance();
             self.no_deeper(indent)?;
         }
         Some(Node {
-            value: Value::Seq(items),
+            value: Value::Seq(self.items.drain(base..).collect()),
             pos: pos?,
         })
     }
 
     /// After a value on one line, a deeper line would continue it: the parser's to read.
     fn no_deeper(&self, indent: usize) -> Option<()> {
-        match self.line() {
+        match self.line {
             Some(next) if next.indent > indent => None,
             _ => Some(()),
         }
     }
 
-    /// A value that fills the rest of a line from byte `from`: a one-line scalar, `[]` or `{}`.
-    fn inline(&mut self, from: usize, end: usize) -> Option<Node> {
+    /// A value that fills the rest of `line` from byte `from`: a one-line scalar, `[]` or
+    /// `{}`.
+    fn inline(&mut self, line: Line, from: usize) -> Option<Node<'a>> {
         self.count()?;
-        let s = self.text[from..end].trim_end_matches(' ');
-        let line = self.at;
-        let node = |value, len| Node {
-            value,
-            pos: self.pos(line, from, len),
-        };
-        let first = *s.as_bytes().first()?;
-        if b"]}&*!|>%@`,?:".contains(&first) || is_item(s) {
+        let all = self.text.as_bytes();
+        let mut end = line.end;
+        while end > from && all[end - 1] == b' ' {
+            end -= 1;
+        }
+        let s = &self.text[from..end];
+        let bytes = s.as_bytes();
+        let first = *bytes.first()?;
+        if NOT_INLINE[usize::from(first)] || is_item(s) {
             return None;
         }
-        match first {
+        let value = match first {
             b'"' | b'\'' => {
-                let inner = &s[1..];
-                let close = inner.find(first as char)?;
-                let quoted = &inner[..close];
                 // Escapes, and anything after the closing quote, are the parser's.
-                if close + 2 != s.len() || (first == b'"' && quoted.contains('\\')) {
+                if bytes.len() < 2 || bytes[bytes.len() - 1] != first {
                     return None;
                 }
-                Some(node(Value::String(quoted.to_string()), s.len()))
+                let inner = &bytes[1..bytes.len() - 1];
+                let other = match first {
+                    b'"' => memchr::memchr2(b'"', b'\\', inner),
+                    _ => memchr::memchr(first, inner),
+                };
+                if other.is_some() {
+                    return None;
+                }
+                Value::String(Cow::Borrowed(&s[1..s.len() - 1]))
             }
-            b'[' | b'{' => match s {
-                "[]" => Some(node(Value::Seq(Vec::new()), 1)),
-                "{}" => Some(node(Value::Map(Vec::new()), 1)),
-                _ => None,
-            },
+            b'[' | b'{' => {
+                let value = match s {
+                    "[]" => Value::Seq(Vec::new()),
+                    "{}" => Value::Map(Vec::new()),
+                    _ => return None,
+                };
+                return Some(Node {
+                    value,
+                    pos: self.pos(line, from, 1),
+                });
+            }
             _ => {
-                if s.contains(": ") || s.ends_with(':') {
+                if colon_space(bytes).is_some() || s.ends_with(':') {
                     return None;
                 }
-                Some(node(super::events::plain(s)?, s.len()))
+                plain(s)?
             }
-        }
+        };
+        Some(Node {
+            value,
+            pos: self.pos(line, from, s.len()),
+        })
     }
+}
+
+/// A table of the bytes: true for those in `set`.
+const fn table(set: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// What a one-line value read here cannot start with.
+const NOT_INLINE: [bool; 256] = table(b"]}&*!|>%@`,?:");
+/// What a plain key cannot start with.
+const NOT_A_KEY: [bool; 256] = table(b"-?:,[]{}&*!|>'\"%@` ");
+
+/// How many spaces `text` starts with.
+fn spaces(text: &str) -> usize {
+    text.bytes().take_while(|&b| b == b' ').count()
+}
+
+/// The first `:` followed by a space or the end of `bytes`.
+fn colon_space(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b':', bytes).find(|&i| bytes.get(i + 1).is_none_or(|&n| n == b' '))
 }
 
 /// Where the plain key a line starts with ends: its `:`, followed by a space or the line's
 /// end. `None` when the line does not start with such a key.
 fn key_end(text: &str) -> Option<usize> {
-    let first = *text.as_bytes().first()?;
-    if b"-?:,[]{}&*!|>'\"%@` ".contains(&first) {
+    let bytes = text.as_bytes();
+    if NOT_A_KEY[usize::from(*bytes.first()?)] {
         return None;
     }
-    let bytes = text.as_bytes();
-    let colon =
-        memchr::memchr_iter(b':', bytes).find(|&i| bytes.get(i + 1).is_none_or(|&n| n == b' '))?;
-    let key = &text[..colon];
-    (!key.ends_with(' ') && !key.contains(['[', ']', '{', '}', ','])).then_some(colon)
+    // The first byte is no `:`, so a colon has a byte before it.
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b':' if bytes.get(i + 1).is_none_or(|&n| n == b' ') => {
+                return (bytes[i - 1] != b' ').then_some(i);
+            }
+            b'[' | b']' | b'{' | b'}' | b',' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A list item's start: `-` alone or followed by a space.

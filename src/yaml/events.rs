@@ -22,13 +22,13 @@ use crate::model::Pos;
 const MAX_BYTES: usize = 1 << 24;
 
 /// A mapping or list still open, with what it holds so far.
-enum Open {
-    Seq(Pos, Vec<Node>),
-    Map(Pos, Vec<(Node, Node)>, Option<Node>),
+enum Open<'a> {
+    Seq(Pos, Vec<Node<'a>>),
+    Map(Pos, Vec<(Node<'a>, Node<'a>)>, Option<Node<'a>>),
 }
 
 /// The tree of `text`, or `None` when serde-saphyr must read it (see the module comment).
-pub fn tree(text: &str) -> Option<Node> {
+pub fn tree(text: &str) -> Option<Node<'_>> {
     if text.len() > MAX_BYTES {
         return None;
     }
@@ -138,16 +138,20 @@ fn pos(span: &Span) -> Pos {
 /// A scalar typed as serde-saphyr types an untagged one: quoted and block scalars are text;
 /// a plain one is null, a YAML 1.1 boolean, a number, or text. `None` for a plain scalar that
 /// might be a number of a shape not read here (`0x1F`, `1e3`, `.inf`, `1_000`, `+1`, `007`).
-fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
+fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value<'_>> {
     if style != ScalarStyle::Plain {
-        return Some(Value::String(value.into_owned()));
+        return Some(Value::String(value));
     }
-    plain(&value)
+    match value {
+        Cow::Borrowed(v) => plain(v),
+        Cow::Owned(v) => plain(&v).map(Value::into_owned),
+    }
 }
 
 /// A plain scalar typed as [`scalar`] types it.
-pub(super) fn plain(v: &str) -> Option<Value> {
-    if v.trim_matches([' ', '\t', '\r', '\n']) != v {
+pub(super) fn plain(v: &str) -> Option<Value<'_>> {
+    let space = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n'));
+    if space(v.as_bytes().first()) || space(v.as_bytes().last()) {
         return None;
     }
     if matches!(v, "" | "~" | "null" | "Null" | "NULL") {
@@ -159,7 +163,7 @@ pub(super) fn plain(v: &str) -> Option<Value> {
     // Only these can start an integer or a float (Rust's `inf` and `nan` spellings, which
     // start with a letter, are not finite and so read as text).
     if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
-        return Some(Value::String(v.to_string()));
+        return Some(Value::String(Cow::Borrowed(v)));
     }
     if let Some(i) = decimal(v) {
         return Some(Value::Int(i));
@@ -167,7 +171,7 @@ pub(super) fn plain(v: &str) -> Option<Value> {
     if let Some(f) = simple_float(v) {
         return Some(Value::Float(f));
     }
-    not_a_number(v).then(|| Value::String(v.to_string()))
+    not_a_number(v).then_some(Value::String(Cow::Borrowed(v)))
 }
 
 /// YAML 1.1's booleans, in any case.

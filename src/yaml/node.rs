@@ -4,6 +4,8 @@
 //! problem of a page is found (serde stops at the first) and a page with a wrong field still
 //! loads with the others.
 
+use std::borrow::Cow;
+
 use serde_saphyr::Location;
 
 use crate::model::Pos;
@@ -11,23 +13,55 @@ use crate::model::Pos;
 /// A value and where it is written, relative to the YAML text: the place of its first token
 /// (a mapping's first key, a sequence's first `-` or `[`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'a> {
+    pub value: Value<'a>,
     pub pos: Pos,
 }
 
 /// A YAML value. Scalars are typed as YAML 1.1 reads them (`yes` is a boolean, `10` a
-/// number); [`text`] gives a scalar back as written, for fields that hold text.
+/// number); [`text`] gives a scalar back as written, for fields that hold text. Text is
+/// borrowed from the YAML where it is written there as it reads (plain, or quoted without
+/// escapes), so reading a tree copies only the values that are kept.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    String(String),
-    Seq(Vec<Node>),
+    String(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
     /// In document order; a repeated key is kept twice, for the reader to report.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
+}
+
+impl Node<'_> {
+    /// The same node, owning its text.
+    pub fn into_owned(self) -> Node<'static> {
+        Node {
+            value: self.value.into_owned(),
+            pos: self.pos,
+        }
+    }
+}
+
+impl Value<'_> {
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(f) => Value::Float(f),
+            Value::String(s) => Value::String(Cow::Owned(s.into_owned())),
+            Value::Seq(items) => Value::Seq(items.into_iter().map(Node::into_owned).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// A value in a few words, for "`x` is a list, not ..." messages.
@@ -43,18 +77,18 @@ pub fn describe(node: &Node, yaml: &str) -> String {
 /// A scalar as written (`yes`, `10`, `2024-05-01`), unquoted; `None` for null, lists and
 /// mappings. A plain scalar's text is read back from the source, since YAML would turn `no`
 /// into `false` and `1.10` into `1.1`.
-pub fn text(node: &Node, yaml: &str) -> Option<String> {
+pub fn text<'n>(node: &'n Node, yaml: &'n str) -> Option<Cow<'n, str>> {
     match &node.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(Cow::Borrowed(s)),
         Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
             let raw = yaml.get(node.pos.bytes.clone());
-            Some(raw.map_or_else(|| scalar_string(&node.value), str::to_string))
+            Some(raw.map_or_else(|| Cow::Owned(scalar_string(&node.value)), Cow::Borrowed))
         }
         Value::Null | Value::Seq(_) | Value::Map(_) => None,
     }
 }
 
-fn scalar_string(value: &Value) -> String {
+fn scalar_string(value: &Value<'_>) -> String {
     match value {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) => i.to_string(),
@@ -71,7 +105,7 @@ pub fn scalars(node: &Node, yaml: &str, out: &mut Vec<String>) {
             scalars(k, yaml, out);
             scalars(v, yaml, out);
         }),
-        _ => out.extend(text(node, yaml)),
+        _ => out.extend(text(node, yaml).map(Cow::into_owned)),
     }
 }
 
@@ -97,12 +131,15 @@ pub fn to_json(node: &Node, yaml: &str) -> serde_json::Value {
         Value::Bool(b) => J::Bool(*b),
         Value::Int(i) => J::from(*i),
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-        Value::String(s) => J::String(s.clone()),
+        Value::String(s) => J::String(s.to_string()),
         Value::Seq(items) => J::Array(items.iter().map(|i| to_json(i, yaml)).collect()),
         Value::Map(entries) => J::Object(
             entries
                 .iter()
-                .map(|(k, v)| (text(k, yaml).unwrap_or_default(), to_json(v, yaml)))
+                .map(|(k, v)| {
+                    let key = text(k, yaml).unwrap_or_default().into_owned();
+                    (key, to_json(v, yaml))
+                })
                 .collect(),
         ),
     }
@@ -112,11 +149,11 @@ pub fn to_json(node: &Node, yaml: &str) -> serde_json::Value {
 mod tests {
     use super::*;
 
-    fn tree(yaml: &str) -> Node {
+    fn tree(yaml: &str) -> Node<'_> {
         crate::yaml::tree(yaml).unwrap()
     }
 
-    fn entries(node: &Node) -> &[(Node, Node)] {
+    fn entries<'n, 'a>(node: &'n Node<'a>) -> &'n [(Node<'a>, Node<'a>)] {
         match &node.value {
             Value::Map(entries) => entries,
             other => panic!("not a mapping: {other:?}"),
@@ -128,7 +165,7 @@ mod tests {
         let yaml = "title: no\nweight: 1.10\nq: \"yes\"\nd: 2024-05-01\n";
         let root = tree(yaml);
         let e = entries(&root);
-        let texts: Vec<String> = e.iter().map(|(_, v)| text(v, yaml).unwrap()).collect();
+        let texts: Vec<Cow<str>> = e.iter().map(|(_, v)| text(v, yaml).unwrap()).collect();
         assert_eq!(texts, ["no", "1.10", "yes", "2024-05-01"]);
         assert_eq!(e[1].1.value, Value::Float(1.1));
         let at = e[1].1.pos.clone();
@@ -140,7 +177,7 @@ mod tests {
     fn repeated_keys_are_kept_for_the_reader() {
         let yaml = "title: A\ntitle: B\n";
         let root = tree(yaml);
-        let keys: Vec<String> = entries(&root)
+        let keys: Vec<Cow<str>> = entries(&root)
             .iter()
             .map(|(k, _)| text(k, yaml).unwrap())
             .collect();

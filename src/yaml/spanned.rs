@@ -3,6 +3,7 @@
 //! YAML that does not parse, a limit broken), so those keep serde-saphyr's values and its
 //! errors, word for word.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -11,7 +12,7 @@ use serde_saphyr::{DuplicateKeyPolicy, Error, Spanned};
 use super::node::{self, Node, Value};
 
 /// Parses one YAML document within the limits; a repeated key is kept for the reader.
-pub fn tree(text: &str) -> Result<Node, Error> {
+pub fn tree(text: &str) -> Result<Node<'static>, Error> {
     let tree: Spanned<Tree> =
         serde_saphyr::from_str_with_options(text, super::options(DuplicateKeyPolicy::PassThrough))?;
     Ok(into_node(tree))
@@ -28,13 +29,13 @@ enum Tree {
     Map(Vec<(Spanned<Tree>, Spanned<Tree>)>),
 }
 
-fn into_node(tree: Spanned<Tree>) -> Node {
+fn into_node(tree: Spanned<Tree>) -> Node<'static> {
     let value = match tree.value {
         Tree::Null => Value::Null,
         Tree::Bool(b) => Value::Bool(b),
         Tree::Int(i) => Value::Int(i),
         Tree::Float(f) => Value::Float(f),
-        Tree::String(s) => Value::String(s),
+        Tree::String(s) => Value::String(Cow::Owned(s)),
         Tree::Seq(items) => Value::Seq(items.into_iter().map(into_node).collect()),
         Tree::Map(entries) => Value::Map(
             entries

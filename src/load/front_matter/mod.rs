@@ -9,6 +9,9 @@ mod fields;
 mod reader;
 mod stages;
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::LineIndex;
@@ -37,39 +40,32 @@ pub struct Split<'a> {
 /// file has none; `Err` with the offset of the opening line when it is never closed.
 pub fn split(source: &str) -> Result<Option<Split<'_>>, usize> {
     let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut lines = lines_with_offsets(source, start);
-    match lines.next() {
-        Some((_, line)) if line.trim_end() == "---" => {}
-        _ => return Ok(None),
+    let bytes = source.as_bytes();
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |n| from + n);
+    let first_end = line_end(start);
+    if source[start..first_end].trim_end() != "---" {
+        return Ok(None);
     }
-    let yaml_offset = start
-        + source[start..]
-            .find('\n')
-            .map_or(source.len() - start, |n| n + 1);
-    for (offset, line) in lines {
-        if line.trim_end() == "---" {
-            let body_offset = (offset + line.len() + 1).min(source.len());
+    if first_end == bytes.len() {
+        return Err(start);
+    }
+    let yaml_offset = first_end + 1;
+    // Only a line that starts with `---` may close it: look at those alone, found in one scan.
+    static CLOSING: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"\n---"));
+    for newline in CLOSING.find_iter(&bytes[first_end..]) {
+        let offset = first_end + newline + 1;
+        let end = line_end(offset);
+        if source[offset..end].trim_end() == "---" {
             return Ok(Some(Split {
                 yaml: &source[yaml_offset..offset],
                 yaml_offset,
-                body_offset,
+                body_offset: (end + 1).min(source.len()),
             }));
         }
     }
     Err(start)
-}
-
-/// Lines (without `\n`, with any `\r`) and their byte offsets, from `start`.
-fn lines_with_offsets(source: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
-    let ends = memchr::memchr_iter(b'\n', &source.as_bytes()[start..])
-        .map(move |n| start + n)
-        .chain(std::iter::once(source.len()));
-    let mut at = start;
-    ends.map(move |end| {
-        let line = (at, &source[at..end]);
-        at = end + 1;
-        line
-    })
 }
 
 /// Front matter read and typed for its page's kind: every field that could be read.
@@ -196,10 +192,10 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> (FrontMatter, Vec<Diag
     if yaml.trim().is_empty() {
         return (FrontMatter::empty(inferred), Vec::new());
     }
-    match crate::yaml::tree(yaml) {
+    match crate::yaml::read(yaml) {
         Ok(tree) => {
-            let mut r = Reader::new(cx, yaml);
-            let fm = read_fields(&mut r, cx, &tree, inferred, true);
+            let mut r = Reader::new(cx, yaml, tree.editor_places);
+            let fm = read_fields(&mut r, cx, &tree.root, inferred, true);
             (fm, r.problems)
         }
         Err(error) => {
@@ -229,9 +225,9 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> (FrontMatter, Vec<Diag
 /// Reads what a YAML text gives without reporting anything: for the part of a broken front
 /// matter that parses, whose only problem is already reported.
 fn quietly(cx: &Context, yaml: &str, inferred: Kind) -> Option<FrontMatter> {
-    let tree = crate::yaml::tree(yaml).ok()?;
-    let mut r = Reader::new(cx, yaml);
-    Some(read_fields(&mut r, cx, &tree, inferred, false))
+    let tree = crate::yaml::read(yaml).ok()?;
+    let mut r = Reader::new(cx, yaml, tree.editor_places);
+    Some(read_fields(&mut r, cx, &tree.root, inferred, false))
 }
 
 /// Marks front matter as not read whole, keeping its words: an id the page may have, or ids
@@ -269,7 +265,7 @@ fn read_fields(
     let entries: &[(Node, Node)] = match &tree.value {
         Value::Null => &[],
         _ => r
-            .entries(tree, "front matter", "title: Discovery call")
+            .entries(tree, &"front matter", "title: Discovery call")
             .unwrap_or(&[]),
     };
     let kind_field = fields::page_field("kind").unwrap_or(&PAGE[0]);
@@ -281,7 +277,8 @@ fn read_fields(
     let mut fm = FrontMatter::empty(kind);
     let mut meta = empty_meta(kind);
     let mut declared = serde_json::Map::new();
-    let mut first: HashMap<String, (&Node, &Node)> = HashMap::default();
+    let mut first: HashMap<Cow<str>, (&Node, &Node)> =
+        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
     for (key, value) in entries {
         let name = r.key(key);
         if let Some((earlier, _)) = first.get(&name) {
@@ -295,12 +292,12 @@ fn read_fields(
                 assign(r, field, value, &mut fm, &mut meta);
             }
             Some(field) => misplaced(r, key, field, kind),
-            None if cx.extra_keys.contains(&name) => {
-                declared.insert(name, r.any(value));
+            None if cx.extra_keys.iter().any(|k| *k == name) => {
+                declared.insert(name.into_owned(), r.any(value));
             }
             None => {
                 unknown(r, key, &name, kind, cx.extra_keys);
-                fm.unknown_keys.push(name);
+                fm.unknown_keys.push(name.into_owned());
             }
         }
     }
@@ -343,7 +340,7 @@ fn assign(r: &mut Reader, field: &Field, value: &Node, fm: &mut FrontMatter, met
         ("title", _) => fm.title = text(r),
         ("description", _) => common.description = text(r),
         ("draft", _) => common.draft = r.flag(field, value).unwrap_or(false),
-        ("tags", _) => common.tags = stages::values(r.list(field, value)),
+        ("tags", _) => common.tags = r.texts(field, value),
         ("owner", _) => common.owner = r.text(field, value),
         ("weight", _) => common.weight = r.whole(field, value),
         ("aliases", _) => common.aliases = r.list(field, value),
@@ -351,7 +348,7 @@ fn assign(r: &mut Reader, field: &Field, value: &Node, fm: &mut FrontMatter, met
         ("review_every", _) => common.review_every = r.days(field, value),
         ("extra", _) => common.extra = r.any(value),
         ("collaborates_with", Meta::Department(d)) => d.collaborates_with = r.list(field, value),
-        ("metrics", Meta::Department(d)) => d.metrics = stages::values(r.list(field, value)),
+        ("metrics", Meta::Department(d)) => d.metrics = r.texts(field, value),
         ("status", Meta::Process(p)) => {
             p.status = r.choice(field, value, &STATUSES).unwrap_or_default();
         }
@@ -665,6 +662,33 @@ mod tests {
         assert!(read.front_matter.unread.front_matter);
     }
 
+    /// Front matter read line by line gives its places in the YAML, shifted into the file;
+    /// they are the places the file's own line index gives, after characters of several bytes
+    /// too, and a list item's place is its dash.
+    #[test]
+    fn places_read_line_by_line_are_the_file_s() {
+        let source = "\u{feff}---\ntitle: \"Ünïcode é\"\nowner: s\nstages:\n  - goal: é\n  - name: Ça\n    resources:\n      - title: Dé\n    gaol: x\n---\nbody\n";
+        let yaml = split(source).unwrap().unwrap().yaml;
+        assert!(crate::yaml::read(yaml).unwrap().editor_places);
+        let (_, problems) = read_page("processes/x.md", source, &[]);
+        assert_eq!(
+            problems
+                .iter()
+                .map(|d| (d.line, d.column, d.message.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                (5, 3, "stage 1 has no `name`"),
+                (8, 7, "this resource has no `url`"),
+                (9, 5, "unknown stage field `gaol`"),
+            ]
+        );
+        let lines = LineIndex::new(source);
+        for d in &problems {
+            let pos = lines.pos(d.bytes.start, d.bytes.len());
+            assert_eq!((pos.line, pos.column), (d.line, d.column), "{d:?}");
+        }
+    }
+
     #[test]
     fn a_stage_left_out_keeps_its_words() {
         let source = "---\nowner: s\nstages:\n  - goal: x\n    playbooks: [demo-call]\n  - name: Close\n---\n";
@@ -682,6 +706,40 @@ mod tests {
         );
         assert!(fm.unread.stages && !fm.unread.front_matter);
         assert!(fm.unread.words.iter().any(|w| w == "demo-call"));
+    }
+
+    /// The split as a plain reading of every line would give it.
+    fn split_line_by_line(source: &str) -> Result<Option<(usize, usize, usize)>, usize> {
+        let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut offset = start;
+        let mut lines = Vec::new();
+        for line in source[start..].split('\n') {
+            lines.push((offset, line));
+            offset += line.len() + 1;
+        }
+        if lines[0].1.trim_end() != "---" {
+            return Ok(None);
+        }
+        let yaml_offset = lines.get(1).map_or(source.len(), |l| l.0);
+        for &(offset, line) in &lines[1..] {
+            if line.trim_end() == "---" {
+                let body = (offset + line.len() + 1).min(source.len());
+                return Ok(Some((yaml_offset, offset, body)));
+            }
+        }
+        Err(start)
+    }
+
+    proptest::proptest! {
+        /// Only lines that start with `---` are looked at; the split is the one every line
+        /// read in turn gives.
+        #[test]
+        fn split_finds_the_closing_line(source in "\u{feff}?(---|-- |--- \r|x)?(\n|\r\n|---|-|a|:| |\u{a0})*") {
+            let found = split(&source).map(|s| s.map(|s| {
+                (s.yaml_offset, s.yaml_offset + s.yaml.len(), s.body_offset)
+            }));
+            proptest::prop_assert_eq!(found, split_line_by_line(&source));
+        }
     }
 
     proptest::proptest! {

@@ -2,6 +2,9 @@
 //! editor's words at the value (what it is, what to write) and gives nothing; reading goes on,
 //! so every problem of a page is reported at once.
 
+use std::borrow::Cow;
+use std::fmt::Display;
+
 use super::Context;
 use super::fields::Field;
 use crate::diagnostic::{Code, Diagnostic};
@@ -11,27 +14,50 @@ use crate::yaml::node::{self, Node, Value};
 pub struct Reader<'a> {
     cx: &'a Context<'a>,
     yaml: &'a str,
+    /// The file's line of the YAML's first line, when the tree's places are counted as an
+    /// editor counts them ([`crate::yaml::Tree::editor_places`]): a place in the file is then
+    /// its place in the YAML, a number of lines down, found without counting again.
+    first_line: Option<usize>,
     pub problems: Vec<Diagnostic>,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(cx: &'a Context<'a>, yaml: &'a str) -> Self {
+    pub fn new(cx: &'a Context<'a>, yaml: &'a str, editor_places: bool) -> Self {
+        // The YAML starts a line of the file (after the opening `---`), so its columns are
+        // the file's.
+        let first_line = editor_places.then(|| cx.lines.line_of(cx.yaml_offset));
         Reader {
             cx,
             yaml,
+            first_line,
             problems: Vec::new(),
         }
     }
 
     /// Where a node is written in the file.
     pub fn pos(&self, node: &Node) -> Pos {
-        self.cx.pos(&node.pos)
+        self.place(&node.pos)
+    }
+
+    /// A place in the YAML as a place in the file.
+    fn place(&self, at: &Pos) -> Pos {
+        let Some(first_line) = self.first_line else {
+            return self.cx.pos(at);
+        };
+        let start = self.cx.yaml_offset + at.bytes.start;
+        let pos = Pos {
+            line: first_line + at.line - 1,
+            column: at.column,
+            bytes: start..start + at.bytes.len(),
+        };
+        debug_assert_eq!(pos, self.cx.pos(at));
+        pos
     }
 
     /// The place of a list item: its `-` when it has one (a mapping item starts at its first
     /// key, but the editor sees the item at its dash).
     pub fn item_pos(&self, node: &Node) -> Pos {
-        let at = node.pos.clone();
+        let at = &node.pos;
         let before = self
             .yaml
             .get(..at.bytes.start)
@@ -39,17 +65,23 @@ impl<'a> Reader<'a> {
             .trim_end_matches(' ');
         if before.ends_with('-') {
             let dash = before.len() - 1;
-            return self.cx.pos(&Pos {
+            // On the item's line: the dash and the spaces after it are a character a byte.
+            let column = at.column.saturating_sub(at.bytes.start - dash).max(1);
+            return self.place(&Pos {
+                line: at.line,
+                column,
                 bytes: dash..dash + 1,
-                ..at
             });
         }
-        self.cx.pos(&at)
+        self.place(at)
     }
 
     /// A key as written.
-    pub fn key(&self, node: &Node) -> String {
-        node::text(node, self.yaml).unwrap_or_else(|| node::describe(node, self.yaml))
+    pub fn key<'n>(&self, node: &'n Node) -> Cow<'n, str>
+    where
+        'a: 'n,
+    {
+        node::text(node, self.yaml).unwrap_or_else(|| Cow::Owned(node::describe(node, self.yaml)))
     }
 
     /// A problem with the field (or key) `subject`: what a baseline entry is keyed on, so it
@@ -87,7 +119,7 @@ impl<'a> Reader<'a> {
     pub fn text(&mut self, field: &Field, node: &Node) -> Option<Located<String>> {
         if let Some(text) = node::text(node, self.yaml) {
             return Some(Located {
-                value: text,
+                value: text.into_owned(),
                 pos: self.pos(node),
             });
         }
@@ -100,6 +132,23 @@ impl<'a> Reader<'a> {
     /// A list of text items. A single value is reported and kept as a list of one, since
     /// that is what its writer meant.
     pub fn list(&mut self, field: &Field, node: &Node) -> Vec<Located<String>> {
+        self.list_of(field, node, |r, value, item| Located {
+            value,
+            pos: r.pos(item),
+        })
+    }
+
+    /// [`Self::list`] without the places, for lists nothing refers to.
+    pub fn texts(&mut self, field: &Field, node: &Node) -> Vec<String> {
+        self.list_of(field, node, |_, value, _| value)
+    }
+
+    fn list_of<T>(
+        &mut self,
+        field: &Field,
+        node: &Node,
+        keep: impl Fn(&Self, String, &Node) -> T,
+    ) -> Vec<T> {
         match &node.value {
             Value::Null => Vec::new(),
             Value::Seq(items) => {
@@ -107,10 +156,7 @@ impl<'a> Reader<'a> {
                 let mut list = Vec::with_capacity(items.len());
                 for item in items {
                     match node::text(item, self.yaml) {
-                        Some(value) => list.push(Located {
-                            value,
-                            pos: self.pos(item),
-                        }),
+                        Some(value) => list.push(keep(self, value.into_owned(), item)),
                         None => {
                             let what = self.describe(item);
                             self.wrong(
@@ -145,10 +191,8 @@ impl<'a> Reader<'a> {
                         flow_item(&text)
                     ),
                 );
-                vec![Located {
-                    value: text,
-                    pos: self.pos(node),
-                }]
+                let text = text.into_owned();
+                vec![keep(self, text, node)]
             }
         }
     }
@@ -245,19 +289,19 @@ impl<'a> Reader<'a> {
     }
 
     /// The entries of a mapping; `what` names it for the problem when it is not one.
-    pub fn entries<'n>(
+    pub fn entries<'n, 't>(
         &mut self,
-        node: &'n Node,
-        what: &str,
+        node: &'n Node<'t>,
+        what: &dyn Display,
         example: &str,
-    ) -> Option<&'n [(Node, Node)]> {
+    ) -> Option<&'n [(Node<'t>, Node<'t>)]> {
         match &node.value {
             Value::Map(entries) => Some(entries),
             _ => {
                 let found = self.describe(node);
                 let pos = self.item_pos(node);
                 self.problem(
-                    what,
+                    &what.to_string(),
                     pos,
                     format!("{what} is a mapping of `key: value` lines, not {found}"),
                     format!("for example `{example}`"),
@@ -268,7 +312,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The items of a list; `field` names it for the problem when it is not one.
-    pub fn items<'n>(&mut self, field: &Field, node: &'n Node) -> Option<&'n [Node]> {
+    pub fn items<'n, 't>(&mut self, field: &Field, node: &'n Node<'t>) -> Option<&'n [Node<'t>]> {
         match &node.value {
             Value::Seq(items) => Some(items),
             Value::Null => Some(&[]),

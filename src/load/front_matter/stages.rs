@@ -2,6 +2,8 @@
 //! cannot be a stage (no `name`, not a mapping) is left out and reported at its `-`, and the
 //! process is marked as missing a stage, so nothing that names that stage is reported too.
 
+use std::borrow::Cow;
+
 use super::fields::{self, Field, RESOURCE, STAGE};
 use super::reader::Reader;
 use crate::model::{Located, Stage};
@@ -50,37 +52,45 @@ pub fn read(r: &mut Reader, field: &Field, node: &Node) -> Stages {
 type Resources = Vec<(String, Located<String>)>;
 
 fn stage(r: &mut Reader, item: &Node, number: usize) -> Option<(Stage, Resources)> {
-    let entries = r.entries(item, &format!("stage {number}"), "- name: Discovery")?;
+    let entries = r.entries(item, &format_args!("stage {number}"), "- name: Discovery")?;
     let mut stage = Stage::default();
     let mut name: Option<Located<String>> = None;
     let mut id: Option<Located<String>> = None;
     let mut resources = Vec::new();
-    // A stage has a dozen keys at most: a list, and a position only for a repeated one.
-    let mut seen: Vec<(String, &Node)> = Vec::with_capacity(entries.len());
+    // The first key of each stage field, by its place in `STAGE`; the unknown keys, for a
+    // repeated one.
+    let mut first_of: [Option<&Node>; STAGE.len()] = [None; STAGE.len()];
+    let mut unknown: Vec<(Cow<str>, &Node)> = Vec::new();
     for (key, value) in entries {
         let key_name = r.key(key);
-        if let Some((_, first)) = seen.iter().find(|(name, _)| *name == key_name) {
-            let first = r.pos(first);
-            r.repeated(key, &first);
-            continue;
-        }
-        seen.push((key_name, key));
-        let key_name = seen[seen.len() - 1].0.as_str();
-        let Some(field) = fields::field(STAGE, key_name) else {
+        let Some(index) = STAGE.iter().position(|f| f.name == key_name) else {
+            if let Some((_, first)) = unknown.iter().find(|(name, _)| *name == key_name) {
+                let first = r.pos(first);
+                r.repeated(key, &first);
+                continue;
+            }
             let help = fields::unknown_help(
-                key_name,
+                &key_name,
                 STAGE.iter().map(|f| f.name),
                 "a stage's fields are",
             );
             let pos = r.pos(key);
             r.problem(
-                key_name,
+                &key_name,
                 pos,
                 format!("unknown stage field `{key_name}`"),
                 help,
             );
+            unknown.push((key_name, key));
             continue;
         };
+        if let Some(first) = first_of[index] {
+            let first = r.pos(first);
+            r.repeated(key, &first);
+            continue;
+        }
+        first_of[index] = Some(key);
+        let field = &STAGE[index];
         match field.name {
             "name" => name = r.text(field, value),
             "id" => id = r.text(field, value),
@@ -88,8 +98,8 @@ fn stage(r: &mut Reader, item: &Node, number: usize) -> Option<(Stage, Resources
             "duration" => stage.duration = text(r, field, value),
             "sales_stage" => stage.sales_stage = text(r, field, value),
             "forecast_category" => stage.forecast_category = text(r, field, value),
-            "agenda" => stage.agenda = values(r.list(field, value)),
-            "exit_criteria" => stage.exit_criteria = values(r.list(field, value)),
+            "agenda" => stage.agenda = r.texts(field, value),
+            "exit_criteria" => stage.exit_criteria = r.texts(field, value),
             "next_step" => stage.next_step = text(r, field, value),
             "collaborators" => stage.collaborators = r.list(field, value),
             "playbooks" => stage.playbooks = r.list(field, value),
@@ -121,7 +131,7 @@ fn read_resources(r: &mut Reader, field: &Field, node: &Node) -> Resources {
     };
     let mut out = Vec::new();
     for item in items {
-        let Some(entries) = r.entries(item, "a resource", "- {title: Deck, url: deck.pdf}") else {
+        let Some(entries) = r.entries(item, &"a resource", "- {title: Deck, url: deck.pdf}") else {
             continue;
         };
         let (mut title, mut url) = (None, None);
@@ -168,12 +178,4 @@ fn read_resources(r: &mut Reader, field: &Field, node: &Node) -> Resources {
 
 fn text(r: &mut Reader, field: &Field, node: &Node) -> Option<String> {
     r.text(field, node).map(|t| t.value)
-}
-
-/// The texts of a list, without their positions.
-pub(super) fn values(list: Vec<Located<String>>) -> Vec<String> {
-    // Not collected in place: that would keep the larger allocation of the located values.
-    let mut values = Vec::with_capacity(list.len());
-    values.extend(list.into_iter().map(|l| l.value));
-    values
 }

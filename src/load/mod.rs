@@ -395,25 +395,20 @@ impl<'a> LineIndex<'a> {
         line
     }
 
-    /// The line of `offset` counted from the cursor and, when the cursor is before it, the
-    /// last newline between them (`None`: none, they are on one line).
-    fn count_lines(&self, offset: usize) -> (usize, Option<Option<usize>>) {
+    /// The line of `offset` counted from the cursor, and whether no newline lies between them
+    /// with the cursor before it.
+    fn count_lines(&self, offset: usize) -> (usize, bool) {
         let bytes = self.text.as_bytes();
         let Cursor {
             offset: from, line, ..
         } = self.cursor.get();
         if offset >= from {
-            // Positions are mostly a few lines apart: newlines found one by one.
-            let (mut newlines, mut last) = (0, None);
-            for newline in memchr::memchr_iter(b'\n', &bytes[from..offset]) {
-                newlines += 1;
-                last = Some(from + newline);
-            }
-            (line + newlines, Some(last))
+            let newlines = bytecount::count(&bytes[from..offset], b'\n');
+            (line + newlines, newlines == 0)
         } else if offset >= from - offset {
-            (line - bytecount::count(&bytes[offset..from], b'\n'), None)
+            (line - bytecount::count(&bytes[offset..from], b'\n'), false)
         } else {
-            (1 + bytecount::count(&bytes[..offset], b'\n'), None)
+            (1 + bytecount::count(&bytes[..offset], b'\n'), false)
         }
     }
 
@@ -433,18 +428,17 @@ impl<'a> LineIndex<'a> {
             end += 1;
         }
         let cursor = self.cursor.get();
-        let (line, newline) = self.count_lines(offset);
-        let (start, column) = match (newline, cursor.column) {
+        let (line, same_line) = self.count_lines(offset);
+        let (start, column) = match cursor.column {
             // On the cursor's line, after it: count on from its column.
-            (Some(None), Some((start, column))) if cursor.offset >= start => {
+            Some((start, column)) if same_line && cursor.offset >= start => {
                 (start, column + chars(&text[cursor.offset..offset]))
             }
             _ => {
-                let newline = match newline {
-                    Some(Some(newline)) => Some(newline),
-                    _ => memchr::memrchr(b'\n', &text.as_bytes()[..offset]),
+                let start = match memchr::memrchr(b'\n', &text.as_bytes()[..offset]) {
+                    Some(newline) => newline + 1,
+                    None => self.line_start(1),
                 };
-                let start = newline.map_or_else(|| self.line_start(1), |newline| newline + 1);
                 (start, 1 + text.get(start..offset).map_or(0, chars))
             }
         };

@@ -1,14 +1,12 @@
 //! Heading ids exactly as GitHub gives them (github-slugger 2.0), so `#anchor` links written
 //! against GitHub's preview resolve here too.
 
-use std::collections::hash_map::Entry;
-
 use rustc_hash::FxHashMap;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// The slug of one heading's text, before de-duplication.
 pub fn slug(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
         // A run of ASCII (most headings are all ASCII) is read byte by byte, with the same
@@ -19,9 +17,9 @@ pub fn slug(text: &str) -> String {
             .unwrap_or(rest.len());
         for b in rest[..ascii].bytes() {
             match b {
-                b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => out.push(b),
-                b'A'..=b'Z' => out.push(b.to_ascii_lowercase()),
-                b' ' => out.push(b'-'),
+                b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => out.push(char::from(b)),
+                b'A'..=b'Z' => out.push(char::from(b.to_ascii_lowercase())),
+                b' ' => out.push('-'),
                 _ => {}
             }
         }
@@ -30,14 +28,11 @@ pub fn slug(text: &str) -> String {
             break;
         };
         if keep(c) {
-            for lower in c.to_lowercase() {
-                out.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
-            }
+            out.extend(c.to_lowercase());
         }
         rest = &rest[c.len_utf8()..];
     }
-    // Only whole characters were written.
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 /// github-slugger keeps letters, marks, decimal digits, connector punctuation, space and `-`.
@@ -63,8 +58,8 @@ pub struct Slugger {
 impl Slugger {
     pub fn slug(&mut self, text: &str) -> String {
         let original = slug(text);
-        if let Entry::Vacant(new) = self.occurrences.entry(original.clone()) {
-            new.insert(0);
+        if !self.occurrences.contains_key(&original) {
+            self.occurrences.insert(original.clone(), 0);
             return original;
         }
         let mut result = original.clone();

@@ -8,6 +8,7 @@
 //! [`super::html_writer`]). Markdown is parsed exactly once per page, in `build` and in every
 //! `serve` rebuild.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -67,21 +68,21 @@ pub fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
-    match dest.find(':') {
-        Some(colon) => {
-            let scheme = &dest[..colon];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-                && !dest[..colon].contains('/')
-        }
-        None => false,
+    // A scheme is a letter, then letters, digits, `+`, `-` and `.`, up to the first `:`. Most
+    // destinations are paths, told apart at their first byte.
+    let bytes = dest.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return false;
     }
+    for &b in bytes {
+        if b == b':' {
+            return true;
+        }
+        if !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')) {
+            return false;
+        }
+    }
+    false
 }
 
 /// The same for every page and every handbook (nothing of handbook.yaml is read here): a
@@ -110,8 +111,14 @@ pub fn parse(body: &str, html: bool) -> Parsed {
         Parser::new_with_broken_link_callback(body, options(), Some(on_broken)).into_offset_iter();
     let mut walk = Walk::new(body, html);
     while let Some((event, range)) = iter.next() {
+        // Most events (text, paragraphs, lists, emphasis) are only HTML.
+        if !html && !walk.wants(&event) {
+            continue;
+        }
         let definition = match &event {
-            Event::Start(Tag::Link { id, .. } | Tag::Image { id, .. }) => {
+            Event::Start(Tag::Link { link_type, id, .. } | Tag::Image { link_type, id, .. })
+                if is_reference(*link_type) =>
+            {
                 iter.reference_definitions().get(id).map(|d| d.span.start)
             }
             _ => None,
@@ -146,24 +153,42 @@ struct Walk<'b> {
     definitions: HashMap<usize, usize>,
     /// The open heading: its event index, source range, explicit `{#id}`, its text, and its
     /// text as GitHub slugs it (without image alt text, which is not text content).
-    heading: Option<OpenHeading>,
+    heading: Option<OpenHeading<'b>>,
     /// How many images deep the walk is.
     in_image: usize,
-    /// Per open link or image: the index of an inline one and where its text ends so far. Its
-    /// destination starts after the `](` that follows the text (a title may hold `](` too).
-    open: Vec<Option<(usize, usize)>>,
+    /// Per open link or image: an inline one's index, where its text ends so far, and where
+    /// it is. Its destination starts after the `](` that follows the text (a title may hold
+    /// `](` too).
+    open: Vec<Option<(usize, usize, Range<usize>)>>,
     /// Where every link and image is, in document order: brackets inside one are its text.
     link_spans: Vec<Range<usize>>,
     /// The open HTML block, gathered whole: the parser hands it over one line at a time.
     html_block: Option<Unit>,
 }
 
-struct OpenHeading {
+struct OpenHeading<'b> {
     event: usize,
     source: Range<usize>,
     explicit: Option<String>,
-    text: String,
-    slug_text: String,
+    /// Borrowed from the body while the heading is one piece of text (most are).
+    text: Cow<'b, str>,
+    /// `None` while it is `text`, which it is until an image's alt text comes.
+    slug_text: Option<String>,
+}
+
+impl<'b> OpenHeading<'b> {
+    fn push(&mut self, piece: &CowStr<'b>, in_image: bool) {
+        if in_image && self.slug_text.is_none() {
+            self.slug_text = Some(self.text.to_string());
+        }
+        match (&self.text, piece) {
+            (Cow::Borrowed(""), CowStr::Borrowed(piece)) => self.text = Cow::Borrowed(piece),
+            _ => self.text.to_mut().push_str(piece),
+        }
+        if let Some(slug_text) = self.slug_text.as_mut().filter(|_| !in_image) {
+            slug_text.push_str(piece);
+        }
+    }
 }
 
 impl<'b> Walk<'b> {
@@ -182,6 +207,27 @@ impl<'b> Walk<'b> {
             link_spans: Vec::new(),
             html_block: None,
         }
+    }
+
+    /// Whether `event` matters when no HTML is wanted: anything inside a heading, an HTML
+    /// block or an inline link's text (where the text ends is followed), and the events that
+    /// hold links and anchors.
+    fn wants(&self, event: &Event<'_>) -> bool {
+        self.heading.is_some()
+            || self.html_block.is_some()
+            || self.open.last().is_some_and(Option::is_some)
+            || matches!(
+                event,
+                Event::Start(
+                    Tag::Link { .. }
+                        | Tag::Image { .. }
+                        | Tag::HtmlBlock
+                        | Tag::FootnoteDefinition(_)
+                        | Tag::Heading { .. }
+                ) | Event::End(TagEnd::Link | TagEnd::Image | TagEnd::HtmlBlock)
+                    | Event::Html(_)
+                    | Event::InlineHtml(_)
+            )
     }
 
     /// Takes one event; `definition` is where a reference link's definition starts.
@@ -239,8 +285,8 @@ impl<'b> Walk<'b> {
                     event: self.events.len(),
                     source: range,
                     explicit: id.as_ref().map(|id| id.to_string()),
-                    text: String::new(),
-                    slug_text: String::new(),
+                    text: Cow::Borrowed(""),
+                    slug_text: None,
                 });
             }
             Event::End(TagEnd::Heading(level)) => self.end_heading(*level as u8),
@@ -258,10 +304,7 @@ impl<'b> Walk<'b> {
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(heading) = self.heading.as_mut() {
-                    heading.text.push_str(t);
-                    if self.in_image == 0 {
-                        heading.slug_text.push_str(t);
-                    }
+                    heading.push(t, self.in_image > 0);
                 }
             }
             _ => {}
@@ -288,12 +331,12 @@ impl<'b> Walk<'b> {
     /// destination is.
     fn track_link_text(&mut self, event: &Event<'b>, range: &Range<usize>) {
         if let Event::End(TagEnd::Link | TagEnd::Image) = event {
-            if let Some(Some((index, text_end))) = self.open.pop()
-                && let Some(offset) = destination_after(self.body, text_end, "](")
-            {
-                self.parsed.links[index].2 = offset;
+            if let Some(Some((index, text_end, range))) = self.open.pop() {
+                self.parsed.links[index].2 = destination_after(self.body, text_end, b'(')
+                    .or_else(|| destination_after_last(self.body, range.clone()))
+                    .unwrap_or(range.start);
             }
-        } else if let Some(Some((_, text_end))) = self.open.last_mut() {
+        } else if let Some(Some((_, text_end, _))) = self.open.last_mut() {
             *text_end = (*text_end).max(range.end);
         }
     }
@@ -315,20 +358,26 @@ impl<'b> Walk<'b> {
                 LinkType::Autolink => LinkForm::Autolink,
                 _ => LinkForm::Inline,
             };
-            record(
-                &mut self.parsed,
-                &mut self.definitions,
-                self.body,
-                dest,
-                form,
-                range.clone(),
-                definition,
-            )
+            // An inline link's destination is found at its end ([`Self::track_link_text`]).
+            let offset = match (form, definition) {
+                _ if inline => range.start,
+                (LinkForm::Reference | LinkForm::Image, Some(def)) => {
+                    if let Some(&index) = self.definitions.get(&def) {
+                        return index;
+                    }
+                    self.definitions.insert(def, self.parsed.links.len());
+                    definition_destination(self.body, def).unwrap_or(def)
+                }
+                (LinkForm::Autolink, _) => range.start + 1,
+                _ => destination_after_last(self.body, range.clone()).unwrap_or(range.start),
+            };
+            self.parsed.links.push((dest.to_string(), form, offset));
+            self.parsed.links.len() - 1
         });
         self.open.push(
             recorded
                 .filter(|_| inline)
-                .map(|index| (index, range.start + 1)),
+                .map(|index| (index, range.start + 1, range)),
         );
         recorded
     }
@@ -343,7 +392,7 @@ impl<'b> Walk<'b> {
                 self.slugger.reserve(&id);
                 id
             }
-            None => self.slugger.slug(&heading.slug_text),
+            None => (self.slugger).slug(heading.slug_text.as_deref().unwrap_or(&heading.text)),
         };
         if let Some(Event::Start(Tag::Heading { id, .. })) = self.events.get_mut(heading.event) {
             *id = Some(slug.clone().into());
@@ -425,47 +474,20 @@ fn skip(link_type: LinkType, dest: &str) -> bool {
         || (is_external(dest) && unsafe_scheme(dest).is_none())
 }
 
-/// Records a link and returns its index; the offset is where its destination is written.
-fn record(
-    parsed: &mut Parsed,
-    definitions: &mut HashMap<usize, usize>,
-    body: &str,
-    dest: &str,
-    form: LinkForm,
-    range: Range<usize>,
-    definition: Option<usize>,
-) -> usize {
-    let offset = match (form, definition) {
-        (LinkForm::Reference, Some(def)) | (LinkForm::Image, Some(def)) => {
-            if let Some(&index) = definitions.get(&def) {
-                return index;
-            }
-            definition_destination(body, def).unwrap_or(def)
-        }
-        (LinkForm::Autolink, _) => range.start + 1,
-        _ => destination_after_last(body, range.clone()).unwrap_or(range.start),
-    };
-    let index = parsed.links.len();
-    if let Some(def) = definition.filter(|_| form == LinkForm::Reference || form == LinkForm::Image)
-    {
-        definitions.insert(def, index);
-    }
-    parsed.links.push((dest.to_string(), form, offset));
-    index
-}
-
 /// The start of the destination in `[text](dest)`: after the last `](` of the link's source.
 fn destination_after_last(body: &str, range: Range<usize>) -> Option<usize> {
     let source = body.get(range.clone())?;
-    let at = source.rfind("](")?;
+    let bytes = source.as_bytes();
+    let at = memchr::memrchr_iter(b']', bytes).find(|&i| bytes.get(i + 1) == Some(&b'('))?;
     Some(range.start + at + 2 + leading_blank(&source[at + 2..]))
 }
 
-/// The start of the destination after `sep`, searching from `from` (for `[label]: dest`).
-pub(super) fn destination_after(body: &str, from: usize, sep: &str) -> Option<usize> {
+/// The start of the destination after `]` and then `next` (`(` or `:`), searching from `from`.
+pub(super) fn destination_after(body: &str, from: usize, next: u8) -> Option<usize> {
     let source = body.get(from..)?;
-    let at = source.find(sep)?;
-    Some(from + at + sep.len() + leading_blank(&source[at + sep.len()..]))
+    let bytes = source.as_bytes();
+    let at = memchr::memchr_iter(b']', bytes).find(|&i| bytes.get(i + 1) == Some(&next))?;
+    Some(from + at + 2 + leading_blank(&source[at + 2..]))
 }
 
 /// The start of the destination in a definition `[label]: dest` that starts at `def`: after the

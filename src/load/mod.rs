@@ -239,39 +239,31 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
     let body_hash = xxh3_128(body_text.as_bytes());
     let parsed = markdown::parse(body_text, html);
 
-    let mut links: Vec<Link> = parsed
-        .links
-        .into_iter()
-        .map(|(dest, form, offset)| {
-            let offset = body_offset + offset;
-            let len = dest.len().min(source.len() - offset);
-            Link {
-                pos: lines.pos(offset, len),
-                dest,
-                form,
-            }
-        })
+    // Every position of the body, asked for in the order of their offsets: the text is then
+    // read once, forwards.
+    let spans: Vec<(usize, usize)> = (parsed.links.iter().map(|(dest, _, at)| (*at, dest.len())))
+        .chain(parsed.anchors.iter().map(|(id, _, at)| (*at, id.len())))
+        .chain(
+            parsed
+                .undefined
+                .iter()
+                .map(|(label, _, at, _)| (*at, label.len())),
+        )
+        .map(|(at, len)| (body_offset + at, len))
         .collect();
-    let anchors = parsed
-        .anchors
-        .into_iter()
-        .map(|(id, kind, offset)| Anchor {
-            pos: lines.pos(
-                body_offset + offset,
-                id.len().min(source.len() - body_offset - offset),
-            ),
-            id,
-            kind,
-        })
+    let mut positions = positions(&lines, &spans).into_iter();
+    let mut links: Vec<Link> = (parsed.links.into_iter())
+        .zip(positions.by_ref())
+        .map(|((dest, form, _), pos)| Link { pos, dest, form })
         .collect();
-    let undefined_references = parsed
-        .undefined
-        .into_iter()
-        .map(|(label, form, offset, nearest)| UndefinedReference {
-            pos: lines.pos(
-                body_offset + offset,
-                label.len().min(source.len() - body_offset - offset),
-            ),
+    let anchors = (parsed.anchors.into_iter())
+        .zip(positions.by_ref())
+        .map(|((id, kind, _), pos)| Anchor { pos, id, kind })
+        .collect();
+    let undefined_references = (parsed.undefined.into_iter())
+        .zip(positions)
+        .map(|((label, form, _, nearest), pos)| UndefinedReference {
+            pos,
             label,
             form,
             nearest,
@@ -328,6 +320,24 @@ pub fn load(path: &str, source: &str, options: &Options) -> (Option<Page>, Vec<D
     (Some(page), diagnostics)
 }
 
+/// The positions of `spans` (offset, length in bytes), in their order, asked for in the order of
+/// their offsets.
+fn positions(lines: &LineIndex, spans: &[(usize, usize)]) -> Vec<Pos> {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_unstable_by_key(|&i| spans[i].0);
+    let mut positions = vec![Pos::default(); spans.len()];
+    for i in order {
+        let (offset, len) = spans[i];
+        positions[i] = lines.pos(offset, len);
+    }
+    positions
+}
+
+/// Characters in `s`, counted many bytes at a time.
+fn chars(s: &str) -> usize {
+    bytecount::num_chars(s.as_bytes())
+}
+
 fn resource_link(url: Located<String>) -> Link {
     Link {
         dest: url.value,
@@ -338,68 +348,109 @@ fn resource_link(url: Located<String>) -> Link {
 
 /// Byte offsets to 1-based lines and character columns, for one file. Lines are counted on
 /// demand from the last offset asked for, forwards or backwards: a page's positions come
-/// mostly in file order (its front matter's values, then its links, then its anchors), so
-/// each is found by counting the newlines since the one before, many bytes at a time, and no
-/// table of line starts is built for every page (that was a search per line, and the
-/// largest part of a position's cost).
+/// mostly in file order (its front matter's values, then its body's links and anchors, which
+/// [`load`] asks for sorted by offset), so each is found by counting the newlines since the
+/// one before, many bytes at a time, and no table of line starts is built for every page
+/// (that was a search per line, and the largest part of a position's cost). The column is
+/// counted on from the last position too when both are on one line: a paragraph is often
+/// one long line holding several links.
 #[derive(Debug)]
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// The last offset asked for and its 1-based line.
-    cursor: Cell<(usize, usize)>,
+    /// The last offset asked for and where it is.
+    cursor: Cell<Cursor>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    offset: usize,
+    /// 1-based.
+    line: usize,
+    /// Where the line's first character is, and the column of `offset`; `None` when only the
+    /// line was asked for.
+    column: Option<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         LineIndex {
             text,
-            cursor: Cell::new((0, 1)),
+            cursor: Cell::new(Cursor {
+                offset: 0,
+                line: 1,
+                column: None,
+            }),
         }
     }
 
     /// The 1-based line holding `offset` (an offset past the end is on the last line).
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        let bytes = self.text.as_bytes();
-        let (from, line) = self.cursor.get();
-        let line = if offset >= from {
-            line + bytecount::count(&bytes[from..offset], b'\n')
-        } else if offset >= from - offset {
-            line - bytecount::count(&bytes[offset..from], b'\n')
-        } else {
-            1 + bytecount::count(&bytes[..offset], b'\n')
-        };
-        self.cursor.set((offset, line));
+        let line = self.count_lines(offset).0;
+        self.cursor.set(Cursor {
+            offset,
+            line,
+            column: None,
+        });
         line
+    }
+
+    /// The line of `offset` counted from the cursor, and whether no newline lies between them
+    /// with the cursor before it.
+    fn count_lines(&self, offset: usize) -> (usize, bool) {
+        let bytes = self.text.as_bytes();
+        let Cursor {
+            offset: from, line, ..
+        } = self.cursor.get();
+        if offset >= from {
+            let newlines = bytecount::count(&bytes[from..offset], b'\n');
+            (line + newlines, newlines == 0)
+        } else if offset >= from - offset {
+            (line - bytecount::count(&bytes[offset..from], b'\n'), false)
+        } else {
+            (1 + bytecount::count(&bytes[..offset], b'\n'), false)
+        }
     }
 
     /// Line and character column of `offset`, with a `len`-byte range. An offset past the
     /// end or inside a character is moved back to the nearest character start, so a position
     /// always names a place in the text.
     pub fn pos(&self, offset: usize, len: usize) -> Pos {
-        let offset = (0..=offset.min(self.text.len()))
-            .rev()
-            .find(|&i| self.text.is_char_boundary(i))
-            .unwrap_or(0);
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         // The end too lands on a character boundary (a label measured after the parser
         // normalised it may stop inside a character): forward, so the range covers it whole.
-        let end = (offset + len.min(self.text.len() - offset)..=self.text.len())
-            .find(|&i| self.text.is_char_boundary(i))
-            .unwrap_or(self.text.len());
-        let len = end - offset;
-        let line = self.line_of(offset);
-        let start = match memchr::memrchr(b'\n', &self.text.as_bytes()[..offset]) {
-            Some(newline) => newline + 1,
-            None => self.line_start(1).min(offset),
+        let mut end = offset + len.min(text.len() - offset);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let cursor = self.cursor.get();
+        let (line, same_line) = self.count_lines(offset);
+        let (start, column) = match cursor.column {
+            // On the cursor's line, after it: count on from its column.
+            Some((start, column)) if same_line && cursor.offset >= start => {
+                (start, column + chars(&text[cursor.offset..offset]))
+            }
+            _ => {
+                let start = match memchr::memrchr(b'\n', &text.as_bytes()[..offset]) {
+                    Some(newline) => newline + 1,
+                    None => self.line_start(1),
+                };
+                (start, 1 + text.get(start..offset).map_or(0, chars))
+            }
         };
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        self.cursor.set(Cursor {
+            offset,
+            line,
+            column: Some((start, column)),
+        });
         Pos {
             line,
             column,
-            bytes: offset..offset + len,
+            bytes: offset..end,
         }
     }
 

@@ -27,7 +27,7 @@ pub fn unused_definitions<'a, F: BrokenLinkCallback<'a>>(
     unused
         .into_iter()
         .map(|(start, dest)| {
-            let offset = destination_after(body, start, "]:").unwrap_or(start);
+            let offset = destination_after(body, start, b':').unwrap_or(start);
             (dest, LinkForm::UnusedDefinition, offset)
         })
         .collect()

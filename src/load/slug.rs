@@ -7,18 +7,30 @@ use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCa
 /// The slug of one heading's text, before de-duplication.
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            // The same rule as `keep` for ASCII, without the Unicode tables (most headings).
-            match c {
-                'a'..='z' | '0'..='9' | '_' | '-' => out.push(c),
-                'A'..='Z' => out.push(c.to_ascii_lowercase()),
-                ' ' => out.push('-'),
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of ASCII (most headings are all ASCII) is read byte by byte, with the same
+        // rule as `keep` and without the Unicode tables.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        for b in rest[..ascii].bytes() {
+            match b {
+                b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => out.push(char::from(b)),
+                b'A'..=b'Z' => out.push(char::from(b.to_ascii_lowercase())),
+                b' ' => out.push('-'),
                 _ => {}
             }
-        } else if keep(c) {
+        }
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        if keep(c) {
             out.extend(c.to_lowercase());
         }
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -46,6 +58,10 @@ pub struct Slugger {
 impl Slugger {
     pub fn slug(&mut self, text: &str) -> String {
         let original = slug(text);
+        if !self.occurrences.contains_key(&original) {
+            self.occurrences.insert(original.clone(), 0);
+            return original;
+        }
         let mut result = original.clone();
         while self.occurrences.contains_key(&result) {
             let n = self.occurrences.entry(original.clone()).or_insert(0);

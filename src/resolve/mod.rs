@@ -53,6 +53,9 @@ pub struct Site {
     pub tag_pages: bool,
     /// The slugs of the tags published pages carry: their generated pages are link targets.
     pub tag_slugs: BTreeSet<String>,
+    /// Each page's kind, side by side: every front-matter reference checks the kind of the
+    /// page it names, which is then one byte here rather than a read of that page.
+    kinds: Vec<Kind>,
 }
 
 /// Builds the resolved site from loaded pages. Linear in pages plus links.
@@ -68,7 +71,7 @@ pub fn resolve(
         pages.sort_by(|a, b| a.path.cmp(&b.path));
     }
     // The three maps are built beside each other: each clones a key per page.
-    let (by_path, (by_url, by_id)) = rayon::join(
+    let (by_path, (by_url, (by_id, kinds))) = rayon::join(
         || {
             let mut by_path = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
             for (i, page) in pages.iter().enumerate() {
@@ -79,13 +82,15 @@ pub fn resolve(
         || {
             let mut by_url = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
             let mut by_id = HashMap::default();
+            let mut kinds = Vec::with_capacity(pages.len());
             for (i, page) in pages.iter().enumerate() {
                 by_url.entry(page.url.clone()).or_insert(i);
+                kinds.push(page.kind());
                 if page.kind() != Kind::Page {
                     by_id.entry(page.id.clone()).or_insert(i);
                 }
             }
-            (by_url, by_id)
+            (by_url, (by_id, kinds))
         },
     );
     let mut site = Site {
@@ -104,6 +109,7 @@ pub fn resolve(
         menus: Default::default(),
         tag_pages: false,
         tag_slugs: BTreeSet::new(),
+        kinds,
     };
     site.tag_pages = tags::generated(&site);
     site.tag_slugs = tag_slugs(&site);
@@ -114,10 +120,11 @@ pub fn resolve(
     let (menus, (targets, (references, linked))): (_, (Vec<_>, (Vec<_>, Vec<_>))) = rayon::join(
         || menus(site_ref),
         || {
+            let anchors = links::Anchors::new(site_ref);
             (0..site_ref.pages.len())
                 .into_par_iter()
                 .map(|i| {
-                    let targets = resolve_links(site_ref, i);
+                    let targets = links::resolve_page(site_ref, Some(&anchors), i);
                     let references = references::resolve(site_ref, i);
                     let linked = linked_by(site_ref, i, &targets, &references);
                     (targets, (references, linked))
@@ -133,7 +140,7 @@ pub fn resolve(
 }
 
 fn resolve_links(site: &Site, i: PageIdx) -> Vec<Target> {
-    links::resolve_page(site, i)
+    links::resolve_page(site, None, i)
 }
 
 fn menus(site: &Site) -> [Vec<PageIdx>; 3] {
@@ -274,7 +281,13 @@ fn tag_slugs(site: &Site) -> BTreeSet<String> {
 /// Every page's backlinks from what each page links to ([`linked`]): taken in page order,
 /// each list comes out sorted, without repeats.
 fn backlinks(linked: &[Vec<PageIdx>]) -> Vec<Vec<PageIdx>> {
-    let mut backlinks: Vec<Vec<PageIdx>> = vec![Vec::new(); linked.len()];
+    // Each list made as long as it will be: grown link by link, the lists took fresh memory
+    // for every doubling (at 10,000 pages, several milliseconds of the kernel zeroing pages).
+    let mut counts = vec![0usize; linked.len()];
+    for &to in linked.iter().flatten() {
+        counts[to] += 1;
+    }
+    let mut backlinks: Vec<Vec<PageIdx>> = counts.into_iter().map(Vec::with_capacity).collect();
     for (from, to) in linked.iter().enumerate() {
         for &to in to {
             backlinks[to].push(from);
@@ -371,6 +384,11 @@ impl Site {
         self.by_id
             .get(id)
             .copied()
-            .filter(|&i| self.pages[i].kind() == kind)
+            .filter(|&i| self.kind(i) == kind)
+    }
+
+    /// A page's kind (pages keep theirs across [`Site::refresh`]).
+    pub fn kind(&self, page: PageIdx) -> Kind {
+        self.kinds[page]
     }
 }

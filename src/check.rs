@@ -27,8 +27,14 @@ use hints::{Hints, literal_name, suggest_path};
 /// Every problem of the site, sorted. `today` decides which pages are stale.
 pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
     let all: Vec<PageIdx> = (0..site.pages.len()).collect();
-    let mut out: Vec<Diagnostic> = pages(site, &all, today).into_iter().flatten().collect();
-    out.extend(site_rules(site));
+    let gaps = Gaps::new(site);
+    // The rules between pages are one thread's work, done beside the pages' own.
+    let (pages, between) = rayon::join(
+        || pages_with(site, &all, today, &gaps),
+        || site_rules_with(site, &gaps),
+    );
+    let mut out: Vec<Diagnostic> = pages.into_iter().flatten().collect();
+    out.extend(between);
     diagnostic::sort(&mut out);
     out
 }
@@ -37,18 +43,28 @@ pub fn check(site: &Site, today: jiff::civil::Date) -> Vec<Diagnostic> {
 /// references, body and review date. With [`site_rules`], exactly what [`check`] reports;
 /// `serve` keeps them per page and checks again only the pages an edit can reach.
 pub fn pages(site: &Site, pages: &[PageIdx], today: jiff::civil::Date) -> Vec<Vec<Diagnostic>> {
+    pages_with(site, pages, today, &Gaps::new(site))
+}
+
+fn pages_with(
+    site: &Site,
+    pages: &[PageIdx],
+    today: jiff::civil::Date,
+    gaps: &Gaps,
+) -> Vec<Vec<Diagnostic>> {
     let hints = Hints::new(site);
-    let gaps = Gaps::new(site);
+    // Front matter can name a draft only when there is one: most handbooks have none.
+    let drafts = site.pages.par_iter().any(|p| p.common.draft);
     // Page by page in parallel: a page's rules read only the resolved site.
     pages
         .par_iter()
         .map(|&i| {
             let mut out = Vec::new();
-            link_rules(site, i, &hints, &gaps, &mut out);
+            link_rules(site, i, &hints, gaps, &mut out);
             body::duplicate_anchors(&site.pages[i], &mut out);
             body::undefined_references(&site.pages[i], &mut out);
-            reference_rules(site, i, &hints, &gaps, &mut out);
-            page_rules(site, i, today, &gaps, &mut out);
+            reference_rules(site, i, &hints, gaps, drafts, &mut out);
+            page_rules(site, i, today, gaps, &mut out);
             out
         })
         .collect()
@@ -56,10 +72,13 @@ pub fn pages(site: &Site, pages: &[PageIdx], today: jiff::civil::Date) -> Vec<Ve
 
 /// The problems between pages (ids and URLs they share) and of `handbook.yaml`.
 pub fn site_rules(site: &Site) -> Vec<Diagnostic> {
-    let gaps = Gaps::new(site);
+    site_rules_with(site, &Gaps::new(site))
+}
+
+fn site_rules_with(site: &Site, gaps: &Gaps) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     config_rules(site, &mut out);
-    duplicate_ids(site, &gaps, &mut out);
+    duplicate_ids(site, gaps, &mut out);
     url_collisions(site, &mut out);
     out
 }
@@ -180,7 +199,14 @@ fn link_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec
     }
 }
 
-fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
+fn reference_rules(
+    site: &Site,
+    i: PageIdx,
+    hints: &Hints,
+    gaps: &Gaps,
+    drafts: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let page = &site.pages[i];
     let refs = &site.references[i];
     for problem in &refs.problems {
@@ -275,7 +301,7 @@ fn reference_rules(site: &Site, i: PageIdx, hints: &Hints, gaps: &Gaps, out: &mu
             }
         }
     }
-    if !page.common.draft {
+    if drafts && !page.common.draft {
         for (value, kind) in named(page) {
             let Some(to) = site
                 .page_of_kind(&value.value, kind)
@@ -378,7 +404,8 @@ pub fn review_due(page: &crate::model::Page) -> Option<jiff::civil::Date> {
 }
 
 fn duplicate_ids(site: &Site, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, PageIdx> = HashMap::default();
+    let mut first: HashMap<&str, PageIdx> =
+        HashMap::with_capacity_and_hasher(site.by_id.len(), Default::default());
     for (i, page) in site.pages.iter().enumerate() {
         if page.kind() == Kind::Page {
             continue;
@@ -410,6 +437,9 @@ fn duplicate_ids(site: &Site, gaps: &Gaps, out: &mut Vec<Diagnostic>) {
 }
 
 fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
+    let index_files = (site.static_files.iter())
+        .chain(&site.assets)
+        .any(|file| file.ends_with("index.html"));
     for (i, page) in site.pages.iter().enumerate() {
         if site.by_url.get(page.url.as_str()) != Some(&i) {
             let other = &site.pages[site.by_url[page.url.as_str()]];
@@ -429,6 +459,9 @@ fn url_collisions(site: &Site, out: &mut Vec<Diagnostic>) {
             );
         }
         // A static file or asset `x/index.html` would be written over the page's own file.
+        if !index_files {
+            continue;
+        }
         let file = format!("{}index.html", page.url);
         if site.static_files.contains(&file) || site.assets.contains(&file) {
             out.push(

@@ -186,12 +186,14 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
     timings.lap("read handbook.yaml");
     // The theme and static/ are read while the pages load (the walk of content/ and the
     // templates are each work for one thread); their problems are listed as before.
-    let (content, (theme, (statics, static_problems))) = rayon::join(
+    // So is today's date (reading the system's time zone is most of a millisecond).
+    let (content, (theme, (statics, static_problems), today)) = rayon::join(
         || load::content(&options.root, &load::Options::new(&config, options.html)),
         || {
             (
                 Theme::load(&options.root, &config.theme),
                 static_files(&options.root),
+                today(),
             )
         },
     );
@@ -224,7 +226,7 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
     // A page of each template is rendered beside the checks (one thread's work, against
     // checks that use every thread): its time below is what it took past the checks.
     let ((problems, checked), sample) = rayon::join(
-        || (crate::check::check(&site, today()), Instant::now()),
+        || (crate::check::check(&site, today), Instant::now()),
         || theme.as_mut().map(|theme| theme.render_samples(&site)),
     );
     diagnostics.extend(problems);

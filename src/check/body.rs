@@ -1,37 +1,43 @@
 //! Rules about one page body on its own: every anchor it publishes is unique, and every
 //! reference link names a definition.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::model::{AnchorKind, Page, Pos, ReferenceForm};
+use crate::model::{Anchor, AnchorKind, Page, Pos, ReferenceForm, Stage};
 
-/// Where an id of the page comes from, in words, and what to change there.
-struct Place<'a> {
-    id: &'a str,
-    pos: &'a Pos,
-    what: String,
-    help: &'static str,
+/// Where an id of the page comes from: a stage, or an anchor of the body.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Stage(&'a Stage),
+    Anchor(&'a Anchor),
 }
 
-/// Two anchors with one id: a browser goes to the first, so a link to the other lands wrong.
-/// Reported at the later one, naming the line of the earlier. Generated heading ids never
-/// clash with each other (GitHub's `-1`, `-2`), but any other pair can.
-pub fn duplicate_anchors(page: &Page, out: &mut Vec<Diagnostic>) {
-    let stages = page
-        .process()
-        .map(|p| p.stages.as_slice())
-        .unwrap_or_default();
-    let places = stages
-        .iter()
-        .map(|stage| Place {
-            id: &stage.id,
-            pos: &stage.id_pos,
-            what: format!("the stage `{}`", stage.name),
-            help: "give one of the stages its own `id:`",
-        })
-        .chain(page.anchors.iter().map(|anchor| {
-            let (what, help) = match anchor.kind {
+impl<'a> Place<'a> {
+    fn id(self) -> &'a str {
+        match self {
+            Place::Stage(stage) => &stage.id,
+            Place::Anchor(anchor) => &anchor.id,
+        }
+    }
+
+    fn pos(self) -> &'a Pos {
+        match self {
+            Place::Stage(stage) => &stage.id_pos,
+            Place::Anchor(anchor) => &anchor.pos,
+        }
+    }
+
+    /// What the id is, in words, and what to change there: written only for a clash.
+    fn what(self) -> (String, &'static str) {
+        match self {
+            Place::Stage(stage) => (
+                format!("the stage `{}`", stage.name),
+                "give one of the stages its own `id:`",
+            ),
+            Place::Anchor(anchor) => match anchor.kind {
                 AnchorKind::Heading { explicit: false } => (
                     "the heading".to_string(),
                     "give this heading its own id: write `{#another-id}` after its text",
@@ -48,31 +54,47 @@ pub fn duplicate_anchors(page: &Page, out: &mut Vec<Diagnostic>) {
                     format!("the footnote `[^{}]`", anchor.id),
                     "rename this footnote: its label is its id on the page",
                 ),
-            };
-            Place {
-                id: &anchor.id,
-                pos: &anchor.pos,
-                what,
-                help,
-            }
-        }));
-    let mut first: HashMap<&str, Place> = HashMap::default();
+            },
+        }
+    }
+}
+
+/// Two anchors with one id: a browser goes to the first, so a link to the other lands wrong.
+/// Reported at the later one, naming the line of the earlier. Generated heading ids never
+/// clash with each other (GitHub's `-1`, `-2`), but any other pair can.
+pub fn duplicate_anchors(page: &Page, out: &mut Vec<Diagnostic>) {
+    let stages = page
+        .process()
+        .map(|p| p.stages.as_slice())
+        .unwrap_or_default();
+    let places = stages
+        .iter()
+        .map(Place::Stage)
+        .chain(page.anchors.iter().map(Place::Anchor));
+    let mut first: HashMap<&str, Place> =
+        HashMap::with_capacity_and_hasher(stages.len() + page.anchors.len(), Default::default());
     for place in places {
-        let Some(earlier) = first.get(place.id) else {
-            first.insert(place.id, place);
-            continue;
+        let earlier = match first.entry(place.id()) {
+            Entry::Occupied(earlier) => *earlier.get(),
+            Entry::Vacant(vacant) => {
+                vacant.insert(place);
+                continue;
+            }
         };
+        let (what, help) = place.what();
+        let (earlier_what, _) = earlier.what();
         out.push(
             Diagnostic::error(
                 Code::DuplicateAnchor,
                 &page.file,
-                place.pos.clone(),
+                place.pos().clone(),
                 format!(
-                    "anchor `#{}` of {} is already the id of {} on line {}",
-                    place.id, place.what, earlier.what, earlier.pos.line
+                    "anchor `#{}` of {what} is already the id of {earlier_what} on line {}",
+                    place.id(),
+                    earlier.pos().line
                 ),
             )
-            .with_help(place.help),
+            .with_help(help),
         );
     }
 }

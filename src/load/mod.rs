@@ -118,17 +118,18 @@ pub fn content(root: &Path, options: &Options) -> Result<Content, LoadError> {
     // Each page is read and parsed as soon as the walk finds it, beside the walk (the walk of
     // 10,000 pages is about 20 ms of one thread), and put back in the walk's order after.
     let loaded = Mutex::new(Vec::new());
+    let folder = read::Folder::open(&content_dir);
     let walk = rayon::scope(|scope| {
         let mut count = 0;
-        let (loaded, content_dir) = (&loaded, &content_dir);
-        crate::walk::walk_each(root, content_dir, "content", |path| {
+        let (loaded, folder) = (&loaded, &folder);
+        crate::walk::walk_each(root, &content_dir, "content", |path| {
             if !path.ends_with(".md") {
                 return;
             }
             let (index, path) = (count, path.to_string());
             count += 1;
             scope.spawn(move |_| {
-                let page = read_page(content_dir, &path, options);
+                let page = read::read_page_in(folder, &path, options);
                 let mut loaded = loaded.lock().unwrap_or_else(PoisonError::into_inner);
                 loaded.push((index, page));
             });

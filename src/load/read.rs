@@ -20,10 +20,57 @@ pub fn read_page(
     path: &str,
     options: &Options,
 ) -> (Option<Page>, Vec<Diagnostic>) {
+    read_page_in(&Folder::by_path(content_dir), path, options)
+}
+
+/// The folder pages are read from. On Unix it is held open, and each page is opened from it:
+/// the kernel then looks up only the page's own path inside `content/`, not the whole path
+/// from `/` again for every one of thousands of files.
+pub struct Folder {
+    path: std::path::PathBuf,
+    #[cfg(unix)]
+    handle: Option<rustix::fd::OwnedFd>,
+}
+
+impl Folder {
+    /// `path`, held open when it can be (else each file is opened by its whole path).
+    pub fn open(path: &Path) -> Folder {
+        Folder {
+            path: path.to_path_buf(),
+            #[cfg(unix)]
+            handle: {
+                use rustix::fs::{CWD, Mode, OFlags, openat};
+                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                openat(CWD, path, flags, Mode::empty()).ok()
+            },
+        }
+    }
+
+    fn by_path(path: &Path) -> Folder {
+        Folder {
+            path: path.to_path_buf(),
+            #[cfg(unix)]
+            handle: None,
+        }
+    }
+}
+
+/// [`read_page`], opening the file from `folder`.
+pub fn read_page_in(
+    folder: &Folder,
+    path: &str,
+    options: &Options,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let file = format!("content/{path}");
     let max_size = options.max_page_size;
-    let problem = match read_limited(&content_dir.join(path), max_size.as_u64()) {
-        Ok(bytes) => return decode(path, bytes, options),
+    // The bytes are read into this thread's buffer: a page keeps nothing of its source.
+    let mut bytes = BUFFER.take();
+    let problem = match read_limited(folder, path, max_size.as_u64(), &mut bytes) {
+        Ok(()) => {
+            let loaded = decode(path, &bytes, options);
+            BUFFER.set(bytes);
+            return loaded;
+        }
         Err(ReadError::TooLarge(size)) => {
             let size = match size {
                 Some(size) => format!("is {}", ByteSize::b(size).display().si()),
@@ -54,13 +101,20 @@ pub fn read_page(
     (page, vec![problem])
 }
 
+thread_local! {
+    /// Each loading thread's read buffer, reused from page to page. Taken while in use, so a
+    /// page loaded on the same thread meanwhile (a rayon job run while this one waits) reads
+    /// into a buffer of its own.
+    static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// A page from its bytes; see [`read_page`] for bytes that are not UTF-8.
-fn decode(path: &str, bytes: Vec<u8>, options: &Options) -> (Option<Page>, Vec<Diagnostic>) {
+fn decode(path: &str, bytes: &[u8], options: &Options) -> (Option<Page>, Vec<Diagnostic>) {
     let file = format!("content/{path}");
-    match String::from_utf8(bytes) {
-        Ok(source) => load(path, &source, options),
+    match std::str::from_utf8(bytes) {
+        Ok(source) => load(path, source, options),
         Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let valid = &bytes[..e.valid_up_to()];
             // The bytes before the first bad one are valid, so this cannot fail.
             let prefix = std::str::from_utf8(valid).unwrap_or_default();
             let pos = LineIndex::new(prefix).pos(prefix.len(), 1);
@@ -70,7 +124,7 @@ fn decode(path: &str, bytes: Vec<u8>, options: &Options) -> (Option<Page>, Vec<D
             );
             let problem = Diagnostic::error(Code::Io, &file, pos, message)
                 .with_help("save the file as UTF-8");
-            let source = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let source = String::from_utf8_lossy(bytes);
             let (page, mut diagnostics) = load(path, &source, options);
             diagnostics.insert(0, problem);
             (page, diagnostics)
@@ -99,9 +153,12 @@ pub fn body(content_dir: &Path, page: &Page, options: &Options) -> Result<Body, 
     let changed = || Changed {
         file: page.file.clone(),
     };
-    let bytes = read_limited(
-        &content_dir.join(&page.path),
+    let mut bytes = Vec::new();
+    read_limited(
+        &Folder::by_path(content_dir),
+        &page.path,
         options.max_page_size.as_u64(),
+        &mut bytes,
     )
     .map_err(|_| changed())?;
     // Decoded as `read_page` decodes it, bad bytes and all.
@@ -124,33 +181,72 @@ enum ReadError {
     Io(std::io::Error),
 }
 
-/// Reads a regular file of at most `limit` bytes. The size is checked before reading, and the
-/// read stops past the limit anyway, for a file that grows meanwhile.
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    // Checked before opening: opening a FIFO would wait for a writer.
-    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+/// Reads the regular file `path` of `folder`, of at most `limit` bytes, into `bytes` (cleared
+/// first). The size is checked before reading, and the read stops past the limit anyway, for
+/// a file that grows meanwhile.
+fn read_limited(
+    folder: &Folder,
+    path: &str,
+    limit: u64,
+    bytes: &mut Vec<u8>,
+) -> Result<(), ReadError> {
+    bytes.clear();
+    let file = open(folder, path)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotAFile);
     }
     if meta.len() > limit {
         return Err(ReadError::TooLarge(Some(meta.len())));
     }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    read_at_most(file, limit, meta.len())
+    read_at_most(file, limit, meta.len(), bytes)
+}
+
+/// Opens a file to read without waiting: opening a FIFO for reading would wait for a writer,
+/// so it is opened non-blocking (which changes nothing for a regular file), and its type is
+/// then checked on the open file, with no second lookup of its path.
+#[cfg(unix)]
+fn open(folder: &Folder, path: &str) -> Result<std::fs::File, ReadError> {
+    use rustix::fs::{CWD, Mode, OFlags, openat};
+    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+    let opened = match &folder.handle {
+        Some(handle) => openat(handle, path, flags, Mode::empty()),
+        None => openat(CWD, folder.path.join(path), flags, Mode::empty()),
+    };
+    opened
+        .map(std::fs::File::from)
+        .map_err(|e| ReadError::Io(e.into()))
+}
+
+/// Opens a file to read without waiting: its type is checked first, as opening a FIFO for
+/// reading would wait for a writer.
+#[cfg(not(unix))]
+fn open(folder: &Folder, path: &str) -> Result<std::fs::File, ReadError> {
+    let path = folder.path.join(path);
+    let meta = std::fs::metadata(&path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    std::fs::File::open(path).map_err(ReadError::Io)
 }
 
 /// `expected`: the size the file had; room for it and the read that finds the end is made
 /// at once, so a page is read without growing the buffer.
-fn read_at_most(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(limit)).unwrap_or(0) + 1);
+fn read_at_most(
+    reader: impl Read,
+    limit: u64,
+    expected: u64,
+    bytes: &mut Vec<u8>,
+) -> Result<(), ReadError> {
+    bytes.reserve(usize::try_from(expected.min(limit)).unwrap_or(0) + 1);
     reader
         .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
+        .read_to_end(bytes)
         .map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(None));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 fn io_error(file: &str, message: &str) -> Diagnostic {
@@ -208,12 +304,17 @@ mod tests {
     #[test]
     fn reading_stops_past_the_limit() {
         let endless = std::io::repeat(b'a');
+        let mut bytes = Vec::new();
         assert!(matches!(
-            read_at_most(endless, 1_000, 0),
+            read_at_most(endless, 1_000, 0, &mut bytes),
             Err(ReadError::TooLarge(None))
         ));
-        assert_eq!(read_at_most(&b"abc"[..], 3, 3).unwrap(), b"abc");
-        assert_eq!(read_at_most(&b"abcd"[..], 5, 2).unwrap(), b"abcd");
+        let read = |source: &[u8], limit, expected| {
+            let mut bytes = Vec::new();
+            read_at_most(source, limit, expected, &mut bytes).map(|()| bytes)
+        };
+        assert_eq!(read(b"abc", 3, 3).unwrap(), b"abc");
+        assert_eq!(read(b"abcd", 5, 2).unwrap(), b"abcd");
     }
 
     #[test]
@@ -231,6 +332,57 @@ mod tests {
         let page = page.unwrap();
         assert_eq!(page.title, "T\u{e9}");
         assert_eq!((page.links[0].pos.line, page.links[0].pos.column), (3, 11));
+    }
+
+    /// A FIFO where the walk saw a page (made meanwhile) is reported, not waited on: it is
+    /// opened without blocking, whether from the open `content/` or by its whole path.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_reported_without_waiting_for_a_writer() {
+        use rustix::fs::{CWD, FileType, Mode, mknodat};
+        let tmp = tempfile::tempdir().unwrap();
+        mknodat(
+            CWD,
+            tmp.path().join("x.md"),
+            FileType::Fifo,
+            Mode::RUSR | Mode::WUSR,
+            0,
+        )
+        .unwrap();
+        let options = limit(ByteSize::mb(1));
+        for folder in [Folder::open(tmp.path()), Folder::by_path(tmp.path())] {
+            let (page, diags) = read_page_in(&folder, "x.md", &options);
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert_eq!(
+                diags[0].message,
+                "content/x.md is not a regular file (a FIFO, socket or device)"
+            );
+            assert!(page.unwrap().unread.file);
+        }
+    }
+
+    /// Pages read one after another on a thread share its buffer: each is read whole, and
+    /// only itself.
+    #[test]
+    fn a_reused_buffer_holds_only_the_page_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("long.md"),
+            format!("# Long\n\n{}\n", "word ".repeat(500)),
+        )
+        .unwrap();
+        std::fs::write(tmp.path().join("short.md"), "# Short\n\n[x](long.md)\n").unwrap();
+        let folder = Folder::open(tmp.path());
+        let options = limit(ByteSize::mb(1));
+        let (long, _) = read_page_in(&folder, "long.md", &options);
+        let (short, diags) = read_page_in(&folder, "short.md", &options);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(long.unwrap().title, "Long");
+        let short = short.unwrap();
+        assert_eq!(short.title, "Short");
+        assert_eq!(short.links.len(), 1);
+        let (gone, diags) = read_page_in(&folder, "gone.md", &options);
+        assert!(gone.is_none() && diags.is_empty(), "{diags:?}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! stage ids. A destination is split as a browser splits a URL: the path, then `?query`, then
 //! `#fragment`; the path and fragment are percent-decoded, the query is kept as written.
 
+use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::load::markdown::{is_external, unsafe_scheme};
@@ -64,24 +65,94 @@ enum Place {
 
 /// Resolves `dest`, written in page `from`.
 pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
+    resolve_in(site, None, from, dest, &mut String::new())
+}
+
+/// Resolves every link of page `from`, in order (as [`Site::targets`] holds them), finding
+/// anchors with `anchors` when given (it must be of the site's pages as they are). The paths
+/// are joined in one buffer, so a link that resolves allocates only what its target keeps.
+pub fn resolve_page(site: &Site, anchors: Option<&Anchors>, from: PageIdx) -> Vec<Target> {
+    let mut joined = String::with_capacity(128);
+    site.pages[from]
+        .links
+        .iter()
+        .map(|link| resolve_in(site, anchors, from, &link.dest, &mut joined))
+        .collect()
+}
+
+/// Every page's anchors ([`anchors`]) by a hash of their id: which anchor a fragment names is
+/// then a look at a few words, not a walk along the page's headings and stages in memory
+/// (about a microsecond a link, at 10,000 pages, most of it waiting for memory).
+pub struct Anchors {
+    /// Per page, sorted: each anchor's hash (high half) and its place in [`anchors`].
+    by_hash: Vec<Box<[u64]>>,
+}
+
+impl Anchors {
+    pub fn new(site: &Site) -> Anchors {
+        let by_hash = (0..site.pages.len())
+            .into_par_iter()
+            .map(|page| {
+                let mut table: Vec<u64> = anchors(site, page)
+                    .enumerate()
+                    .map(|(at, id)| (u64::from(hash(id)) << 32) | at as u64)
+                    .collect();
+                table.sort_unstable();
+                table.into_boxed_slice()
+            })
+            .collect();
+        Anchors { by_hash }
+    }
+
+    /// The anchor of `page` whose id is `fragment`, byte for byte.
+    fn exact<'s>(&self, site: &'s Site, page: PageIdx, fragment: &str) -> Option<&'s str> {
+        let wanted = u64::from(hash(fragment));
+        let table = &self.by_hash[page];
+        let first = table.partition_point(|&entry| entry >> 32 < wanted);
+        table[first..]
+            .iter()
+            .take_while(|&&entry| entry >> 32 == wanted)
+            .filter_map(|&entry| anchor_at(site, page, (entry & u64::from(u32::MAX)) as usize))
+            .find(|&id| id == fragment)
+    }
+}
+
+/// The anchor at place `at` of [`anchors`], reached without passing those before it.
+fn anchor_at(site: &Site, page: PageIdx, at: usize) -> Option<&str> {
+    let page = &site.pages[page];
+    match page.anchors.get(at) {
+        Some(anchor) => Some(&anchor.id),
+        None => Some(&page.process()?.stages.get(at - page.anchors.len())?.id),
+    }
+}
+
+fn hash(id: &str) -> u32 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(id.as_bytes());
+    // The high bits of an Fx hash are its best mixed.
+    (hasher.finish() >> 32) as u32
+}
+
+/// [`resolve`], joining paths in `joined` (its text on entry does not matter).
+fn resolve_in(
+    site: &Site,
+    anchors: Option<&Anchors>,
+    from: PageIdx,
+    dest: &str,
+    joined: &mut String,
+) -> Target {
     if let Some(scheme) = unsafe_scheme(dest) {
         return Target::Unsafe { scheme };
     }
     if is_external(dest) {
         return Target::External;
     }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((path, fragment)) => (path, Some(fragment).filter(|f| !f.is_empty())),
-        None => (dest, None),
-    };
-    let (path, query) = match path.split_once('?') {
-        Some((path, query)) => (path, Some(query).filter(|q| !q.is_empty())),
-        None => (path, None),
-    };
+    let (path, query, fragment) = split(dest);
     let query = query.map(str::to_string);
     let path = url::decode(path);
-    match locate(site, from, &path) {
-        Place::Page(page) => with_fragment(site, page, fragment, query),
+    match locate(site, from, &path, joined) {
+        Place::Page(page) => with_fragment(site, anchors, page, fragment, query),
         Place::File(path) => Target::File {
             path,
             query,
@@ -95,17 +166,36 @@ pub fn resolve(site: &Site, from: PageIdx, dest: &str) -> Target {
     }
 }
 
-/// What a percent-decoded path names, seen from page `from`.
-fn locate(site: &Site, from: PageIdx, path: &str) -> Place {
+/// A destination split as a browser splits it: the path, then the query after the first `?`
+/// before any `#`, then the fragment after the first `#`; an empty query or fragment is none.
+fn split<'d>(dest: &'d str) -> (&'d str, Option<&'d str>, Option<&'d str>) {
+    let Some(at) = dest.bytes().position(|b| b == b'#' || b == b'?') else {
+        return (dest, None, None);
+    };
+    let (path, rest) = (&dest[..at], &dest[at + 1..]);
+    let (query, fragment) = if dest.as_bytes()[at] == b'#' {
+        (None, Some(rest))
+    } else {
+        match rest.split_once('#') {
+            Some((query, fragment)) => (Some(query), Some(fragment)),
+            None => (Some(rest), None),
+        }
+    };
+    let some = |part: Option<&'d str>| part.filter(|p| !p.is_empty());
+    (path, some(query), some(fragment))
+}
+
+/// What a percent-decoded path names, seen from page `from`. `joined` is scratch space.
+fn locate(site: &Site, from: PageIdx, path: &str, joined: &mut String) -> Place {
     if path.is_empty() {
         return Place::Page(from);
     }
     if let Some(absolute) = path.strip_prefix('/') {
         // Normalised first, as a browser resolves `/a/../b/` before it asks for anything.
-        let Some(normal) = join("", absolute) else {
+        if !join_into(joined, "", absolute) {
             return Place::OutsideRoot;
-        };
-        let normal = below_base(site, &normal);
+        }
+        let normal = below_base(site, joined);
         return if normal.ends_with(".md") {
             page_file(site, normal)
         } else {
@@ -113,19 +203,21 @@ fn locate(site: &Site, from: PageIdx, path: &str) -> Place {
         };
     }
     let page = &site.pages[from];
-    let dir = page.path.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let by_file = join(dir, path);
+    let dir = (page.path.bytes().rposition(|b| b == b'/')).map_or("", |at| &page.path[..at]);
+    let by_file = join_into(joined, dir, path);
     if path.ends_with(".md") {
-        return by_file.map_or(Place::OutsideRoot, |joined| page_file(site, &joined));
+        return if by_file {
+            page_file(site, joined)
+        } else {
+            Place::OutsideRoot
+        };
     }
     // Read as GitHub shows the file first, then as a browser reads the published page
     // (README, "Relative links without `.md`").
-    if let Some(found) = by_file
-        .as_deref()
-        .and_then(|joined| in_content(site, joined))
-    {
+    if let Some(found) = by_file.then(|| in_content(site, joined)).flatten() {
         return found;
     }
+    let by_file = by_file.then(|| joined.clone());
     let url = by_url(site, from, path);
     if let Some(found) = url.as_deref().and_then(|url| match site_url(site, url) {
         Place::Missing(_) => None,
@@ -158,6 +250,9 @@ pub fn path_of(dest: &str) -> std::borrow::Cow<'_, str> {
 fn in_content(site: &Site, joined: &str) -> Option<Place> {
     if let Some(page) = site.folder_page(joined) {
         return Some(Place::Page(page));
+    }
+    if site.assets.is_empty() {
+        return None;
     }
     if site.assets.contains(joined) {
         return Some(Place::File(joined.to_string()));
@@ -264,6 +359,7 @@ fn as_folder(dir: &str) -> String {
 
 fn with_fragment(
     site: &Site,
+    anchors: Option<&Anchors>,
     page: PageIdx,
     fragment: Option<&str>,
     query: Option<String>,
@@ -276,7 +372,16 @@ fn with_fragment(
         };
     };
     let wanted = url::decode(written);
-    match anchor(site, page, &wanted) {
+    let found = match anchors {
+        // Only a fragment beyond ASCII may name an id in another normalisation.
+        Some(anchors) => anchors.exact(site, page, &wanted).or_else(|| {
+            (!wanted.is_ascii())
+                .then(|| anchor(site, page, &wanted))
+                .flatten()
+        }),
+        None => anchor(site, page, &wanted),
+    };
+    match found {
         Some(id) => Target::Page {
             page,
             fragment: Some(id.to_string()),
@@ -319,21 +424,59 @@ pub fn anchor<'s>(site: &'s Site, page: PageIdx, fragment: &str) -> Option<&'s s
 
 /// Joins a relative path onto a folder, resolving `.` and `..`; `None` if it climbs above the root.
 pub fn join(dir: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in relative.split('/') {
+    let mut joined = String::new();
+    join_into(&mut joined, dir, relative).then_some(joined)
+}
+
+/// [`join`] into `joined` (cleared first); `false` if it climbs above the root. Every link
+/// is joined, so this builds the path in place rather than as a list of segments.
+fn join_into(joined: &mut String, dir: &str, relative: &str) -> bool {
+    joined.clear();
+    // The folder's segments are taken as they are; only the relative path's `.` and `..` move.
+    for part in segments(dir) {
+        push_segment(joined, part);
+    }
+    for part in segments(relative) {
         match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
+            "." => {}
+            ".." => match joined.bytes().rposition(|b| b == b'/') {
+                Some(at) => joined.truncate(at),
+                None if joined.is_empty() => return false,
+                None => joined.clear(),
+            },
+            part => push_segment(joined, part),
         }
     }
-    let mut joined = parts.join("/");
     if relative.ends_with('/') && !joined.is_empty() {
         joined.push('/');
     }
-    Some(joined)
+    true
+}
+
+/// The non-empty segments of a `/`-separated path. A byte loop: link paths are short, too
+/// short for a vectorised search to pay for starting.
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = path;
+    std::iter::from_fn(move || {
+        loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let end = rest.bytes().position(|b| b == b'/').unwrap_or(rest.len());
+            let part = &rest[..end];
+            rest = rest.get(end + 1..).unwrap_or_default();
+            if !part.is_empty() {
+                return Some(part);
+            }
+        }
+    })
+}
+
+fn push_segment(joined: &mut String, segment: &str) {
+    if !joined.is_empty() {
+        joined.push('/');
+    }
+    joined.push_str(segment);
 }
 
 /// The relative path from folder `dir` to content path `to`, as an editor would write it.
@@ -512,6 +655,161 @@ mod tests {
         assert_eq!(join("a", "./b/../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(join("a", "../x/").as_deref(), Some("x/"));
         assert_eq!(join("a", "../../x.md"), None);
+    }
+
+    /// A whole site's links find their anchors through [`Anchors`]; each must be what the
+    /// walk along the page's anchors finds: headings, HTML ids, stages, misses, and ids in
+    /// another Unicode normalisation.
+    #[test]
+    fn anchors_by_hash_find_what_the_walk_finds() {
+        let process = "---\ntitle: Deals\nowner: sales\nstages:\n  - name: Discovery\n  - name: Close it\n    id: close\n---\n# Deals\n\n## Pricing\n\n## Pricing\n\n## Café\n\n<a id=\"top\"></a>\n";
+        let links = [
+            "processes/deals.md#discovery",
+            "processes/deals.md#close",
+            "processes/deals.md#close-it",
+            "processes/deals.md#pricing",
+            "processes/deals.md#pricing-1",
+            "processes/deals.md#pricing-2",
+            "processes/deals.md#caf%C3%A9",
+            "processes/deals.md#cafe\u{301}",
+            "processes/deals.md#top",
+            "processes/deals.md#",
+            "#home",
+            "#nope",
+            "departments/sales.md#sales",
+        ];
+        let home = format!(
+            "# Home\n\n{}\n",
+            links.map(|l| format!("[x]({l})")).join("\n\n")
+        );
+        let site = site(
+            "/",
+            &[
+                ("index.md", &home),
+                ("processes/deals.md", process),
+                ("departments/sales.md", "---\ntitle: Sales\n---\n# Sales\n"),
+            ],
+            &[],
+            &[],
+        );
+        let i = site.by_path["index.md"];
+        let walked: Vec<Target> = site.pages[i]
+            .links
+            .iter()
+            .map(|link| resolve(&site, i, &link.dest))
+            .collect();
+        assert_eq!(site.targets[i], walked);
+        assert_eq!(walked.len(), links.len());
+        let found = |at: usize| match &walked[at] {
+            Target::Page { fragment, .. } => fragment.clone(),
+            other => panic!("{}: {other:?}", links[at]),
+        };
+        assert_eq!(found(0).as_deref(), Some("discovery"), "a stage");
+        assert_eq!(found(1).as_deref(), Some("close"), "a stage's own id");
+        assert_eq!(found(4).as_deref(), Some("pricing-1"));
+        assert_eq!(
+            found(7).as_deref(),
+            Some("café"),
+            "in NFC as the page writes it"
+        );
+        assert_eq!(found(8).as_deref(), Some("top"));
+        assert!(matches!(walked[5], Target::MissingAnchor { .. }));
+        assert!(matches!(walked[11], Target::MissingAnchor { .. }));
+    }
+
+    /// `split` finds the query and fragment in one pass, as splitting at `#` and then `?` does.
+    #[test]
+    fn splitting_in_one_pass_is_splitting_twice() {
+        fn twice(dest: &str) -> (&str, Option<&str>, Option<&str>) {
+            let (path, fragment) = match dest.split_once('#') {
+                Some((path, fragment)) => (path, Some(fragment).filter(|f| !f.is_empty())),
+                None => (dest, None),
+            };
+            let (path, query) = match path.split_once('?') {
+                Some((path, query)) => (path, Some(query).filter(|q| !q.is_empty())),
+                None => (path, None),
+            };
+            (path, query, fragment)
+        }
+        for dest in [
+            "",
+            "a.md",
+            "a.md#x",
+            "a.md?q",
+            "a.md?q#x",
+            "a.md#x?q",
+            "?#",
+            "#",
+            "?",
+            "a?b?c#d#e",
+            "a#",
+            "a?",
+            "a?#x",
+            "#x?y",
+            "é.md?ü#ö",
+        ] {
+            assert_eq!(split(dest), twice(dest), "{dest:?}");
+        }
+    }
+
+    /// `join` builds the path in place; it must give what joining a list of segments gives.
+    #[test]
+    fn joining_in_place_is_joining_segments() {
+        fn by_segments(dir: &str, relative: &str) -> Option<String> {
+            let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+            for part in relative.split('/') {
+                match part {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop()?;
+                    }
+                    part => parts.push(part),
+                }
+            }
+            let mut joined = parts.join("/");
+            if relative.ends_with('/') && !joined.is_empty() {
+                joined.push('/');
+            }
+            Some(joined)
+        }
+        let dirs = [
+            "",
+            "a",
+            "a/b",
+            "/a//b/",
+            "a/../b",
+            "./a",
+            "processes/p-1/",
+            "é/ü",
+        ];
+        let relatives = [
+            "",
+            ".",
+            "..",
+            "../",
+            "x",
+            "x/",
+            "./x/../y",
+            "../../x",
+            "a//b",
+            "/x",
+            "..//..",
+            "x/..",
+            "x/../",
+            "../x/./y.md#z",
+            "é.md",
+            "../../../..",
+            "////",
+        ];
+        for dir in dirs {
+            for relative in relatives {
+                assert_eq!(
+                    join(dir, relative),
+                    by_segments(dir, relative),
+                    "{dir:?} + {relative:?}"
+                );
+            }
+        }
     }
 
     /// Found by the `resolve_links` property (`tests/properties.rs`): a destination from the root that climbs out

@@ -53,6 +53,9 @@ pub struct Site {
     pub tag_pages: bool,
     /// The slugs of the tags published pages carry: their generated pages are link targets.
     pub tag_slugs: BTreeSet<String>,
+    /// Each page's kind, side by side: every front-matter reference checks the kind of the
+    /// page it names, which is then one byte here rather than a read of that page.
+    kinds: Vec<Kind>,
 }
 
 /// Builds the resolved site from loaded pages. Linear in pages plus links.
@@ -67,16 +70,29 @@ pub fn resolve(
     if !pages.is_sorted_by(|a, b| a.path <= b.path) {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    let mut by_path = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
-    let mut by_url = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
-    let mut by_id = HashMap::default();
-    for (i, page) in pages.iter().enumerate() {
-        by_path.insert(page.path.clone(), i);
-        by_url.entry(page.url.clone()).or_insert(i);
-        if page.kind() != Kind::Page {
-            by_id.entry(page.id.clone()).or_insert(i);
-        }
-    }
+    // The three maps are built beside each other: each clones a key per page.
+    let (by_path, (by_url, (by_id, kinds))) = rayon::join(
+        || {
+            let mut by_path = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
+            for (i, page) in pages.iter().enumerate() {
+                by_path.insert(page.path.clone(), i);
+            }
+            by_path
+        },
+        || {
+            let mut by_url = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
+            let mut by_id = HashMap::default();
+            let mut kinds = Vec::with_capacity(pages.len());
+            for (i, page) in pages.iter().enumerate() {
+                by_url.entry(page.url.clone()).or_insert(i);
+                kinds.push(page.kind());
+                if page.kind() != Kind::Page {
+                    by_id.entry(page.id.clone()).or_insert(i);
+                }
+            }
+            (by_url, (by_id, kinds))
+        },
+    );
     let mut site = Site {
         config,
         pages,
@@ -93,25 +109,38 @@ pub fn resolve(
         menus: Default::default(),
         tag_pages: false,
         tag_slugs: BTreeSet::new(),
+        kinds,
     };
-    site.menus = menus(&site);
     site.tag_pages = tags::generated(&site);
     site.tag_slugs = tag_slugs(&site);
-    // A page's links and its references resolve against the pages alone, in one pass.
-    (site.targets, site.references) = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| (resolve_links(&site, i), references::resolve(&site, i)))
-        .unzip();
-    (site.backlinks, site.children) = rayon::join(|| backlinks(&site), || children(&site));
+    // A page's links and its references resolve against the pages alone, in one pass, which
+    // also lists what the page links to (its share of the backlinks) while its links are at
+    // hand; the menus are sorted beside it.
+    let site_ref = &site;
+    let (menus, (targets, (references, linked))): (_, (Vec<_>, (Vec<_>, Vec<_>))) = rayon::join(
+        || menus(site_ref),
+        || {
+            let anchors = links::Anchors::new(site_ref);
+            (0..site_ref.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let targets = links::resolve_page(site_ref, Some(&anchors), i);
+                    let references = references::resolve(site_ref, i);
+                    let linked = linked_by(site_ref, i, &targets, &references);
+                    (targets, (references, linked))
+                })
+                .unzip()
+        },
+    );
+    site.menus = menus;
+    site.targets = targets;
+    site.references = references;
+    (site.backlinks, site.children) = rayon::join(|| backlinks(&linked), || children(&site));
     site
 }
 
 fn resolve_links(site: &Site, i: PageIdx) -> Vec<Target> {
-    site.pages[i]
-        .links
-        .iter()
-        .map(|l| links::resolve(site, i, &l.dest))
-        .collect()
+    links::resolve_page(site, None, i)
 }
 
 fn menus(site: &Site) -> [Vec<PageIdx>; 3] {
@@ -180,7 +209,11 @@ impl Site {
                 .any(|(&i, was)| parent(self, i) != was);
         let mut touched = dirty.clone();
         if everything {
-            self.backlinks = backlinks(self);
+            let linked: Vec<Vec<PageIdx>> = (0..self.pages.len())
+                .into_par_iter()
+                .map(|from| linked(self, from))
+                .collect();
+            self.backlinks = backlinks(&linked);
         } else {
             // Only the pages resolved again link differently: move their backlinks.
             for (&from, old) in dirty.iter().zip(before) {
@@ -212,14 +245,24 @@ impl Site {
 /// The pages page `from` links to or names, sorted, no repeats, not itself: its share of
 /// [`Site::backlinks`].
 fn linked(site: &Site, from: PageIdx) -> Vec<PageIdx> {
+    linked_by(site, from, &site.targets[from], &site.references[from])
+}
+
+/// [`linked`], from the page's resolved links and references.
+fn linked_by(
+    site: &Site,
+    from: PageIdx,
+    targets: &[Target],
+    references: &References,
+) -> Vec<PageIdx> {
     let mut to: Vec<PageIdx> = site.pages[from]
         .links
         .iter()
-        .zip(&site.targets[from])
+        .zip(targets)
         // An unused reference definition is not published: it links nowhere.
         .filter(|(link, _)| link.form != LinkForm::UnusedDefinition)
         .filter_map(|(_, target)| target.page())
-        .chain(site.references[from].pages())
+        .chain(references.pages())
         .filter(|&to| to != from)
         .collect();
     to.sort_unstable();
@@ -235,27 +278,20 @@ fn tag_slugs(site: &Site) -> BTreeSet<String> {
     tags::tags(site).into_iter().map(|tag| tag.slug).collect()
 }
 
-fn backlinks(site: &Site) -> Vec<Vec<PageIdx>> {
-    let mut backlinks: Vec<Vec<PageIdx>> = vec![Vec::new(); site.pages.len()];
-    for (from, targets) in site.targets.iter().enumerate() {
-        // An unused reference definition is not published: it links nowhere.
-        let links = site.pages[from].links.iter();
-        for (_, target) in links
-            .zip(targets)
-            .filter(|(link, _)| link.form != LinkForm::UnusedDefinition)
-        {
-            if let Some(to) = target.page() {
-                backlinks[to].push(from);
-            }
-        }
-        for to in site.references[from].pages() {
+/// Every page's backlinks from what each page links to ([`linked`]): taken in page order,
+/// each list comes out sorted, without repeats.
+fn backlinks(linked: &[Vec<PageIdx>]) -> Vec<Vec<PageIdx>> {
+    // Each list made as long as it will be: grown link by link, the lists took fresh memory
+    // for every doubling (at 10,000 pages, several milliseconds of the kernel zeroing pages).
+    let mut counts = vec![0usize; linked.len()];
+    for &to in linked.iter().flatten() {
+        counts[to] += 1;
+    }
+    let mut backlinks: Vec<Vec<PageIdx>> = counts.into_iter().map(Vec::with_capacity).collect();
+    for (from, to) in linked.iter().enumerate() {
+        for &to in to {
             backlinks[to].push(from);
         }
-    }
-    for (to, list) in backlinks.iter_mut().enumerate() {
-        list.retain(|&from| from != to);
-        list.sort_unstable();
-        list.dedup();
     }
     backlinks
 }
@@ -329,13 +365,17 @@ impl Site {
     /// The page of folder `dir` (`a/b`, or `` for the home page): its `index.md` or `_index.md`.
     pub fn folder_page(&self, dir: &str) -> Option<PageIdx> {
         let dir = dir.trim_end_matches('/');
+        // One buffer for both names: every link to a folder asks.
+        let mut path = String::with_capacity(dir.len() + "/_index.md".len());
+        if !dir.is_empty() {
+            path.push_str(dir);
+            path.push('/');
+        }
+        let folder = path.len();
         crate::load::FOLDER_PAGES.iter().find_map(|name| {
-            let path = if dir.is_empty() {
-                (*name).to_string()
-            } else {
-                format!("{dir}/{name}")
-            };
-            self.by_path.get(&path).copied()
+            path.truncate(folder);
+            path.push_str(name);
+            self.by_path.get(path.as_str()).copied()
         })
     }
 
@@ -344,6 +384,11 @@ impl Site {
         self.by_id
             .get(id)
             .copied()
-            .filter(|&i| self.pages[i].kind() == kind)
+            .filter(|&i| self.kind(i) == kind)
+    }
+
+    /// A page's kind (pages keep theirs across [`Site::refresh`]).
+    pub fn kind(&self, page: PageIdx) -> Kind {
+        self.kinds[page]
     }
 }

@@ -60,7 +60,7 @@ pub fn resolve(site: &Site, i: PageIdx) -> References {
                kind: Kind,
                problems: &mut Vec<RefProblem>| {
         let found = site.by_id.get(value.value.as_str()).copied();
-        match found.filter(|&p| site.pages[p].kind() == kind) {
+        match found.filter(|&p| site.kind(p) == kind) {
             Some(p) => Some(p),
             None => {
                 problems.push(RefProblem::Missing {

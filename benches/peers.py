@@ -95,6 +95,8 @@ def main():
     ap.add_argument("--tmpfs", required=True, help="scratch folder on tmpfs")
     ap.add_argument("--sizes", nargs="+", type=int, default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", action="append", default=[],
+                    help="time only the cases whose name starts with this (repeatable)")
     args = ap.parse_args()
 
     rows = []
@@ -158,6 +160,8 @@ def main():
                               "--index-files", "index.html",
                               "--root-dir", os.path.abspath(checked), checked], None))
         cases.append(Case(f"check, {n:,} pages", checkers))
+        if args.only:
+            cases = [c for c in cases if any(c.name.startswith(o) for o in args.only)]
         originals = {p: open(p, encoding="utf-8").read() for p in (
             os.path.join(site, "content", "playbooks", "pb-000001.md"),
             os.path.join(hugo_site, "content", "playbooks", "pb-000001.md"))}

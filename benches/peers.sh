@@ -10,6 +10,8 @@
 #                 Hugo's copies of them and the disk outputs
 #   TMPFS         scratch folder on tmpfs (default /dev/shm/handbook-peers)
 #   HANDBOOK_BIN  use this binary instead of building target/release/handbook
+#   ONLY          time only the cases whose name starts with this, e.g. "check" or
+#                 "build, 10,000 pages, output on disk" (to measure one row again)
 #   SKIP          peers to leave out, e.g. "lychee" (not installed, no time to compile it); the
 #                 table then says which were left out
 #
@@ -112,5 +114,5 @@ log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # shellcheck disable=SC2086
 python3 "$ROOT/benches/peers.py" --handbook "$BIN" --hugo "$HUGO" "${PEER_ARGS[@]}" \
     --floor "$FLOOR" --sites "$WORK/sites" --disk "$WORK" --tmpfs "$TMPFS" \
-    --sizes $SIZES --runs "$RUNS"
+    --sizes $SIZES --runs "$RUNS" ${ONLY:+--only "$ONLY"}
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,8 +6,9 @@
 #
 # Sites and outputs go to WORK (default /dev/shm/handbook-scaling, tmpfs: what is measured is
 # handbook, not the disk; a 50,000-page site and its output take about 1.7 GB there). Each
-# run builds into a fresh output. Prints a Markdown table: median wall, CPU (user+sys) and
-# peak RSS from /usr/bin/time, and per-page figures. HANDBOOK_BIN skips `cargo build --release`.
+# run builds (`--no-search`) into a fresh output. Prints a Markdown table: median wall, CPU
+# (user+sys) and peak RSS from /usr/bin/time, and per-page figures. HANDBOOK_BIN skips
+# `cargo build --release`.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,7 +53,9 @@ for n in $SIZES; do
         for _ in $(seq 0 "$RUNS"); do
             rm -rf "$WORK/out" "$WORK/.out.handbook"
             if [ "$command" = build ]; then
-                rows+=("$(timed "$BIN" build --root "$site" --output "$WORK/out")")
+                # Without search, as benches/peers.sh builds: Pagefind's indexing (2 ms a
+                # page, benches/search.sh) would be most of what is measured.
+                rows+=("$(timed "$BIN" build --no-search --root "$site" --output "$WORK/out")")
             else
                 rows+=("$(timed "$BIN" check --root "$site")")
             fi

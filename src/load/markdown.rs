@@ -392,7 +392,9 @@ impl<'b> Walk<'b> {
                 self.slugger.reserve(&id);
                 id
             }
-            None => (self.slugger).slug(heading.slug_text.as_deref().unwrap_or(&heading.text)),
+            None => self
+                .slugger
+                .slug(heading.slug_text.as_deref().unwrap_or(&heading.text)),
         };
         if let Some(Event::Start(Tag::Heading { id, .. })) = self.events.get_mut(heading.event) {
             *id = Some(slug.clone().into());

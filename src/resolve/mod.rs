@@ -54,7 +54,9 @@ pub struct Site {
     /// The slugs of the tags published pages carry: their generated pages are link targets.
     pub tag_slugs: BTreeSet<String>,
     /// Each page's kind, side by side: every front-matter reference checks the kind of the
-    /// page it names, which is then one byte here rather than a read of that page.
+    /// page it names, which is then one byte here rather than a read of that page. Set by
+    /// [`resolve`] only: [`Site::refresh`] takes only edits that keep a page's kind
+    /// (`serve::dependents::same_place`).
     kinds: Vec<Kind>,
 }
 
@@ -180,6 +182,11 @@ impl Site {
         for (i, page) in edits {
             let old = &self.pages[i];
             reorder |= old.common.weight != page.common.weight || old.title != page.title;
+            debug_assert_eq!(
+                self.kinds[i],
+                page.kind(),
+                "a kind changes by a full resolve"
+            );
             self.pages[i] = page;
         }
         // A tag that came or went makes links to its page resolve differently, wherever they

@@ -477,7 +477,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     let load_options = load::Options::new(&site.config, true);
     let render = |buf: &mut Vec<u8>, i: usize, path: &str| -> Result<(), Failure> {
         buf.clear();
-        let mut cx = crate::render::context::page_context_without_body(site, i);
+        let mut cx = crate::render::context::page_context_without_body(site, theme.links(), i);
         let fingerprint = keep.then(|| theme.fingerprint(site, i, path, &cx, relative, buf));
         if let Some(fingerprint) = fingerprint
             && update
@@ -673,7 +673,8 @@ mod tests {
             (0..site.pages.len())
                 .map(|i| {
                     let path = page_file(site, i);
-                    let cx = crate::render::context::page_context_without_body(site, i);
+                    let cx =
+                        crate::render::context::page_context_without_body(site, theme.links(), i);
                     let page = &site.pages[i];
                     let fingerprint = theme.fingerprint(site, i, &path, &cx, false, &mut scratch);
                     (path, fingerprint, page.body.html().is_empty())

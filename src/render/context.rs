@@ -1,15 +1,23 @@
 //! Template contexts: what a theme sees. Plain serializable data, documented in the README
 //! ("Template context"); a field renamed here breaks themes, so names are chosen once.
+//!
+//! A page's context links to dozens of other pages (breadcrumbs, backlinks, owner, stages'
+//! playbooks, the lists), and most pages are linked from many others: each [`PageLink`] is
+//! made once per site ([`Links`]) and shared, and so are its Tera value and its fingerprint,
+//! so that a page's context costs little more than what is its own.
 
-use serde::Serialize;
+use std::cell::Cell;
+use std::sync::{Arc, OnceLock};
+
+use serde::{Serialize, Serializer};
 
 use super::links::rewrite_body;
 use crate::model::{Body, Kind, Meta, PageIdx, Role, Slot, Status};
 use crate::resolve::{Site, nav, tags};
 
-/// A link to a page: what lists and cross-references are made of.
-#[derive(Debug, Clone, Serialize)]
-pub struct PageLink {
+/// What a link to a page shows of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
     pub title: String,
     pub url: String,
     pub kind: Kind,
@@ -18,15 +26,136 @@ pub struct PageLink {
     pub planned: bool,
 }
 
+/// A link to a page: what lists and cross-references are made of. Serialized as its
+/// [`Link`]'s fields; cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct PageLink(Arc<SharedLink>);
+
+#[derive(Debug)]
+struct SharedLink {
+    link: Link,
+    /// `link` as a Tera value, made the first time a template context holds it: every context
+    /// holding the link then shares it ([`to_tera`]).
+    value: OnceLock<tera::Value>,
+    /// The fingerprint of `link`, made the first time a fingerprint holds it ([`hashed`]).
+    hash: OnceLock<u128>,
+}
+
 impl PageLink {
     pub fn new(site: &Site, i: PageIdx) -> PageLink {
         let page = &site.pages[i];
-        PageLink {
+        PageLink::from(Link {
             title: page.title.clone(),
             url: site.page_url(i),
             kind: page.kind(),
             description: page.common.description.clone(),
             planned: page.process().is_some_and(|p| p.status == Status::Planned),
+        })
+    }
+}
+
+impl From<Link> for PageLink {
+    fn from(link: Link) -> PageLink {
+        PageLink(Arc::new(SharedLink {
+            link,
+            value: OnceLock::new(),
+            hash: OnceLock::new(),
+        }))
+    }
+}
+
+impl std::ops::Deref for PageLink {
+    type Target = Link;
+    fn deref(&self) -> &Link {
+        &self.0.link
+    }
+}
+
+impl Serialize for PageLink {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let shared = &*self.0;
+        match MODE.get() {
+            Mode::Fields => shared.link.serialize(serializer),
+            // Tera's serializer takes a `tera::Value` as it is (a reference count), where it
+            // would make a map of new strings from the fields for every context.
+            Mode::Tera => shared
+                .value
+                .get_or_init(|| tera::Value::from_serializable(&shared.link))
+                .serialize(serializer),
+            // A struct, so that it can be flattened into another (`NavItem`, `PagerLink`).
+            Mode::Hash => {
+                use serde::ser::SerializeStruct;
+                let hash = *shared.hash.get_or_init(|| {
+                    let mut hasher = super::fingerprint::Hasher::new();
+                    hasher.value(&shared.link);
+                    hasher.finish()
+                });
+                struct Bytes([u8; 16]);
+                impl Serialize for Bytes {
+                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_bytes(&self.0)
+                    }
+                }
+                let mut fields = serializer.serialize_struct("PageLink", 1)?;
+                fields.serialize_field("page_link", &Bytes(hash.to_le_bytes()))?;
+                fields.end()
+            }
+        }
+    }
+}
+
+/// How a [`PageLink`] serializes: its fields, unless [`to_tera`] or [`hashed`] runs.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Fields,
+    /// As its shared Tera value, for Tera's serializer only.
+    Tera,
+    /// As the hash of its fields, for a fingerprint only.
+    Hash,
+}
+
+thread_local! {
+    static MODE: Cell<Mode> = const { Cell::new(Mode::Fields) };
+}
+
+/// Runs `f` with [`PageLink`]s serialized as `mode`; the mode before is restored after, even
+/// on a panic.
+fn with_mode<R>(mode: Mode, f: impl FnOnce() -> R) -> R {
+    struct Restore(Mode);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            MODE.set(self.0);
+        }
+    }
+    let _restore = Restore(MODE.replace(mode));
+    f()
+}
+
+/// `value` as Tera's value, the page links in it shared rather than made again.
+pub fn to_tera<T: Serialize + ?Sized>(value: &T) -> tera::Value {
+    with_mode(Mode::Tera, || tera::Value::from_serializable(value))
+}
+
+/// Runs `f`, which serializes for a fingerprint, with each [`PageLink`] serialized as the hash
+/// of its fields (made once per link): the same fields give the same bytes.
+pub fn hashed<R>(f: impl FnOnce() -> R) -> R {
+    with_mode(Mode::Hash, f)
+}
+
+/// Each page's [`PageLink`] in a site, made the first time it is asked for.
+#[derive(Default)]
+pub struct Links(Vec<OnceLock<PageLink>>);
+
+impl Links {
+    pub fn new(site: &Site) -> Links {
+        Links((0..site.pages.len()).map(|_| OnceLock::new()).collect())
+    }
+
+    /// The link to page `i` of `site`, the site these links were made for.
+    pub fn get(&self, site: &Site, i: PageIdx) -> PageLink {
+        match self.0.get(i) {
+            Some(link) => link.get_or_init(|| PageLink::new(site, i)).clone(),
+            None => PageLink::new(site, i),
         }
     }
 }
@@ -75,7 +204,7 @@ pub struct SectionContext {
     pub items: Vec<PageLink>,
 }
 
-pub fn site_context(site: &Site, search: bool) -> SiteContext {
+pub fn site_context(site: &Site, links: &Links, search: bool) -> SiteContext {
     SiteContext {
         search,
         title: site.config.title.clone(),
@@ -90,7 +219,7 @@ pub fn site_context(site: &Site, search: bool) -> SiteContext {
                 title: s.title,
                 url: s.list.map(|l| site.page_url(l)),
                 count: s.count,
-                items: s.items.iter().map(|&i| PageLink::new(site, i)).collect(),
+                items: s.items.iter().map(|&i| links.get(site, i)).collect(),
             })
             .collect(),
         nav: nav::tree(site)
@@ -103,13 +232,13 @@ pub fn site_context(site: &Site, search: bool) -> SiteContext {
                     .entries
                     .into_iter()
                     .map(|entry| NavItem {
-                        link: PageLink::new(site, entry.page),
+                        link: links.get(site, entry.page),
                         stage_number: None,
                         items: entry
                             .children
                             .into_iter()
                             .map(|p| NavItem {
-                                link: PageLink::new(site, p),
+                                link: links.get(site, p),
                                 stage_number: stage_number(site, p),
                                 items: Vec::new(),
                             })
@@ -198,25 +327,30 @@ fn tag_url(site: &Site, tag: &str) -> Option<String> {
 }
 
 /// The context of a generated tag page: `/tags/` (`tag` `None`, every tag) or one tag's page.
-pub fn tag_page_context(site: &Site, all: &[tags::Tag], tag: Option<&tags::Tag>) -> PageContext {
+pub fn tag_page_context(
+    site: &Site,
+    links: &Links,
+    all: &[tags::Tag],
+    tag: Option<&tags::Tag>,
+) -> PageContext {
     let context = |t: &tags::Tag| TagContext {
         name: t.name.clone(),
         url: site.config.url(&tags::page_path(&t.slug)),
         count: t.pages.len(),
-        pages: t.pages.iter().map(|&p| PageLink::new(site, p)).collect(),
+        pages: t.pages.iter().map(|&p| links.get(site, p)).collect(),
     };
     let index_url = site.config.url(&format!("{}/", tags::FOLDER));
     let home = site.folder_page("").filter(|&h| site.is_published(h));
-    let mut breadcrumbs: Vec<PageLink> = home.map(|h| PageLink::new(site, h)).into_iter().collect();
+    let mut breadcrumbs: Vec<PageLink> = home.map(|h| links.get(site, h)).into_iter().collect();
     let (id, title, url, listed) = match tag {
         Some(t) => {
-            breadcrumbs.push(PageLink {
+            breadcrumbs.push(PageLink::from(Link {
                 title: "Tags".into(),
                 url: index_url,
                 kind: Kind::Page,
                 description: None,
                 planned: false,
-            });
+            }));
             (
                 t.slug.clone(),
                 format!("Tagged “{}”", t.name),
@@ -415,21 +549,21 @@ fn list_item(site: &Site, i: PageIdx) -> ListItem {
     }
 }
 
-pub fn page_context(site: &Site, i: PageIdx) -> PageContext {
-    let mut cx = page_context_without_body(site, i);
+pub fn page_context(site: &Site, links: &Links, i: PageIdx) -> PageContext {
+    let mut cx = page_context_without_body(site, links, i);
     add_body(site, i, &mut cx);
     cx
 }
 
 /// [`page_context`] less its body (`content` empty, `title_in_body` false), which
 /// [`add_body`] adds: what a page shows besides its body, for its fingerprint.
-pub fn page_context_without_body(site: &Site, i: PageIdx) -> PageContext {
+pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> PageContext {
     let page = &site.pages[i];
     let refs = &site.references[i];
-    let links = |list: &[PageIdx]| -> Vec<PageLink> {
+    let links_to = |list: &[PageIdx]| -> Vec<PageLink> {
         list.iter()
             .filter(|&&p| site.is_published(p))
-            .map(|&p| PageLink::new(site, p))
+            .map(|&p| links.get(site, p))
             .collect()
     };
     let pager = nav::pager(site, i);
@@ -470,14 +604,14 @@ pub fn page_context_without_body(site: &Site, i: PageIdx) -> PageContext {
                 url: format!("#{}", crate::url::fragment(&h.id)),
             })
             .collect(),
-        breadcrumbs: links(&nav::breadcrumbs(site, i)),
-        backlinks: links(&site.backlinks[i]),
-        referenced_by: links(&referenced_by(site, i, &pager)),
+        breadcrumbs: links_to(&nav::breadcrumbs(site, i)),
+        backlinks: links_to(&site.backlinks[i]),
+        referenced_by: links_to(&referenced_by(site, i, &pager)),
         pager: Pager {
-            previous: pager.0.map(|p| pager_link(site, p)),
-            next: pager.1.map(|p| pager_link(site, p)),
+            previous: pager.0.map(|p| pager_link(site, links, p)),
+            next: pager.1.map(|p| pager_link(site, links, p)),
         },
-        owner: refs.owner.map(|o| PageLink::new(site, o)),
+        owner: refs.owner.map(|o| links.get(site, o)),
         last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
         review_every: page.common.review_every,
         review_due: review_due.map(|d| d.to_string()),
@@ -490,7 +624,7 @@ pub fn page_context_without_body(site: &Site, i: PageIdx) -> PageContext {
         extra: page.common.extra.clone(),
         department: match &page.meta {
             Meta::Department(d) => Some(DepartmentContext {
-                collaborators: links(&refs.collaborators),
+                collaborators: links_to(&refs.collaborators),
                 metrics: d.metrics.clone(),
                 processes: nav::published(site, &site.children[i])
                     .into_iter()
@@ -499,9 +633,9 @@ pub fn page_context_without_body(site: &Site, i: PageIdx) -> PageContext {
             }),
             _ => None,
         },
-        process: process_context(site, i),
-        playbook: playbook_context(site, i),
-        list: list_context(site, i),
+        process: process_context(site, links, i),
+        playbook: playbook_context(site, links, i),
+        list: list_context(site, links, i),
         taxonomy: None,
     }
 }
@@ -527,14 +661,14 @@ fn add_html(site: &Site, i: PageIdx, html: &str, slots: &[Slot], cx: &mut PageCo
     cx.content = content;
 }
 
-fn pager_link(site: &Site, p: PageIdx) -> PagerLink {
+fn pager_link(site: &Site, links: &Links, p: PageIdx) -> PagerLink {
     let refs = &site.references[p];
     let stage = refs.process.zip(refs.stage).and_then(|(process, n)| {
         let stage = site.pages[process].process()?.stages.get(n)?;
         Some((stage.name.clone(), n + 1))
     });
     PagerLink {
-        link: PageLink::new(site, p),
+        link: links.get(site, p),
         stage_number: stage.as_ref().map(|(_, n)| *n),
         stage: stage.map(|(name, _)| name),
     }
@@ -561,13 +695,13 @@ fn referenced_by(
         .collect()
 }
 
-fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
+fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessContext> {
     let process = site.pages[i].process()?;
     let refs = &site.references[i];
-    let links = |list: &[PageIdx]| -> Vec<PageLink> {
+    let links_to = |list: &[PageIdx]| -> Vec<PageLink> {
         list.iter()
             .filter(|&&p| site.is_published(p))
-            .map(|&p| PageLink::new(site, p))
+            .map(|&p| links.get(site, p))
             .collect()
     };
     let stages = process
@@ -586,8 +720,8 @@ fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
             agenda: stage.agenda.clone(),
             exit_criteria: stage.exit_criteria.clone(),
             next_step: stage.next_step.clone(),
-            collaborators: links(refs.stage_collaborators.get(n).map_or(&[], Vec::as_slice)),
-            playbooks: links(refs.stage_playbooks.get(n).map_or(&[], Vec::as_slice)),
+            collaborators: links_to(refs.stage_collaborators.get(n).map_or(&[], Vec::as_slice)),
+            playbooks: links_to(refs.stage_playbooks.get(n).map_or(&[], Vec::as_slice)),
             resources: stage
                 .resources
                 .iter()
@@ -603,7 +737,7 @@ fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
         planned: process.status == Status::Planned,
         used_when: process.used_when.clone(),
         deal_profile: process.deal_profile.clone(),
-        collaborators: links(&refs.collaborators),
+        collaborators: links_to(&refs.collaborators),
         stages,
         playbooks: nav::stage_order(site, i)
             .into_iter()
@@ -620,7 +754,7 @@ fn process_context(site: &Site, i: PageIdx) -> Option<ProcessContext> {
     })
 }
 
-fn playbook_context(site: &Site, i: PageIdx) -> Option<PlaybookContext> {
+fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookContext> {
     let Meta::Playbook(playbook) = &site.pages[i].meta else {
         return None;
     };
@@ -632,7 +766,7 @@ fn playbook_context(site: &Site, i: PageIdx) -> Option<PlaybookContext> {
             .stage_playbooks
             .get(n)
             .and_then(|p| p.iter().copied().find(|&p| site.is_published(p)))
-            .map(|p| PageLink::new(site, p));
+            .map(|p| links.get(site, p));
         Some(StageLink {
             number: n + 1,
             of: stages.len(),
@@ -652,7 +786,7 @@ fn playbook_context(site: &Site, i: PageIdx) -> Option<PlaybookContext> {
         _ => (None, None, None),
     };
     Some(PlaybookContext {
-        process: refs.process.map(|p| PageLink::new(site, p)),
+        process: refs.process.map(|p| links.get(site, p)),
         stage,
         previous,
         next,
@@ -660,7 +794,7 @@ fn playbook_context(site: &Site, i: PageIdx) -> Option<PlaybookContext> {
     })
 }
 
-fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
+fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
     let Role::List(kind) = site.pages[i].role else {
         return None;
     };
@@ -705,7 +839,99 @@ fn list_context(site: &Site, i: PageIdx) -> Option<ListContext> {
     };
     Some(ListContext {
         kind,
-        items: items.iter().map(|&p| PageLink::new(site, p)).collect(),
+        items: items.iter().map(|&p| links.get(site, p)).collect(),
         groups,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fingerprint::Hasher;
+
+    fn link(title: &str) -> PageLink {
+        PageLink::from(Link {
+            title: title.into(),
+            url: "/processes/discovery/".into(),
+            kind: Kind::Process,
+            description: Some("Qualify the deal".into()),
+            planned: false,
+        })
+    }
+
+    /// A page link flattened into another struct, as the sidebar and the pager hold one.
+    #[derive(Serialize)]
+    struct Flattened {
+        #[serde(flatten)]
+        link: PageLink,
+        stage: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    struct Holder {
+        links: Vec<PageLink>,
+        flat: Flattened,
+    }
+
+    fn holder(shared: &PageLink) -> Holder {
+        Holder {
+            links: vec![shared.clone(), link("Other"), shared.clone()],
+            flat: Flattened {
+                link: shared.clone(),
+                stage: Some("Demo".into()),
+            },
+        }
+    }
+
+    /// Templates see a shared link exactly as its fields, wherever it is held and however
+    /// often; and anything else serializes its fields.
+    #[test]
+    fn a_shared_link_is_its_fields_to_templates_and_to_json() {
+        let shared = link("Discovery");
+        let fields = serde_json::json!({
+            "links": [&*shared, &*link("Other"), &*shared],
+            "flat": {
+                "title": "Discovery",
+                "url": "/processes/discovery/",
+                "kind": "process",
+                "description": "Qualify the deal",
+                "planned": false,
+                "stage": "Demo",
+            },
+        });
+        // Twice: the second time the link's Tera value is made already.
+        for _ in 0..2 {
+            assert_eq!(
+                to_tera(&holder(&shared)),
+                tera::Value::from_serializable(&fields)
+            );
+        }
+        assert_eq!(serde_json::to_value(holder(&shared)).unwrap(), fields);
+        assert_eq!(
+            serde_json::to_value(&shared).unwrap(),
+            serde_json::to_value(&*shared).unwrap()
+        );
+    }
+
+    /// In a fingerprint a link is the hash of its fields: the same fields, the same
+    /// fingerprint (also flattened, where a failed serialization would give a random one);
+    /// any field changed, another.
+    #[test]
+    fn a_fingerprint_changes_with_any_field_of_a_link() {
+        let fingerprint = |link: &PageLink| {
+            let mut hasher = Hasher::new();
+            hasher.value(&holder(link));
+            hasher.finish()
+        };
+        let discovery = fingerprint(&link("Discovery"));
+        assert_eq!(discovery, fingerprint(&link("Discovery")));
+        assert_ne!(discovery, fingerprint(&link("Discovery!")));
+        let mut planned = (*link("Discovery")).clone();
+        planned.planned = true;
+        assert_ne!(discovery, fingerprint(&PageLink::from(planned)));
+        // Outside a fingerprint the fields are serialized again, not their hash.
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&link("Discovery"), &mut bytes).unwrap();
+        assert!(bytes.windows(9).any(|w| w == b"Discovery"));
+    }
 }

@@ -34,11 +34,12 @@ impl Hasher {
     }
 
     /// Adds `value` as CBOR: self-describing, so two different values never give the same
-    /// bytes.
+    /// bytes. A page link in it is the hash of its fields ([`super::context::hashed`]).
     pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) {
         // Writing into a `Vec` cannot fail, nor can serializing these values; should it all
         // the same, the fingerprint is one no build recorded.
-        if ciborium::into_writer(value, &mut self.0).is_err() {
+        let written = super::context::hashed(|| ciborium::into_writer(value, &mut self.0));
+        if written.is_err() {
             self.bytes(&rand_salt().to_le_bytes());
         }
         self.0.push(0);

@@ -57,6 +57,8 @@ pub struct Theme {
     site_fingerprint: u128,
     /// The sidebar of the site last set, when the theme has [`SIDEBAR`].
     sidebar: Option<Sidebar>,
+    /// The links to the pages of the site last set.
+    links: context::Links,
 }
 
 /// The sidebar's HTML for each state it shows. It differs from page to page only where it
@@ -186,12 +188,14 @@ impl Theme {
             templates: hasher.finish(),
             site_fingerprint: 0,
             sidebar: None,
+            links: context::Links::default(),
         })
     }
 
     /// Puts `site` (the same for every page) into the global context once.
     pub fn set_site(&mut self, site: &Site) {
-        let cx = context::site_context(site, self.search);
+        self.links = context::Links::new(site);
+        let cx = context::site_context(site, &self.links, self.search);
         let mut hasher = fingerprint::Hasher::new();
         hasher.bytes(&fingerprint::program().to_le_bytes());
         hasher.bytes(&self.templates.to_le_bytes());
@@ -209,7 +213,14 @@ impl Theme {
         } else {
             self.sidebar = None;
         }
-        self.tera.global_context().insert("site", &cx);
+        self.tera
+            .global_context()
+            .insert_value("site", context::to_tera(&cx));
+    }
+
+    /// The links to the pages of the site last set ([`Theme::set_site`]), for its contexts.
+    pub fn links(&self) -> &context::Links {
+        &self.links
     }
 
     /// The fingerprint of page `i` written to output path `path` from context `cx`, made by
@@ -326,7 +337,8 @@ impl Theme {
         i: PageIdx,
         out: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
-        self.render_context_to(site, i, &context::page_context(site, i), out)
+        let cx = context::page_context(site, &self.links, i);
+        self.render_context_to(site, i, &cx, out)
     }
 
     /// [`Theme::render_page_to`] with the page's context already made.
@@ -341,7 +353,7 @@ impl Theme {
         let mut cx = Context::new();
         let open = page.playbook.as_ref().and_then(|p| p.process.as_ref());
         self.add_sidebar(&mut cx, &page.url, open.map(|p| p.url.as_str()))?;
-        cx.insert("page", page);
+        cx.insert_value("page", context::to_tera(page));
         self.tera
             .render_to(template, &cx, out)
             .map_err(|e| template_error(&e, &self.origins))
@@ -366,10 +378,10 @@ impl Theme {
         let all = crate::resolve::tags::tags(site);
         let mut pages = Vec::with_capacity(all.len() + 1);
         let mut render = |path: String, tag| -> Result<(), Diagnostic> {
-            let page = context::tag_page_context(site, &all, tag);
+            let page = context::tag_page_context(site, &self.links, &all, tag);
             let mut cx = Context::new();
             self.add_sidebar(&mut cx, &page.url, None)?;
-            cx.insert("page", &page);
+            cx.insert_value("page", context::to_tera(&page));
             let html = self
                 .tera
                 .render(TAGS, &cx)

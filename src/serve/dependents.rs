@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::model::{Page, PageIdx};
-use crate::render::context::{PageLink, site_context};
+use crate::render::context::{Links, PageLink, site_context};
 use crate::resolve::Site;
 
 /// The changed pages as the rest of the site saw them before the change, by path.
@@ -180,5 +180,5 @@ fn descendants(site: &Site, i: PageIdx) -> Vec<String> {
 }
 
 pub fn sidebar(site: &Site) -> String {
-    serde_json::to_string(&site_context(site, false)).unwrap_or_default()
+    serde_json::to_string(&site_context(site, &Links::new(site), false)).unwrap_or_default()
 }

@@ -478,7 +478,8 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     let render = |buf: &mut Vec<u8>, i: usize, path: &str| -> Result<(), Failure> {
         buf.clear();
         let mut cx = crate::render::context::page_context_without_body(site, theme.links(), i);
-        let fingerprint = keep.then(|| theme.fingerprint(site, i, path, &cx, relative, buf));
+        let urls = crate::render::links::link_urls(site, theme.links(), i);
+        let fingerprint = keep.then(|| theme.fingerprint(site, i, path, &cx, &urls, relative, buf));
         if let Some(fingerprint) = fingerprint
             && update
                 .keep_rendered(path, fingerprint)
@@ -490,9 +491,9 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         if late {
             let body = load::body(&content_dir, &site.pages[i], &load_options)
                 .map_err(Failure::Changed)?;
-            crate::render::context::add_loaded_body(site, i, &body, &mut cx);
+            crate::render::context::add_loaded_body(site, i, &body, &urls, &mut cx);
         } else {
-            crate::render::context::add_body(site, i, &mut cx);
+            crate::render::context::add_body(site, i, &urls, &mut cx);
         }
         theme
             .render_context_to(site, i, &cx, buf)
@@ -676,7 +677,9 @@ mod tests {
                     let cx =
                         crate::render::context::page_context_without_body(site, theme.links(), i);
                     let page = &site.pages[i];
-                    let fingerprint = theme.fingerprint(site, i, &path, &cx, false, &mut scratch);
+                    let urls = crate::render::links::link_urls(site, theme.links(), i);
+                    let fingerprint =
+                        theme.fingerprint(site, i, &path, &cx, &urls, false, &mut scratch);
                     (path, fingerprint, page.body.html().is_empty())
                 })
                 .collect::<Vec<_>>()

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Serialize, Serializer};
 
-use super::links::rewrite_body;
+use super::links::{link_urls, rewrite_body};
 use crate::model::{Body, Kind, Meta, PageIdx, Role, Slot, Status};
 use crate::resolve::{Site, nav, tags};
 
@@ -156,6 +156,18 @@ impl Links {
         match self.0.get(i) {
             Some(link) => link.get_or_init(|| PageLink::new(site, i)).clone(),
             None => PageLink::new(site, i),
+        }
+    }
+
+    /// The URL of page `i` ([`Site::page_url`]).
+    pub fn url(&self, site: &Site, i: PageIdx) -> std::borrow::Cow<'_, str> {
+        match self.0.get(i) {
+            Some(link) => link
+                .get_or_init(|| PageLink::new(site, i))
+                .url
+                .as_str()
+                .into(),
+            None => site.page_url(i).into(),
         }
     }
 }
@@ -551,7 +563,7 @@ fn list_item(site: &Site, i: PageIdx) -> ListItem {
 
 pub fn page_context(site: &Site, links: &Links, i: PageIdx) -> PageContext {
     let mut cx = page_context_without_body(site, links, i);
-    add_body(site, i, &mut cx);
+    add_body(site, i, &link_urls(site, links, i), &mut cx);
     cx
 }
 
@@ -641,20 +653,34 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
 }
 
 /// Puts page `i`'s body, as loaded with the site, into `cx`, its context without one.
-pub fn add_body(site: &Site, i: PageIdx, cx: &mut PageContext) {
+/// `urls`: its links' ([`link_urls`]).
+pub fn add_body(site: &Site, i: PageIdx, urls: &[String], cx: &mut PageContext) {
     let body = &site.pages[i].body;
-    add_html(site, i, &body.html(), &body.slots, cx);
+    add_html(site, i, &body.html(), &body.slots, urls, cx);
 }
 
 /// [`add_body`] with the body loaded apart from the site ([`crate::load::body`]): the site
 /// was loaded without HTML.
-pub fn add_loaded_body(site: &Site, i: PageIdx, body: &Body, cx: &mut PageContext) {
-    add_html(site, i, &body.html, &body.slots, cx);
+pub fn add_loaded_body(
+    site: &Site,
+    i: PageIdx,
+    body: &Body,
+    urls: &[String],
+    cx: &mut PageContext,
+) {
+    add_html(site, i, &body.html, &body.slots, urls, cx);
 }
 
-fn add_html(site: &Site, i: PageIdx, html: &str, slots: &[Slot], cx: &mut PageContext) {
+fn add_html(
+    site: &Site,
+    i: PageIdx,
+    html: &str,
+    slots: &[Slot],
+    urls: &[String],
+    cx: &mut PageContext,
+) {
     let page = &site.pages[i];
-    let content = rewrite_body(site, i, html, slots);
+    let content = rewrite_body(html, slots, urls);
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     cx.title_in_body =
         first_h1.is_some_and(|h| h.text == page.title) && content.trim_start().starts_with("<h1");
@@ -727,7 +753,7 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
                 .iter()
                 .map(|r| ResourceContext {
                     title: r.title.clone(),
-                    url: super::links::link_url(site, i, r.link),
+                    url: super::links::link_url(site, links, i, r.link),
                 })
                 .collect(),
         })

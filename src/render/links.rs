@@ -3,6 +3,7 @@
 
 use pulldown_cmark_escape::escape_href;
 
+use super::context::Links;
 use crate::model::{PageIdx, Slot};
 use crate::resolve::{Site, Target};
 use crate::url;
@@ -10,8 +11,9 @@ use crate::url;
 /// The URL that link `n` of page `i` is published as: its target's URL ([`Site::page_url`],
 /// encoded once there), with the query as written and the fragment naming the anchor's exact
 /// id. A link that does not resolve (only rendered at all by `serve`, which shows the last
-/// good output and an error overlay) keeps what was written.
-pub fn link_url(site: &Site, i: PageIdx, n: usize) -> String {
+/// good output and an error overlay) keeps what was written. `links`: the site's, whose
+/// URLs are made once per page.
+pub fn link_url(site: &Site, links: &Links, i: PageIdx, n: usize) -> String {
     let page = &site.pages[i];
     let Some(link) = page.links.get(n) else {
         return String::new();
@@ -24,12 +26,12 @@ pub fn link_url(site: &Site, i: PageIdx, n: usize) -> String {
         }) => {
             // A fragment alone stays on the page, whatever URL the page is served at.
             let base = if *to == i && fragment.is_some() && query.is_none() {
-                String::new()
+                ""
             } else {
-                site.page_url(*to)
+                &links.url(site, *to)
             };
             let fragment = fragment.as_deref().map(url::fragment);
-            with_suffix(base, query.as_deref(), fragment.as_deref())
+            with_suffix(base.to_string(), query.as_deref(), fragment.as_deref())
         }
         Some(Target::File {
             path,
@@ -59,14 +61,27 @@ fn with_suffix(mut href: String, query: Option<&str>, fragment: Option<&str>) ->
     href
 }
 
-/// Page `i`'s body, as HTML with its link `slots`, with each slot replaced by its escaped URL.
-pub fn rewrite_body(site: &Site, i: PageIdx, html: &str, slots: &[Slot]) -> String {
-    splice(html, slots, |n| link_url(site, i, n))
+/// The URL of each link of page `i` ([`link_url`]), in order: made once per page, for its
+/// body and its fingerprint.
+pub fn link_urls(site: &Site, links: &Links, i: PageIdx) -> Vec<String> {
+    (0..site.pages[i].links.len())
+        .map(|n| link_url(site, links, i, n))
+        .collect()
+}
+
+/// A page's body, as HTML with its link `slots`, with each slot replaced by its link's escaped
+/// URL in `urls` ([`link_urls`]).
+pub fn rewrite_body(html: &str, slots: &[Slot], urls: &[String]) -> String {
+    splice(html, slots, |n| urls.get(n).map_or("", String::as_str))
 }
 
 /// Writes `url(link)`, escaped for an attribute, over each slot of a body's `html`: by byte
 /// range, so no text of the page is ever looked at.
-pub fn splice(html: &str, slots: &[Slot], mut url: impl FnMut(usize) -> String) -> String {
+pub fn splice<S: AsRef<str>>(
+    html: &str,
+    slots: &[Slot],
+    mut url: impl FnMut(usize) -> S,
+) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut last = 0;
     for slot in slots {
@@ -78,7 +93,7 @@ pub fn splice(html: &str, slots: &[Slot], mut url: impl FnMut(usize) -> String) 
         };
         out.push_str(before);
         // Writing to a String cannot fail.
-        let _ = escape_href(&mut out, &url(slot.link));
+        let _ = escape_href(&mut out, url(slot.link).as_ref());
         last = slot.bytes.end;
     }
     out.push_str(html.get(last..).unwrap_or_default());

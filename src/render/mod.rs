@@ -231,13 +231,16 @@ impl Theme {
     /// that text alone, see [`crate::load::markdown::parse`]), the URL each of the page's
     /// links gets, and the headings. So a page has the same fingerprint whether the site was
     /// loaded with HTML or without (a rebuild, which renders only the pages whose fingerprint
-    /// changed, loading their bodies then). `scratch` is a buffer to reuse.
+    /// changed, loading their bodies then). `urls`: its links' ([`links::link_urls`]).
+    /// `scratch` is a buffer to reuse.
+    #[allow(clippy::too_many_arguments)]
     pub fn fingerprint(
         &self,
         site: &Site,
         i: PageIdx,
         path: &str,
         cx: &context::PageContext,
+        urls: &[String],
         relative: bool,
         scratch: &mut Vec<u8>,
     ) -> u128 {
@@ -249,8 +252,9 @@ impl Theme {
         hasher.value(cx);
         let page = &site.pages[i];
         hasher.bytes(&page.body_hash.to_le_bytes());
-        for n in 0..page.links.len() {
-            hasher.bytes(links::link_url(site, i, n).as_bytes());
+        hasher.bytes(&(urls.len() as u64).to_le_bytes());
+        for url in urls {
+            hasher.bytes(url.as_bytes());
         }
         hasher.value(&page.headings);
         let fingerprint = hasher.finish();

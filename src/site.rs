@@ -473,7 +473,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     // a search index, which needs every page's HTML, a page whose fingerprint a generation
     // already holds is kept as it is, not rendered.
     let keep = !options.search;
-    let content_dir = options.root.join("content");
+    let content_dir = load::Folder::open(&options.root.join("content"));
     let load_options = load::Options::new(&site.config, true);
     let render = |buf: &mut Vec<u8>, i: usize, path: &str| -> Result<(), Failure> {
         buf.clear();

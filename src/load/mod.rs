@@ -82,7 +82,7 @@ pub enum LoadError {
 }
 
 pub use crate::walk::is_ignored;
-pub use read::{Changed, body, read_page};
+pub use read::{Changed, Folder, body, read_page};
 
 /// Lists the Markdown files and assets under `ROOT/content`, by the walk's rule for symlinks
 /// and odd files ([`crate::walk`]).

@@ -144,33 +144,43 @@ pub struct Changed {
 /// The HTML body of `page`, loaded without one (`options.html` false): its file read and
 /// its body parsed again, with HTML. The same as loading it with HTML at first would have
 /// given, or [`Changed`] when the file's body is no longer the one loaded (its hash differs,
-/// or it can no longer be read). `options` as the page was loaded with. A page whose
+/// or it can no longer be read). `folder`: the `content/` folder the page was loaded from
+/// (opened once for all the pages); `options` as the page was loaded with. A page whose
 /// file could not be read was loaded empty, and stays so.
-pub fn body(content_dir: &Path, page: &Page, options: &Options) -> Result<Body, Changed> {
+pub fn body(folder: &Folder, page: &Page, options: &Options) -> Result<Body, Changed> {
     if page.unread.file {
         return Ok(Body::default());
     }
-    let changed = || Changed {
+    // Into this thread's buffer, as a page is loaded.
+    let mut bytes = BUFFER.take();
+    let body = read_body(folder, page, options, &mut bytes);
+    BUFFER.set(bytes);
+    body.ok_or_else(|| Changed {
         file: page.file.clone(),
+    })
+}
+
+/// [`body`], or None when the file's body is not the one loaded. The file is not looked at
+/// before it is read, as a page is at load: whatever it has become (a folder, a FIFO, which
+/// opens without waiting and reads empty, a larger file) its body then differs or the read
+/// fails.
+fn read_body(folder: &Folder, page: &Page, options: &Options, bytes: &mut Vec<u8>) -> Option<Body> {
+    bytes.clear();
+    let file = open(folder, &page.path).ok()?;
+    read_at_most(file, options.max_page_size.as_u64(), 0, bytes).ok()?;
+    // Decoded as `read_page` decodes it, bad bytes and all (checked first: a lossy decoding
+    // costs several times as much, even of valid UTF-8).
+    let source = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     };
-    let mut bytes = Vec::new();
-    read_limited(
-        &Folder::by_path(content_dir),
-        &page.path,
-        options.max_page_size.as_u64(),
-        &mut bytes,
-    )
-    .map_err(|_| changed())?;
-    // Decoded as `read_page` decodes it, bad bytes and all.
-    let source = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     // The body where it was, hashed as at load: the same text parses to the same HTML,
     // whatever the front matter now says (the page keeps what it said then).
-    let text = source.get(page.body_offset..).ok_or_else(changed)?;
+    let text = source.get(page.body_offset..)?;
     if xxh3_128(text.as_bytes()) != page.body_hash {
-        return Err(changed());
+        return None;
     }
-    Ok(super::markdown::parse(text, true).body)
+    Some(super::markdown::parse(text, true).body)
 }
 
 #[derive(Debug)]
@@ -295,10 +305,43 @@ mod tests {
         assert_eq!(body_of(tmp.path(), &page), changed);
         std::fs::remove_file(&file).unwrap();
         assert_eq!(body_of(tmp.path(), &page), changed);
+        // Whatever is there instead: a folder, or a FIFO (read without waiting for a writer).
+        std::fs::create_dir(&file).unwrap();
+        assert_eq!(body_of(tmp.path(), &page), changed);
+        #[cfg(unix)]
+        {
+            use rustix::fs::{CWD, FileType, Mode, mknodat};
+            std::fs::remove_dir(&file).unwrap();
+            mknodat(CWD, &file, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
+            assert_eq!(body_of(tmp.path(), &page), changed);
+        }
+    }
+
+    /// Bodies read one after another on a thread share its buffer: each is its own, whole.
+    #[test]
+    fn bodies_read_late_from_one_folder_are_each_their_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        let long = format!("# Long\n\n{}[y](y.md)\n", "word ".repeat(2_000));
+        std::fs::write(tmp.path().join("long.md"), &long).unwrap();
+        std::fs::write(tmp.path().join("short.md"), "# Short\n\n[z](z.md)\n").unwrap();
+        let folder = Folder::open(tmp.path());
+        let options = limit(ByteSize::mb(1));
+        let with_html = Options {
+            html: true,
+            ..options.clone()
+        };
+        for _ in 0..2 {
+            for name in ["long.md", "short.md"] {
+                let page = read_page_in(&folder, name, &options).0.unwrap();
+                let expected = read_page_in(&folder, name, &with_html).0.unwrap().body;
+                let late = body(&folder, &page, &options).unwrap();
+                assert_eq!(crate::model::StoredBody::from(late), expected, "{name}");
+            }
+        }
     }
 
     fn body_of(content_dir: &Path, page: &Page) -> Result<Body, Changed> {
-        body(content_dir, page, &limit(ByteSize::mb(1)))
+        body(&Folder::open(content_dir), page, &limit(ByteSize::mb(1)))
     }
 
     #[test]

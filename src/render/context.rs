@@ -957,7 +957,7 @@ mod tests {
         assert_ne!(discovery, fingerprint(&PageLink::from(planned)));
         // Outside a fingerprint the fields are serialized again, not their hash.
         let mut bytes = Vec::new();
-        ciborium::into_writer(&link("Discovery"), &mut bytes).unwrap();
+        crate::render::fingerprint::encode(&link("Discovery"), &mut bytes).unwrap();
         assert!(bytes.windows(9).any(|w| w == b"Discovery"));
     }
 }

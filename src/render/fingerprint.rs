@@ -6,7 +6,8 @@
 //! (`site`, with the sidebar), the theme's templates and the program that renders them:
 //! Tera's only functions are `range` and `throw`, so a template reads nothing else. The
 //! fingerprint hashes all of it, serialized as the templates receive it (the body as the hash
-//! of its Markdown and its links' URLs: [`crate::render::Theme::fingerprint`]), so whatever
+//! of its Markdown and its links' URLs: [`crate::render::Theme::fingerprint`]; a link to a page
+//! as the hash of its fields, made once per link: [`super::context::hashed`]), so whatever
 //! changes what a page shows changes its fingerprint. The program is taken as its version and its
 //! executable's size and time: a rebuilt `handbook` renders everything once.
 

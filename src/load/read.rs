@@ -61,17 +61,21 @@ pub fn read_page_in(
     path: &str,
     options: &Options,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let file = format!("content/{path}");
     let max_size = options.max_page_size;
     // The bytes are read into this thread's buffer: a page keeps nothing of its source.
     let mut bytes = BUFFER.take();
-    let problem = match read_limited(folder, path, max_size.as_u64(), &mut bytes) {
+    let error = match read_limited(folder, path, max_size.as_u64(), &mut bytes) {
         Ok(len) => {
             let loaded = decode(path, &bytes[..len], options);
             BUFFER.set(bytes);
             return loaded;
         }
-        Err(ReadError::TooLarge(size)) => {
+        Err(error) => error,
+    };
+    // Named only for a problem: most pages are read.
+    let file = format!("content/{path}");
+    let problem = match error {
+        ReadError::TooLarge(size) => {
             let size = match size {
                 Some(size) => format!("is {}", ByteSize::b(size).display().si()),
                 None => "grew".into(),
@@ -83,13 +87,13 @@ pub fn read_page_in(
             io_error(&file, &message)
                 .with_help("split the page, or raise `max_page_size` in handbook.yaml")
         }
-        Err(ReadError::NotAFile) => io_error(
+        ReadError::NotAFile => io_error(
             &file,
             &format!("{file} is not a regular file (a FIFO, socket or device)"),
         ),
         // Deleted since the walk listed it: simply not there.
-        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return (None, vec![]),
-        Err(ReadError::Io(e)) => io_error(&file, &format!("{file} cannot be read: {e}")),
+        ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, vec![]),
+        ReadError::Io(e) => io_error(&file, &format!("{file} cannot be read: {e}")),
     };
     // The page exists, empty, so links to it do not each report it missing; and since what it
     // holds is unknown, nothing that only follows from that is reported either.
@@ -110,10 +114,10 @@ thread_local! {
 
 /// A page from its bytes; see [`read_page`] for bytes that are not UTF-8.
 fn decode(path: &str, bytes: &[u8], options: &Options) -> (Option<Page>, Vec<Diagnostic>) {
-    let file = format!("content/{path}");
     match std::str::from_utf8(bytes) {
         Ok(source) => load(path, source, options),
         Err(e) => {
+            let file = format!("content/{path}");
             let valid = &bytes[..e.valid_up_to()];
             // The bytes before the first bad one are valid, so this cannot fail.
             let prefix = std::str::from_utf8(valid).unwrap_or_default();

@@ -344,6 +344,7 @@ pub struct Page {
     /// xxh3-128 of the Markdown body as loaded (the text after the front matter), with or
     /// without HTML: the body's HTML is a function of this text alone
     /// ([`crate::load::markdown::parse`]), so a fingerprint hashes this instead of the HTML.
+    /// 0 when the site was loaded to be checked only (`check`: [`crate::site::Options::check_only`]).
     pub body_hash: u128,
     /// Where the body starts in the file's text (after the front matter).
     pub body_offset: usize,

@@ -51,6 +51,9 @@ pub struct Options {
     pub baseline: UseBaseline,
     /// Warnings fail the run too (`--deny-warnings`): `build` then writes nothing.
     pub deny_warnings: bool,
+    /// Nothing is rendered from the pages but a sample of each template (`check`): their
+    /// bodies are not hashed ([`crate::load::Options::hash_bodies`]).
+    pub check_only: bool,
 }
 
 /// Where the baseline comes from (README, "Baseline").
@@ -188,7 +191,13 @@ pub fn check(options: &Options) -> Result<Checked, RunError> {
     // templates are each work for one thread); their problems are listed as before.
     // So is today's date (reading the system's time zone is most of a millisecond).
     let (content, (theme, (statics, static_problems), today)) = rayon::join(
-        || load::content(&options.root, &load::Options::new(&config, options.html)),
+        || {
+            let load = load::Options {
+                hash_bodies: !options.check_only,
+                ..load::Options::new(&config, options.html)
+            };
+            load::content(&options.root, &load)
+        },
         || {
             (
                 Theme::load(&options.root, &config.theme),

@@ -50,9 +50,12 @@ pub fn walk_each(root: &Path, dir: &Path, shown: &str, mut each_file: impl FnMut
         .iter()
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
-    let named = |path: &Path| -> String {
+    let relative = |path: &Path| -> String {
         let rel = path.strip_prefix(dir).unwrap_or(path);
-        let rel = rel.to_string_lossy().replace('\\', "/");
+        rel.to_string_lossy().replace('\\', "/")
+    };
+    let named = |path: &Path| -> String {
+        let rel = relative(path);
         if rel.is_empty() {
             shown.to_string()
         } else {
@@ -107,8 +110,8 @@ pub fn walk_each(root: &Path, dir: &Path, shown: &str, mut each_file: impl FnMut
         if is_dir {
             continue;
         }
-        let file = named(entry.path());
         if !entry.file_type().is_file() {
+            let file = named(entry.path());
             found.diagnostics.push(
                 Diagnostic::error(
                     Code::Io,
@@ -120,7 +123,8 @@ pub fn walk_each(root: &Path, dir: &Path, shown: &str, mut each_file: impl FnMut
             );
             continue;
         }
-        let rel = file[shown.len() + 1..].to_string();
+        // Named relative to `dir` only (as problems name it, with `shown`, only for a problem).
+        let rel = relative(entry.path());
         if real.is_none() && linked_from.is_some() {
             real = std::fs::canonicalize(entry.path()).ok();
         }

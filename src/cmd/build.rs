@@ -53,6 +53,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<ExitCode> {
             .baseline
             .map_or(UseBaseline::Configured, UseBaseline::File),
         deny_warnings: args.deny_warnings,
+        check_only: false,
     };
     let waiting = || {
         ui.info(format_args!(

@@ -70,6 +70,7 @@ fn once(args: &Args, root: &Path, ui: &Ui) -> anyhow::Result<ExitCode> {
             .baseline
             .clone()
             .map_or(UseBaseline::Configured, UseBaseline::File),
+        check_only: true,
         ..Options::default()
     };
     let mut checked = match site::check(&options) {

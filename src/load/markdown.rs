@@ -113,6 +113,7 @@ pub fn parse(body: &str, html: bool) -> Parsed {
     while let Some((event, range)) = iter.next() {
         // Most events (text, paragraphs, lists, emphasis) are only HTML.
         if !html && !walk.wants(&event) {
+            discard(event);
             continue;
         }
         let definition = match &event {
@@ -136,6 +137,32 @@ pub fn parse(body: &str, html: bool) -> Parsed {
     parsed.links.extend(unused);
     parsed.undefined = reference_links::undefined(broken, body, &labels, &link_spans);
     parsed
+}
+
+/// Drops an event the walk has no use for. Most own nothing (text borrowed from the body, a
+/// paragraph, a tag's end) and are forgotten, which frees nothing either: it only skips the
+/// call to the drop code of `Event`, which the compiler keeps out of line (2% of a `check`'s
+/// instructions, once per event). The rest are dropped.
+fn discard(event: Event<'_>) {
+    match &event {
+        Event::Text(CowStr::Borrowed(_))
+        | Event::Code(CowStr::Borrowed(_))
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::End(_)
+        | Event::Start(
+            Tag::Paragraph
+            | Tag::Item
+            | Tag::List(_)
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell,
+        ) => std::mem::forget(event),
+        _ => drop(event),
+    }
 }
 
 /// The state of one walk over a body's events.

@@ -61,17 +61,21 @@ pub fn read_page_in(
     path: &str,
     options: &Options,
 ) -> (Option<Page>, Vec<Diagnostic>) {
-    let file = format!("content/{path}");
     let max_size = options.max_page_size;
     // The bytes are read into this thread's buffer: a page keeps nothing of its source.
     let mut bytes = BUFFER.take();
-    let problem = match read_limited(folder, path, max_size.as_u64(), &mut bytes) {
-        Ok(()) => {
-            let loaded = decode(path, &bytes, options);
+    let error = match read_limited(folder, path, max_size.as_u64(), &mut bytes) {
+        Ok(len) => {
+            let loaded = decode(path, &bytes[..len], options);
             BUFFER.set(bytes);
             return loaded;
         }
-        Err(ReadError::TooLarge(size)) => {
+        Err(error) => error,
+    };
+    // Named only for a problem: most pages are read.
+    let file = format!("content/{path}");
+    let problem = match error {
+        ReadError::TooLarge(size) => {
             let size = match size {
                 Some(size) => format!("is {}", ByteSize::b(size).display().si()),
                 None => "grew".into(),
@@ -83,13 +87,13 @@ pub fn read_page_in(
             io_error(&file, &message)
                 .with_help("split the page, or raise `max_page_size` in handbook.yaml")
         }
-        Err(ReadError::NotAFile) => io_error(
+        ReadError::NotAFile => io_error(
             &file,
             &format!("{file} is not a regular file (a FIFO, socket or device)"),
         ),
         // Deleted since the walk listed it: simply not there.
-        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return (None, vec![]),
-        Err(ReadError::Io(e)) => io_error(&file, &format!("{file} cannot be read: {e}")),
+        ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, vec![]),
+        ReadError::Io(e) => io_error(&file, &format!("{file} cannot be read: {e}")),
     };
     // The page exists, empty, so links to it do not each report it missing; and since what it
     // holds is unknown, nothing that only follows from that is reported either.
@@ -110,10 +114,10 @@ thread_local! {
 
 /// A page from its bytes; see [`read_page`] for bytes that are not UTF-8.
 fn decode(path: &str, bytes: &[u8], options: &Options) -> (Option<Page>, Vec<Diagnostic>) {
-    let file = format!("content/{path}");
     match std::str::from_utf8(bytes) {
         Ok(source) => load(path, source, options),
         Err(e) => {
+            let file = format!("content/{path}");
             let valid = &bytes[..e.valid_up_to()];
             // The bytes before the first bad one are valid, so this cannot fail.
             let prefix = std::str::from_utf8(valid).unwrap_or_default();
@@ -165,9 +169,11 @@ pub fn body(folder: &Folder, page: &Page, options: &Options) -> Result<Body, Cha
 /// opens without waiting and reads empty, a larger file) its body then differs or the read
 /// fails.
 fn read_body(folder: &Folder, page: &Page, options: &Options, bytes: &mut Vec<u8>) -> Option<Body> {
-    bytes.clear();
     let file = open(folder, &page.path).ok()?;
-    read_at_most(file, options.max_page_size.as_u64(), 0, bytes).ok()?;
+    // The size is not known (no statx): read to the end. Only the first `len` bytes are this
+    // file's; the buffer's bytes past them are left from earlier reads.
+    let len = read_at_most(file, options.max_page_size.as_u64(), 0, bytes).ok()?;
+    let bytes = &bytes[..len];
     // Decoded as `read_page` decodes it, bad bytes and all (checked first: a lossy decoding
     // costs several times as much, even of valid UTF-8).
     let source = match std::str::from_utf8(bytes) {
@@ -191,16 +197,16 @@ enum ReadError {
     Io(std::io::Error),
 }
 
-/// Reads the regular file `path` of `folder`, of at most `limit` bytes, into `bytes` (cleared
-/// first). The size is checked before reading, and the read stops past the limit anyway, for
-/// a file that grows meanwhile.
+/// Reads the regular file `path` of `folder`, of at most `limit` bytes, into the start of
+/// `bytes`, and returns how many it had (see [`read_at_most`] for what follows them). The
+/// size is checked before reading, and the read stops past the limit anyway, for a file that
+/// grows meanwhile.
 fn read_limited(
     folder: &Folder,
     path: &str,
     limit: u64,
     bytes: &mut Vec<u8>,
-) -> Result<(), ReadError> {
-    bytes.clear();
+) -> Result<usize, ReadError> {
     let file = open(folder, path)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
@@ -240,23 +246,44 @@ fn open(folder: &Folder, path: &str) -> Result<std::fs::File, ReadError> {
     std::fs::File::open(path).map_err(ReadError::Io)
 }
 
-/// `expected`: the size the file had; room for it and the read that finds the end is made
-/// at once, so a page is read without growing the buffer.
+/// Reads all of `reader`, at most `limit` bytes, into the start of `bytes`, and returns how
+/// many it held; `expected` is the size the file had. The bytes of `bytes` past those are
+/// left from earlier reads: a thread's buffer is made ready (zeroed) once, at the size of the
+/// largest page it reads, not for every page.
+///
+/// One read asks for a byte more than `expected`: getting exactly `expected` bytes back is
+/// the file's end, found without the second read (of nothing) that `read_to_end` makes, half
+/// of the read calls of a `check`. Anything else (a short read, a file that grew or shrank
+/// meanwhile) reads on to the end, up to the limit.
 fn read_at_most(
-    reader: impl Read,
+    mut reader: impl Read,
     limit: u64,
     expected: u64,
     bytes: &mut Vec<u8>,
-) -> Result<(), ReadError> {
-    bytes.reserve(usize::try_from(expected.min(limit)).unwrap_or(0) + 1);
+) -> Result<usize, ReadError> {
+    let ask = usize::try_from(expected.min(limit)).unwrap_or(0) + 1;
+    if bytes.len() < ask {
+        bytes.resize(ask, 0);
+    }
+    let got = loop {
+        match reader.read(&mut bytes[..ask]) {
+            Ok(got) => break got,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    };
+    if got < ask && got as u64 == expected {
+        return Ok(got);
+    }
+    bytes.truncate(got);
     reader
-        .take(limit.saturating_add(1))
+        .take(limit.saturating_add(1).saturating_sub(got as u64))
         .read_to_end(bytes)
         .map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(None));
     }
-    Ok(())
+    Ok(bytes.len())
 }
 
 fn io_error(file: &str, message: &str) -> Diagnostic {
@@ -324,6 +351,8 @@ mod tests {
         let long = format!("# Long\n\n{}[y](y.md)\n", "word ".repeat(2_000));
         std::fs::write(tmp.path().join("long.md"), &long).unwrap();
         std::fs::write(tmp.path().join("short.md"), "# Short\n\n[z](z.md)\n").unwrap();
+        // Read after a longer one into the same buffer: nothing of that one may show.
+        std::fs::write(tmp.path().join("empty.md"), "").unwrap();
         let folder = Folder::open(tmp.path());
         let options = limit(ByteSize::mb(1));
         let with_html = Options {
@@ -331,7 +360,7 @@ mod tests {
             ..options.clone()
         };
         for _ in 0..2 {
-            for name in ["long.md", "short.md"] {
+            for name in ["long.md", "short.md", "empty.md"] {
                 let page = read_page_in(&folder, name, &options).0.unwrap();
                 let expected = read_page_in(&folder, name, &with_html).0.unwrap().body;
                 let late = body(&folder, &page, &options).unwrap();
@@ -354,10 +383,59 @@ mod tests {
         ));
         let read = |source: &[u8], limit, expected| {
             let mut bytes = Vec::new();
-            read_at_most(source, limit, expected, &mut bytes).map(|()| bytes)
+            read_at_most(source, limit, expected, &mut bytes).map(|len| bytes[..len].to_vec())
         };
         assert_eq!(read(b"abc", 3, 3).unwrap(), b"abc");
         assert_eq!(read(b"abcd", 5, 2).unwrap(), b"abcd");
+        assert_eq!(read(b"ab", 5, 4).unwrap(), b"ab");
+        assert!(matches!(
+            read(b"abcd", 3, 3),
+            Err(ReadError::TooLarge(None))
+        ));
+    }
+
+    /// A reader that hands out at most `chunk` bytes a call, and counts the calls.
+    struct Chunked<'a> {
+        source: &'a [u8],
+        chunk: usize,
+        calls: usize,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.calls += 1;
+            let n = buf.len().min(self.chunk).min(self.source.len());
+            buf[..n].copy_from_slice(&self.source[..n]);
+            self.source = &self.source[n..];
+            Ok(n)
+        }
+    }
+
+    /// A file of the size it had is read in one call; one that reads short, grew or shrank
+    /// since is still read whole; and a reused buffer's old bytes are never part of a page.
+    #[test]
+    fn a_file_of_its_expected_size_is_read_in_one_call_and_any_other_whole() {
+        let mut bytes = b"left from a longer page read before".to_vec();
+        let text = b"# Page\n\nSome [link](x.md).\n";
+        let reads = |chunk: usize, expected: usize, bytes: &mut Vec<u8>| {
+            let mut reader = Chunked {
+                source: text,
+                chunk,
+                calls: 0,
+            };
+            let len = read_at_most(&mut reader, 1_000, expected as u64, bytes).unwrap();
+            assert_eq!(&bytes[..len], text, "chunk {chunk}, expected {expected}");
+            reader.calls
+        };
+        assert_eq!(reads(usize::MAX, text.len(), &mut bytes), 1);
+        // Read short: the read that finds the end is needed then.
+        assert!(reads(5, text.len(), &mut bytes) > 1);
+        // The file grew, or shrank, after its size was taken.
+        for expected in [0, 3, text.len() - 1, text.len() + 1, 500] {
+            reads(usize::MAX, expected, &mut bytes);
+            reads(4, expected, &mut bytes);
+            reads(4, expected, &mut Vec::new());
+        }
     }
 
     #[test]

@@ -159,6 +159,15 @@ impl Links {
         }
     }
 
+    /// The links to those of `pages` that are published, in order.
+    pub fn published(&self, site: &Site, pages: &[PageIdx]) -> Vec<PageLink> {
+        pages
+            .iter()
+            .filter(|&&p| site.is_published(p))
+            .map(|&p| self.get(site, p))
+            .collect()
+    }
+
     /// The URL of page `i` ([`Site::page_url`]).
     pub fn url(&self, site: &Site, i: PageIdx) -> std::borrow::Cow<'_, str> {
         match self.0.get(i) {
@@ -572,12 +581,7 @@ pub fn page_context(site: &Site, links: &Links, i: PageIdx) -> PageContext {
 pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> PageContext {
     let page = &site.pages[i];
     let refs = &site.references[i];
-    let links_to = |list: &[PageIdx]| -> Vec<PageLink> {
-        list.iter()
-            .filter(|&&p| site.is_published(p))
-            .map(|&p| links.get(site, p))
-            .collect()
-    };
+    let links_to = |list: &[PageIdx]| links.published(site, list);
     let pager = nav::pager(site, i);
     let review_due = crate::check::review_due(page);
     PageContext {
@@ -724,12 +728,7 @@ fn referenced_by(
 fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessContext> {
     let process = site.pages[i].process()?;
     let refs = &site.references[i];
-    let links_to = |list: &[PageIdx]| -> Vec<PageLink> {
-        list.iter()
-            .filter(|&&p| site.is_published(p))
-            .map(|&p| links.get(site, p))
-            .collect()
-    };
+    let links_to = |list: &[PageIdx]| links.published(site, list);
     let stages = process
         .stages
         .iter()

@@ -275,53 +275,49 @@ impl<'a, 'b> serde::Serializer for &'a mut Encoder<'b> {
     }
 }
 
-impl serde::ser::SerializeSeq for &mut Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        self.0.push(tag::END);
-        Ok(())
-    }
+/// The compound parts of a value: each element or field written in turn, then [`tag::END`]
+/// (a struct's fields each after its name).
+macro_rules! compound {
+    ($($trait:ident::$element:ident),*) => {$(
+        impl serde::ser::$trait for &mut Encoder<'_> {
+            type Ok = ();
+            type Error = EncodeError;
+            fn $element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Done {
+                self.0.push(tag::END);
+                Ok(())
+            }
+        }
+    )*};
+    ($($trait:ident),* with names) => {$(
+        impl serde::ser::$trait for &mut Encoder<'_> {
+            type Ok = ();
+            type Error = EncodeError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Done {
+                self.str(tag::STR, key.as_bytes());
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Done {
+                self.0.push(tag::END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl serde::ser::SerializeTuple for &mut Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        self.0.push(tag::END);
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeTupleStruct for &mut Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        self.0.push(tag::END);
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeTupleVariant for &mut Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        self.0.push(tag::END);
-        Ok(())
-    }
-}
+compound!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+compound!(SerializeStruct, SerializeStructVariant with names);
 
 impl serde::ser::SerializeMap for &mut Encoder<'_> {
     type Ok = ();
@@ -330,32 +326,6 @@ impl serde::ser::SerializeMap for &mut Encoder<'_> {
         key.serialize(&mut **self)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Done {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        self.0.push(tag::END);
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeStruct for &mut Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
-        self.str(tag::STR, key.as_bytes());
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Done {
-        self.0.push(tag::END);
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeStructVariant for &mut Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
-        self.str(tag::STR, key.as_bytes());
         value.serialize(&mut **self)
     }
     fn end(self) -> Done {

@@ -64,9 +64,13 @@ pub fn walk_each(root: &Path, dir: &Path, shown: &str, mut each_file: impl FnMut
     };
     // The depth of the shallowest symlinked folder the walk is inside, if any.
     let mut linked_from: Option<usize> = None;
+    // By name within each folder. Siblings' paths are their folder's path and their name, so
+    // comparing whole paths compares names, byte for byte as `sort_by_file_name` does,
+    // without finding each name in its path again at every comparison (a folder of 6,500
+    // pages is about 85,000 comparisons).
     let mut entries = walkdir::WalkDir::new(dir)
         .follow_links(true)
-        .sort_by_file_name()
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter();
     while let Some(next) = entries.next() {
         let entry = match next {
@@ -272,6 +276,61 @@ mod tests {
             .iter()
             .map(|d| (d.code.as_str().to_string(), d.file.clone()))
             .collect()
+    }
+
+    /// Files come in walkdir's order by file name (each folder's entries sorted by name, a
+    /// folder's files right after its name), through a symlinked folder too: names that sort
+    /// differently as whole paths (`a` and `a-b`, `/` sorting after `-`), upper case, and
+    /// names beyond ASCII.
+    #[test]
+    fn files_come_in_the_order_of_their_names_folder_by_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let dir = root.join("content");
+        for folder in [
+            "a",
+            "a-b",
+            "a.b",
+            "B",
+            "\u{e9}t\u{e9}",
+            "a/x",
+            "a/x-y",
+            "real",
+        ] {
+            std::fs::create_dir_all(dir.join(folder)).unwrap();
+        }
+        for file in [
+            "a.md",
+            "a-b.md",
+            "z.md",
+            "A.md",
+            "a/b.md",
+            "a/x/c.md",
+            "a/x-y/d.md",
+            "a-b/e.md",
+            "a.b/f.md",
+            "B/g.md",
+            "\u{e9}t\u{e9}/h.md",
+            "real/i.md",
+            "real/j-k.md",
+            "real/j.md",
+        ] {
+            std::fs::write(dir.join(file), "x").unwrap();
+        }
+        symlink(dir.join("real"), dir.join("linked")).unwrap();
+        let expected: Vec<String> = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&dir).unwrap();
+                rel.to_string_lossy().into_owned()
+            })
+            .collect();
+        assert_eq!(expected.len(), 17);
+        assert_eq!(walk(&root, &dir, "content").files, expected);
     }
 
     #[test]

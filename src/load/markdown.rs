@@ -139,7 +139,7 @@ pub fn parse(body: &str, html: bool) -> Parsed {
     parsed
 }
 
-/// Drops an event the walk has no use for. Most own nothing (text borrowed from the body, a
+/// Drops an event the walk has no use for, or is done with. Most own nothing (text borrowed from the body, a
 /// paragraph, a tag's end) and are forgotten, which frees nothing either: it only skips the
 /// call to the drop code of `Event`, which the compiler keeps out of line (2% of a `check`'s
 /// instructions, once per event). The rest are dropped.
@@ -161,6 +161,27 @@ fn discard(event: Event<'_>) {
             | Tag::TableRow
             | Tag::TableCell,
         ) => std::mem::forget(event),
+        // A link's strings, when each is borrowed from the body or held inline (as nearly all
+        // are), own nothing either.
+        Event::Start(
+            Tag::Link {
+                dest_url,
+                title,
+                id,
+                ..
+            }
+            | Tag::Image {
+                dest_url,
+                title,
+                id,
+                ..
+            },
+        ) if [dest_url, title, id]
+            .iter()
+            .all(|s| !matches!(s, CowStr::Boxed(_))) =>
+        {
+            std::mem::forget(event)
+        }
         _ => drop(event),
     }
 }
@@ -354,6 +375,8 @@ impl<'b> Walk<'b> {
                 self.marks.push((self.events.len(), mark));
             }
             self.events.push(event);
+        } else {
+            discard(event);
         }
     }
 

@@ -6,7 +6,9 @@ use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCa
 
 /// The slug of one heading's text, before de-duplication.
 pub fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    // Built as bytes: an ASCII byte is pushed as it is, where pushing it as a `char` encodes
+    // it again (most of the cost of a heading's slug).
+    let mut out = Vec::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
         // A run of ASCII (most headings are all ASCII) is read byte by byte, with the same
@@ -17,9 +19,9 @@ pub fn slug(text: &str) -> String {
             .unwrap_or(rest.len());
         for b in rest[..ascii].bytes() {
             match b {
-                b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => out.push(char::from(b)),
-                b'A'..=b'Z' => out.push(char::from(b.to_ascii_lowercase())),
-                b' ' => out.push('-'),
+                b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => out.push(b),
+                b'A'..=b'Z' => out.push(b.to_ascii_lowercase()),
+                b' ' => out.push(b'-'),
                 _ => {}
             }
         }
@@ -28,11 +30,14 @@ pub fn slug(text: &str) -> String {
             break;
         };
         if keep(c) {
-            out.extend(c.to_lowercase());
+            for lower in c.to_lowercase() {
+                out.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
+            }
         }
         rest = &rest[c.len_utf8()..];
     }
-    out
+    // Whole characters only were pushed: always UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// github-slugger keeps letters, marks, decimal digits, connector punctuation, space and `-`.
@@ -50,9 +55,19 @@ fn keep(c: char) -> bool {
 }
 
 /// Gives each heading of one page a unique id, in document order: repeats get `-1`, `-2`, ...
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Slugger {
     occurrences: FxHashMap<String, usize>,
+}
+
+impl Default for Slugger {
+    /// Room for a page's usual headings at once: grown from empty, the map was made again
+    /// three times on most pages.
+    fn default() -> Self {
+        Slugger {
+            occurrences: FxHashMap::with_capacity_and_hasher(16, Default::default()),
+        }
+    }
 }
 
 impl Slugger {

@@ -51,8 +51,13 @@ pub fn walk_each(root: &Path, dir: &Path, shown: &str, mut each_file: impl FnMut
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
     let relative = |path: &Path| -> String {
-        let rel = path.strip_prefix(dir).unwrap_or(path);
-        rel.to_string_lossy().replace('\\', "/")
+        let rel = below(path, dir);
+        let rel = rel.to_string_lossy();
+        if rel.contains('\\') {
+            rel.replace('\\', "/")
+        } else {
+            rel.into_owned()
+        }
     };
     let named = |path: &Path| -> String {
         let rel = relative(path);
@@ -64,9 +69,13 @@ pub fn walk_each(root: &Path, dir: &Path, shown: &str, mut each_file: impl FnMut
     };
     // The depth of the shallowest symlinked folder the walk is inside, if any.
     let mut linked_from: Option<usize> = None;
+    // By name within each folder. Siblings' paths are their folder's path and their name, so
+    // comparing whole paths compares names, byte for byte as `sort_by_file_name` does,
+    // without finding each name in its path again at every comparison (a folder of 6,500
+    // pages is about 85,000 comparisons).
     let mut entries = walkdir::WalkDir::new(dir)
         .follow_links(true)
-        .sort_by_file_name()
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter();
     while let Some(next) = entries.next() {
         let entry = match next {
@@ -135,6 +144,29 @@ pub fn walk_each(root: &Path, dir: &Path, shown: &str, mut each_file: impl FnMut
         found.files.push(rel);
     }
     found
+}
+
+/// `path` below `dir`, as [`Path::strip_prefix`] gives it (`path` itself when it is not below
+/// it). A walked path is `dir`'s own text, a `/` and the rest, which is cut off as bytes:
+/// comparing the two paths component by component, once per file, was a third of the walk.
+fn below<'p>(path: &'p Path, dir: &Path) -> &'p Path {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (bytes, dir_bytes) = (path.as_os_str().as_bytes(), dir.as_os_str().as_bytes());
+        if let Some(rest) = bytes.strip_prefix(dir_bytes) {
+            let rest = match rest.strip_prefix(b"/") {
+                Some(rest) => Some(rest),
+                None if dir_bytes.ends_with(b"/") => Some(rest),
+                None => None,
+            };
+            // The rest is names the walk joined on, never `.`, `..` or an empty one.
+            if let Some(rest) = rest.filter(|rest| !rest.starts_with(b"/") && !rest.is_empty()) {
+                return Path::new(std::ffi::OsStr::from_bytes(rest));
+            }
+        }
+    }
+    path.strip_prefix(dir).unwrap_or(path)
 }
 
 /// Why a symlink is not followed.
@@ -272,6 +304,91 @@ mod tests {
             .iter()
             .map(|d| (d.code.as_str().to_string(), d.file.clone()))
             .collect()
+    }
+
+    /// A walked path cut below its folder as bytes is what `strip_prefix` gives, whatever
+    /// the folder's spelling.
+    #[test]
+    fn a_path_below_its_folder_is_what_strip_prefix_gives() {
+        for dir in [
+            "content",
+            "content/",
+            "./content",
+            "/srv/site/content",
+            "a/./content",
+            "../site//content",
+            "/",
+        ] {
+            let dir = Path::new(dir);
+            for rest in ["x.md", "x/y.md", "a b/\u{e9}.md", "x\\y.md"] {
+                let path = dir.join(rest);
+                assert_eq!(
+                    below(&path, dir),
+                    path.strip_prefix(dir).unwrap(),
+                    "{path:?}"
+                );
+            }
+            assert_eq!(below(dir, dir), Path::new(""));
+            assert_eq!(
+                below(Path::new("elsewhere/x.md"), dir),
+                Path::new("elsewhere/x.md")
+            );
+        }
+    }
+
+    /// Files come in walkdir's order by file name (each folder's entries sorted by name, a
+    /// folder's files right after its name), through a symlinked folder too: names that sort
+    /// differently as whole paths (`a` and `a-b`, `/` sorting after `-`), upper case, and
+    /// names beyond ASCII.
+    #[test]
+    fn files_come_in_the_order_of_their_names_folder_by_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let dir = root.join("content");
+        for folder in [
+            "a",
+            "a-b",
+            "a.b",
+            "B",
+            "\u{e9}t\u{e9}",
+            "a/x",
+            "a/x-y",
+            "real",
+        ] {
+            std::fs::create_dir_all(dir.join(folder)).unwrap();
+        }
+        for file in [
+            "a.md",
+            "a-b.md",
+            "z.md",
+            "A.md",
+            "a/b.md",
+            "a/x/c.md",
+            "a/x-y/d.md",
+            "a-b/e.md",
+            "a.b/f.md",
+            "B/g.md",
+            "\u{e9}t\u{e9}/h.md",
+            "real/i.md",
+            "real/j-k.md",
+            "real/j.md",
+        ] {
+            std::fs::write(dir.join(file), "x").unwrap();
+        }
+        symlink(dir.join("real"), dir.join("linked")).unwrap();
+        let expected: Vec<String> = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&dir).unwrap();
+                rel.to_string_lossy().into_owned()
+            })
+            .collect();
+        assert_eq!(expected.len(), 17);
+        assert_eq!(walk(&root, &dir, "content").files, expected);
     }
 
     #[test]

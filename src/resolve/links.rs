@@ -5,7 +5,6 @@
 //! stage ids. A destination is split as a browser splits a URL: the path, then `?query`, then
 //! `#fragment`; the path and fragment are percent-decoded, the query is kept as written.
 
-use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::load::markdown::{is_external, unsafe_scheme};
@@ -80,49 +79,67 @@ pub fn resolve_page(site: &Site, anchors: Option<&Anchors>, from: PageIdx) -> Ve
         .collect()
 }
 
-/// Every page's anchors ([`anchors`]) by a hash of their id: which anchor a fragment names is
-/// then a look at a few words, not a walk along the page's headings and stages in memory
-/// (about a microsecond a link, at 10,000 pages, most of it waiting for memory).
+/// Every page's anchors ([`anchors`]) by a hash of their id, all in one table: which anchor
+/// a fragment names is then a look at a few words and one copy of the id, side by side in
+/// memory, not a walk along the page's headings and stages (about a microsecond a link at
+/// 10,000 pages, most of it waiting for memory), nor a chase through the page, its list of
+/// anchors and the id's own allocation, each somewhere else in memory.
 pub struct Anchors {
-    /// Per page, sorted: each anchor's hash (high half) and its place in [`anchors`].
-    by_hash: Vec<Box<[u64]>>,
+    /// Per page, where its entries start in `entries`; one more at the end.
+    starts: Vec<u32>,
+    /// Per page, sorted by hash: each anchor's hash and where its id is in `ids`.
+    entries: Vec<Entry>,
+    /// Every anchor id of every page, one after another.
+    ids: String,
+}
+
+/// One anchor in [`Anchors`]: its id is `ids[start..start + len]`.
+#[derive(Clone, Copy)]
+struct Entry {
+    hash: u32,
+    start: u32,
+    len: u32,
 }
 
 impl Anchors {
-    pub fn new(site: &Site) -> Anchors {
-        let by_hash = (0..site.pages.len())
-            .into_par_iter()
-            .map(|page| {
-                let mut table: Vec<u64> = anchors(site, page)
-                    .enumerate()
-                    .map(|(at, id)| (u64::from(hash(id)) << 32) | at as u64)
-                    .collect();
-                table.sort_unstable();
-                table.into_boxed_slice()
-            })
-            .collect();
-        Anchors { by_hash }
+    /// The table of the site's pages as they are; `None` for a site whose anchors would not
+    /// fit its 32-bit offsets (more than 4 GB of ids), which then finds them by the walk.
+    pub fn new(site: &Site) -> Option<Anchors> {
+        let mut anchors = Anchors {
+            starts: Vec::with_capacity(site.pages.len() + 1),
+            entries: Vec::new(),
+            ids: String::new(),
+        };
+        for page in 0..site.pages.len() {
+            let first = anchors.entries.len();
+            anchors.starts.push(u32::try_from(first).ok()?);
+            for id in self::anchors(site, page) {
+                anchors.entries.push(Entry {
+                    hash: hash(id),
+                    start: u32::try_from(anchors.ids.len()).ok()?,
+                    len: u32::try_from(id.len()).ok()?,
+                });
+                anchors.ids.push_str(id);
+            }
+            anchors.entries[first..].sort_unstable_by_key(|entry| entry.hash);
+        }
+        anchors
+            .starts
+            .push(u32::try_from(anchors.entries.len()).ok()?);
+        u32::try_from(anchors.ids.len()).ok()?;
+        Some(anchors)
     }
 
     /// The anchor of `page` whose id is `fragment`, byte for byte.
-    fn exact<'s>(&self, site: &'s Site, page: PageIdx, fragment: &str) -> Option<&'s str> {
-        let wanted = u64::from(hash(fragment));
-        let table = &self.by_hash[page];
-        let first = table.partition_point(|&entry| entry >> 32 < wanted);
-        table[first..]
+    fn exact(&self, page: PageIdx, fragment: &str) -> Option<&str> {
+        let wanted = hash(fragment);
+        let entries = &self.entries[self.starts[page] as usize..self.starts[page + 1] as usize];
+        let first = entries.partition_point(|entry| entry.hash < wanted);
+        entries[first..]
             .iter()
-            .take_while(|&&entry| entry >> 32 == wanted)
-            .filter_map(|&entry| anchor_at(site, page, (entry & u64::from(u32::MAX)) as usize))
+            .take_while(|entry| entry.hash == wanted)
+            .map(|entry| &self.ids[entry.start as usize..][..entry.len as usize])
             .find(|&id| id == fragment)
-    }
-}
-
-/// The anchor at place `at` of [`anchors`], reached without passing those before it.
-fn anchor_at(site: &Site, page: PageIdx, at: usize) -> Option<&str> {
-    let page = &site.pages[page];
-    match page.anchors.get(at) {
-        Some(anchor) => Some(&anchor.id),
-        None => Some(&page.process()?.stages.get(at - page.anchors.len())?.id),
     }
 }
 
@@ -374,7 +391,7 @@ fn with_fragment(
     let wanted = url::decode(written);
     let found = match anchors {
         // Only a fragment beyond ASCII may name an id in another normalisation.
-        Some(anchors) => anchors.exact(site, page, &wanted).or_else(|| {
+        Some(anchors) => anchors.exact(page, &wanted).or_else(|| {
             (!wanted.is_ascii())
                 .then(|| anchor(site, page, &wanted))
                 .flatten()

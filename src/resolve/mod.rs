@@ -126,7 +126,7 @@ pub fn resolve(
             (0..site_ref.pages.len())
                 .into_par_iter()
                 .map(|i| {
-                    let targets = links::resolve_page(site_ref, Some(&anchors), i);
+                    let targets = links::resolve_page(site_ref, anchors.as_ref(), i);
                     let references = references::resolve(site_ref, i);
                     let linked = linked_by(site_ref, i, &targets, &references);
                     (targets, (references, linked))

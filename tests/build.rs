@@ -662,3 +662,136 @@ fn a_site_sidebar_template_replaces_the_themes() {
         sidebar_of(&tags)
     );
 }
+
+/// base.html and process.html write the markup of components.html's `toc_box`, `toc_entries`,
+/// `fold`, `chip_links` and `status_badge` inline (a component call costs more than what it
+/// writes, on every page): the same templates calling the components build the same bytes.
+#[test]
+fn the_default_themes_inline_markup_is_what_its_components_write() {
+    const FOLD: &str = "<script>if(window.hbPhone)document.currentScript.previousElementSibling.open=false</script>";
+    const OPEN: &str = "<details class=\"toc\" open data-phone-closed>\n  <summary class=\"toc-title\">On this page</summary>\n  <nav aria-label=\"On this page\">\n    <ol role=\"list\">\n";
+    let close = format!("\n    </ol>\n  </nav>\n</details>{FOLD}");
+    let entries = "{% for heading in page.toc %}<li class=\"toc-level-{{ heading.level }}\"><a href=\"{{ heading.url }}\">{{ heading.text }}</a></li>\n{% endfor %}";
+    let chips = |list: &str| {
+        format!(
+            "<ul class=\"chips\" role=\"list\">{{% for link in {list} %}}<li><a class=\"chip\" href=\"{{{{ link.url }}}}\">{{{{ link.title }}}}</a></li>{{% endfor %}}</ul>"
+        )
+    };
+    let badge = "{% if process.planned %}<span class=\"badge badge-soon\">Coming soon</span>{% else %}<span class=\"badge badge-active\">Active</span>{% endif %}";
+    let toc = [
+        (OPEN.to_string(), "{% <toc_box> %}".to_string()),
+        (close.clone(), "{% </toc_box> %}".to_string()),
+        (
+            entries.to_string(),
+            "{{<toc_entries toc={page.toc}/>}}".to_string(),
+        ),
+    ];
+    let mut process = toc.to_vec();
+    process.extend([
+        (FOLD.to_string(), "{{<fold/>}}".to_string()),
+        (
+            chips("stage.collaborators"),
+            "{{<chip_links links={stage.collaborators}/>}}".to_string(),
+        ),
+        (
+            chips("process.collaborators"),
+            "{{<chip_links links={process.collaborators}/>}}".to_string(),
+        ),
+        (
+            badge.to_string(),
+            "{{<status_badge planned={process.planned} active_label={true}/>}}".to_string(),
+        ),
+    ]);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let page = |path: &str, text: &str| {
+        let file = site.join("content").join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    };
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("handbook.yaml"), "title: 'Tom & \"Jerry\"'\n").unwrap();
+    page("index.md", "# Home\n\nSee [the guide](guide.md).\n");
+    page(
+        "guide.md",
+        "# Guide <&>\n\n## First \"one\"\n\nText.\n\n### Deeper & lower\n\n## Second\n\nSee [flow](processes/flow.md).\n",
+    );
+    page(
+        "departments/sales.md",
+        "---\ntitle: 'Sales <&> \"EMEA\"'\n---\n\nSells.\n",
+    );
+    page(
+        "departments/cs.md",
+        "---\ntitle: Customer success\n---\n\nKeeps.\n",
+    );
+    page(
+        "processes/flow.md",
+        "---\ntitle: Flow\nowner: sales\ncollaborators: [sales, cs]\nstages:\n  - name: 'Discover <&>'\n    id: discover\n    agenda: [Ask, 'Listen \"well\"']\n    exit_criteria: [Agreed]\n    collaborators: [cs, sales]\n    resources:\n      - title: The guide\n        url: ../guide.md\n  - name: Close\n    collaborators: [cs]\n---\n\n## Before\n\nText.\n\n## After\n\nSee [later](later.md).\n",
+    );
+    page(
+        "processes/later.md",
+        "---\ntitle: Later\nowner: sales\nstatus: planned\n---\n\nSee [flow](flow.md) and [sales](../departments/sales.md).\n",
+    );
+    let build = |output: &str| {
+        handbook()
+            .args(["build", "--no-search", "--root"])
+            .arg(&site)
+            .arg("--output")
+            .arg(tmp.path().join(output))
+            .env("HANDBOOK_TODAY", "2026-11-28")
+            .assert()
+            .success();
+        snapshot(&tmp.path().join(output))
+    };
+    let inline = build("inline");
+
+    let theme = repo().join("themes/default/templates");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    for (name, pairs) in [("base.html", &toc[..]), ("process.html", &process[..])] {
+        let mut text = read(&theme.join(name));
+        for (written, call) in pairs {
+            assert!(
+                text.contains(written.as_str()),
+                "{name} no longer writes {written:?}"
+            );
+            text = text.replace(written.as_str(), call);
+        }
+        std::fs::write(site.join("templates").join(name), text).unwrap();
+    }
+    let called = build("called");
+    assert_eq!(
+        inline.keys().collect::<Vec<_>>(),
+        called.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &inline {
+        assert!(
+            *bytes == called[path],
+            "{} differs: inline\n{}\ncalled\n{}",
+            path.display(),
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&called[path])
+        );
+    }
+    // Every piece was written.
+    let flow = String::from_utf8_lossy(&inline[std::path::Path::new("processes/flow/index.html")])
+        .into_owned();
+    let later =
+        String::from_utf8_lossy(&inline[std::path::Path::new("processes/later/index.html")])
+            .into_owned();
+    let guide =
+        String::from_utf8_lossy(&inline[std::path::Path::new("guide/index.html")]).into_owned();
+    for (html, piece) in [
+        (&flow, "class=\"toc\""),
+        (&flow, "href=\"#hb-stages\""),
+        (&flow, "class=\"chips\""),
+        (&flow, "badge-active"),
+        (&flow, FOLD),
+        (&later, "badge-soon"),
+        (&guide, "class=\"toc\""),
+        (&guide, "toc-level-3"),
+    ] {
+        assert!(html.contains(piece), "no {piece:?} in\n{html}");
+    }
+    assert_eq!(flow.matches("class=\"chips\"").count(), 3, "{flow}");
+}

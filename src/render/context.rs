@@ -271,6 +271,17 @@ pub fn site_context(site: &Site, links: &Links, search: bool) -> SiteContext {
     }
 }
 
+/// [`Site::anchor_url`], from the page's URL made once per site.
+fn anchor_url(site: &Site, links: &Links, page: PageIdx, id: &str) -> String {
+    let fragment = crate::url::fragment(id);
+    let page = links.url(site, page);
+    let mut url = String::with_capacity(page.len() + 1 + fragment.len());
+    url.push_str(&page);
+    url.push('#');
+    url.push_str(&fragment);
+    url
+}
+
 /// The 1-based number of a playbook's stage in its process.
 fn stage_number(site: &Site, playbook: PageIdx) -> Option<usize> {
     site.references[playbook].stage.map(|n| n + 1)
@@ -550,7 +561,7 @@ pub struct ListItem {
     pub stage_number: Option<usize>,
 }
 
-fn list_item(site: &Site, i: PageIdx) -> ListItem {
+fn list_item(site: &Site, links: &Links, i: PageIdx) -> ListItem {
     let page = &site.pages[i];
     let process = page.process();
     let refs = &site.references[i];
@@ -560,7 +571,7 @@ fn list_item(site: &Site, i: PageIdx) -> ListItem {
         .and_then(|(p, n)| site.pages[p].process()?.stages.get(n).map(|s| (n, s)));
     ListItem {
         title: page.title.clone(),
-        url: site.page_url(i),
+        url: links.url(site, i).into_owned(),
         description: page.common.description.clone(),
         status: process.map(|p| p.status),
         planned: process.is_some_and(|p| p.status == Status::Planned),
@@ -594,7 +605,7 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
         },
         title: page.title.clone(),
         description: page.common.description.clone(),
-        url: site.page_url(i),
+        url: links.url(site, i).into_owned(),
         path: page.path.clone(),
         draft: page.common.draft,
         tags: page.common.tags.clone(),
@@ -644,7 +655,7 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
                 metrics: d.metrics.clone(),
                 processes: nav::published(site, &site.children[i])
                     .into_iter()
-                    .map(|p| list_item(site, p))
+                    .map(|p| list_item(site, links, p))
                     .collect(),
             }),
             _ => None,
@@ -713,7 +724,7 @@ fn referenced_by(
     pager: &(Option<PageIdx>, Option<PageIdx>),
 ) -> Vec<PageIdx> {
     let refs = &site.references[i];
-    let mut shown: std::collections::HashSet<PageIdx> = refs.pages().collect();
+    let mut shown: rustc_hash::FxHashSet<PageIdx> = refs.pages().collect();
     shown.extend(&site.children[i]);
     shown.extend(nav::breadcrumbs(site, i));
     shown.extend(pager.0);
@@ -737,7 +748,7 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
             number: n + 1,
             name: stage.name.clone(),
             id: stage.id.clone(),
-            url: site.anchor_url(i, &stage.id),
+            url: anchor_url(site, links, i, &stage.id),
             goal: stage.goal.clone(),
             duration: stage.duration.clone(),
             sales_stage: stage.sales_stage.clone(),
@@ -768,7 +779,7 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
             .into_iter()
             .map(|p| PlaybookSummary {
                 title: site.pages[p].title.clone(),
-                url: site.page_url(p),
+                url: links.url(site, p).into_owned(),
                 stage: site.references[p]
                     .stage
                     .and_then(|s| process.stages.get(s))
@@ -797,7 +808,7 @@ fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookCo
             of: stages.len(),
             name: stage.name.clone(),
             id: stage.id.clone(),
-            url: site.anchor_url(process, &stage.id),
+            url: anchor_url(site, links, process, &stage.id),
             goal: stage.goal.clone(),
             playbook,
         })
@@ -837,7 +848,10 @@ fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
                 title: department
                     .map_or_else(|| "Other".to_string(), |d| site.pages[d].title.clone()),
                 url: department.map(|d| site.page_url(d)),
-                items: processes.into_iter().map(|p| list_item(site, p)).collect(),
+                items: processes
+                    .into_iter()
+                    .map(|p| list_item(site, links, p))
+                    .collect(),
             })
             .collect(),
         Kind::Playbook => {
@@ -849,7 +863,7 @@ fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
                     let mut playbooks: Vec<ListItem> = nav::published(site, &site.children[p])
                         .into_iter()
                         .filter(|b| in_folder.contains(b))
-                        .map(|b| list_item(site, b))
+                        .map(|b| list_item(site, links, b))
                         .collect();
                     playbooks.sort_by_key(|b| b.stage_number.unwrap_or(usize::MAX));
                     (!playbooks.is_empty()).then(|| ListGroup {

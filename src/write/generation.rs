@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+use super::folders::{self, Folders};
 use super::lock::{self, Lock};
 use super::manifest::{self, Entry, Manifest};
 use super::swap::{self, exists};
@@ -79,13 +80,18 @@ pub struct Update {
     /// Folders whose files are known only after the pages are written (the search index):
     /// their old files stay until [`Update::commit`], which removes those not written again.
     late: Vec<String>,
+    /// The folders `prev/` lacks, being made. Before the lock: dropped first, the thread stops
+    /// while the lock is still held.
+    folders: Folders,
     _lock: Lock,
 }
 
 impl Update {
     /// Takes the output's lock (calling `waiting` if another build holds it), repairs what an
     /// interrupted build left, and readies `prev/` for a site made of `paths`: files it holds
-    /// that are not among them are removed, and the folders they need are created.
+    /// that are not among them are removed, and the folders they need are made on a thread of
+    /// their own, in the order of `paths` (write the files in about that order: a write whose
+    /// folder is not made yet makes it itself).
     pub fn begin<'a>(
         target: &Target,
         paths: impl IntoIterator<Item = &'a str>,
@@ -102,7 +108,7 @@ impl Update {
         late: &[&str],
         waiting: &dyn Fn(),
     ) -> Result<Update, WriteError> {
-        let (files, dirs) = plan(paths)?;
+        let (files, dirs, order) = plan(paths)?;
         for folder in late {
             path::check(folder)?;
             if let Some(taken) = files.iter().find(|f| in_folder(f, folder)) {
@@ -133,6 +139,19 @@ impl Update {
             },
         );
         let (manifest, (removed, kept, fresh)) = readied?;
+        // A folder at a file's path (`a` beside `a/b`) is made first, as all were before: the
+        // file's write then fails, whatever order the two come in.
+        for rel in order.iter().filter(|d| files.contains(*d)) {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(&path).map_err(io(&path))?;
+        }
+        let folders = Folders::start(
+            order
+                .iter()
+                .filter(|d| !kept.contains(*d))
+                .map(|d| dir.join(d))
+                .collect(),
+        );
         let update = Update {
             target: target.clone(),
             dir,
@@ -145,11 +164,11 @@ impl Update {
             unchanged: AtomicUsize::new(0),
             removed,
             late: late.iter().map(|f| (*f).to_string()).collect(),
+            folders,
             _lock: lock,
         };
         // First, so a generation is never without its marker.
         update.write(MARKER, MARKER_TEXT.as_bytes())?;
-        create_dirs(&update.dir, dirs.difference(&kept))?;
         Ok(update)
     }
 
@@ -318,7 +337,13 @@ impl Update {
         if !meta.is_file() || meta.len() != size || manifest::mtime(&meta) != entry.mtime {
             return None;
         }
-        std::fs::hard_link(&from, path).ok()?;
+        match std::fs::hard_link(&from, path) {
+            Err(e) if folders::missing(&e) => {
+                folders::make_parent(path).ok()?;
+                std::fs::hard_link(&from, path).ok()?;
+            }
+            linked => linked.ok()?,
+        }
         Some(*entry)
     }
 
@@ -342,6 +367,7 @@ impl Update {
 
     /// Puts the finished generation in place of the live output, in one atomic step.
     pub fn commit(self) -> Result<Summary, WriteError> {
+        self.folders.finish()?;
         let state = &self.target.state;
         let entries = self
             .entries
@@ -436,12 +462,14 @@ enum Outcome {
     Unchanged,
 }
 
-/// The files and folders of a site made of `paths` (and the marker), each path proven safe.
-type Plan<'a> = (FxHashSet<&'a str>, FxHashSet<&'a str>);
+/// The files and folders of a site made of `paths` (and the marker), each path proven safe,
+/// and the folders in the order the files need them (each after its parent).
+type Plan<'a> = (FxHashSet<&'a str>, FxHashSet<&'a str>, Vec<&'a str>);
 
 fn plan<'a>(paths: impl IntoIterator<Item = &'a str>) -> Result<Plan<'a>, WriteError> {
     let mut files: FxHashSet<&str> = FxHashSet::default();
     let mut dirs: FxHashSet<&str> = FxHashSet::default();
+    let mut order = Vec::new();
     for rel in paths {
         path::check(rel)?;
         if rel == MARKER {
@@ -451,33 +479,20 @@ fn plan<'a>(paths: impl IntoIterator<Item = &'a str>) -> Result<Plan<'a>, WriteE
             });
         }
         files.insert(rel);
+        let new = order.len();
         let mut rest = rel;
         while let Some((dir, _)) = rest.rsplit_once('/') {
             if !dirs.insert(dir) {
                 break;
             }
+            order.push(dir);
             rest = dir;
         }
+        // Found deepest first: parents first.
+        order[new..].reverse();
     }
     files.insert(MARKER);
-    Ok((files, dirs))
-}
-
-/// Creates the folders `dirs` in `dir`, each after its parent: in sorted order (a folder sorts
-/// before everything inside it), on one thread. Most of a site's folders share a parent
-/// (`playbooks/`), whose lock a `mkdir` takes: from several threads they waited on it, each
-/// `mkdir` costing half as much system time again.
-fn create_dirs<'a>(dir: &Path, dirs: impl Iterator<Item = &'a &'a str>) -> Result<(), WriteError> {
-    let mut dirs: Vec<&str> = dirs.copied().collect();
-    dirs.sort_unstable();
-    for rel in dirs {
-        let path = dir.join(rel);
-        match std::fs::create_dir(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(&path)(e)),
-            _ => {}
-        }
-    }
-    Ok(())
+    Ok((files, dirs, order))
 }
 
 /// Repairs what a build killed during [`Update::commit`] left, and drops manifests whose
@@ -605,11 +620,19 @@ fn prune_late(dir: &Path, folder: &str, written: &FxHashSet<&str>) -> Result<usi
 /// Creates `path`, which must not exist: a file is never written into, since its inode may be
 /// the live output's too.
 fn create(path: &Path) -> Result<std::fs::File, WriteError> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(io(path))
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match open() {
+        Err(e) if folders::missing(&e) => {
+            folders::make_parent(path)?;
+            open().map_err(io(path))
+        }
+        opened => opened.map_err(io(path)),
+    }
 }
 
 fn remove_file(path: &Path) -> Result<(), WriteError> {

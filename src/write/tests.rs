@@ -582,3 +582,24 @@ fn a_file_in_the_way_of_a_folder_fails_as_before() {
     }
     folders::UNMADE.set(false);
 }
+
+/// What the generation holds beyond the site is removed, however deep, and a folder whose name
+/// is not UTF-8 with all it holds (its `index.html` is no page's, whatever its name says).
+#[cfg(unix)]
+#[test]
+fn stale_folders_of_any_name_are_removed_with_what_they_hold() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = site();
+    build(&s, &outputs(A));
+    build(&s, &outputs(A));
+    let prev = s.target.state.join("prev");
+    let odd = prev.join(std::ffi::OsStr::from_bytes(b"odd\xff"));
+    std::fs::create_dir_all(odd.join("processes")).unwrap();
+    std::fs::write(odd.join("index.html"), "home").unwrap();
+    std::fs::write(odd.join("processes/edge"), "x").unwrap();
+    std::fs::create_dir_all(prev.join("gone/deeper/still")).unwrap();
+    std::fs::write(prev.join("gone/deeper/still/index.html"), "x").unwrap();
+    let summary = build(&s, &outputs(A));
+    assert_eq!(summary.removed, 3, "{summary:?}");
+    assert_eq!(tree(&s.target.dir), expected(A));
+}

@@ -11,6 +11,11 @@
 //! inodes, so a file of `prev/` is never written into: a changed file is unlinked and created
 //! anew, and the live output's inode stays as readers see it.
 //!
+//! The folders `prev/` lacks are made on a thread of their own while the pages are written
+//! ([`super::folders`]), not before: a write that gets ahead of that thread makes its folder
+//! itself. They are made inside `prev/` only, so a build killed meanwhile leaves `prev/`
+//! half-made, as a build killed while writing does, and the next build repairs it.
+//!
 //! A page's entry also records the fingerprint of what it was rendered from: a build whose
 //! page has a fingerprint `prev/` holds keeps the file unread and unrendered, and one only the
 //! live output holds is linked from there ([`Update::keep_rendered`]).

@@ -518,10 +518,13 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     };
     let rendered = match &indexer {
         // Each page written as soon as it is rendered, into one buffer per thread: no page's
-        // HTML outlives its write.
+        // HTML outlives its write. The threads take the pages one after another, in the order
+        // the output's folders are being made (`par_iter` would start one thread halfway
+        // through, where no folder is made yet).
         None => published
-            .par_iter()
+            .iter()
             .zip(&paths)
+            .par_bridge()
             .try_for_each_init(Vec::new, |buf, (&i, path)| render(buf, i, path)),
         // In parallel a chunk at a time, each chunk's pages then handed to the search index
         // in page order: the index numbers pages as they come, so the same site gives the

@@ -417,6 +417,79 @@ fn a_build_killed_at_any_point_leaves_the_old_or_the_new_output_whole() {
     );
 }
 
+/// A handbook of `pages` pages, each in a folder of its own under `folder/`.
+fn foldered_handbook(root: &Path, pages: usize, folder: &str) {
+    let content = root.join("content");
+    let _ = std::fs::remove_dir_all(&content);
+    std::fs::create_dir_all(content.join(folder)).unwrap();
+    std::fs::write(root.join("handbook.yaml"), "title: Folders\n").unwrap();
+    let mut index = String::from("---\ntitle: Home\n---\n\n");
+    for i in 0..pages {
+        index.push_str(&format!("- [Note {i}]({folder}/n{i:05}.md)\n"));
+        std::fs::write(
+            content.join(format!("{folder}/n{i:05}.md")),
+            format!("---\ntitle: Note {i}\n---\n\nNote {i} in {folder}.\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(content.join("index.md"), index).unwrap();
+}
+
+/// The output's folders are made while the pages are written: a build killed then leaves the
+/// live output as it was, and the next build finishes the generation it left half-made.
+#[test]
+fn a_build_killed_while_its_folders_are_made_leaves_the_output_whole() {
+    const PAGES: usize = 1000;
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let public = tmp.path().join("public");
+    let prev = tmp.path().join(".public.handbook/prev");
+    let no_search = |root: &Path, output: &Path| {
+        let mut command = build_command(root, output);
+        command.arg("--no-search");
+        command
+    };
+    let folders_in = |dir: &Path| std::fs::read_dir(dir).map_or(0, |d| d.count());
+    foldered_handbook(&site, 10, "first");
+    assert!(no_search(&site, &public).status().unwrap().success());
+    let mut killed_mid_folders = 0;
+    for round in 0..4 {
+        // New folders every round: `prev/` holds none of them.
+        let folder = format!("round{round}");
+        foldered_handbook(&site, PAGES, &folder);
+        let clean = tmp.path().join(format!("clean{round}"));
+        assert!(no_search(&site, &clean).status().unwrap().success());
+        let before = snapshot(&public);
+        let child = no_search(&site, &public).spawn().unwrap();
+        let new = prev.join(&folder);
+        let killed = kill_when(child, None, &|| folders_in(&new) > 0);
+        let made = folders_in(&new);
+        if killed && made > 0 && made < PAGES {
+            killed_mid_folders += 1;
+        }
+        if killed {
+            assert!(
+                before == snapshot(&public),
+                "round {round}: the live output changed"
+            );
+        }
+        let out = no_search(&site, &public).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            snapshot(&public) == snapshot(&clean),
+            "round {round}: the build after a kill is not the clean build"
+        );
+    }
+    assert!(
+        killed_mid_folders >= 2,
+        "only {killed_mid_folders} kills landed while folders were being made"
+    );
+}
+
 #[test]
 fn two_builds_into_one_output_at_once_leave_one_of_them_whole() {
     const PAGES: usize = 500;

@@ -11,6 +11,11 @@
 //! inodes, so a file of `prev/` is never written into: a changed file is unlinked and created
 //! anew, and the live output's inode stays as readers see it.
 //!
+//! The folders `prev/` lacks are made on a thread of their own while the pages are written
+//! ([`super::folders`]), not before: a write that gets ahead of that thread makes its folder
+//! itself. They are made inside `prev/` only, so a build killed meanwhile leaves `prev/`
+//! half-made, as a build killed while writing does, and the next build repairs it.
+//!
 //! A page's entry also records the fingerprint of what it was rendered from: a build whose
 //! page has a fingerprint `prev/` holds keeps the file unread and unrendered, and one only the
 //! live output holds is linked from there ([`Update::keep_rendered`]).
@@ -32,6 +37,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
+use super::folders::{self, Folders};
 use super::lock::{self, Lock};
 use super::manifest::{self, Entry, Manifest};
 use super::swap::{self, exists};
@@ -79,13 +85,18 @@ pub struct Update {
     /// Folders whose files are known only after the pages are written (the search index):
     /// their old files stay until [`Update::commit`], which removes those not written again.
     late: Vec<String>,
+    /// The folders `prev/` lacks, being made. Before the lock: dropped first, the thread stops
+    /// while the lock is still held.
+    folders: Folders,
     _lock: Lock,
 }
 
 impl Update {
     /// Takes the output's lock (calling `waiting` if another build holds it), repairs what an
     /// interrupted build left, and readies `prev/` for a site made of `paths`: files it holds
-    /// that are not among them are removed, and the folders they need are created.
+    /// that are not among them are removed, and the folders they need are made on a thread of
+    /// their own, in the order of `paths` (write the files in about that order: a write whose
+    /// folder is not made yet makes it itself).
     pub fn begin<'a>(
         target: &Target,
         paths: impl IntoIterator<Item = &'a str>,
@@ -102,7 +113,7 @@ impl Update {
         late: &[&str],
         waiting: &dyn Fn(),
     ) -> Result<Update, WriteError> {
-        let (files, dirs) = plan(paths)?;
+        let (files, dirs, order) = plan(paths)?;
         for folder in late {
             path::check(folder)?;
             if let Some(taken) = files.iter().find(|f| in_folder(f, folder)) {
@@ -133,6 +144,19 @@ impl Update {
             },
         );
         let (manifest, (removed, kept, fresh)) = readied?;
+        // A folder at a file's path (`a` beside `a/b`) is made first, as all were before: the
+        // file's write then fails, whatever order the two come in.
+        for rel in order.iter().filter(|d| files.contains(*d)) {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(&path).map_err(io(&path))?;
+        }
+        let folders = Folders::start(
+            order
+                .iter()
+                .filter(|d| !kept.contains(*d))
+                .map(|d| dir.join(d))
+                .collect(),
+        );
         let update = Update {
             target: target.clone(),
             dir,
@@ -145,11 +169,11 @@ impl Update {
             unchanged: AtomicUsize::new(0),
             removed,
             late: late.iter().map(|f| (*f).to_string()).collect(),
+            folders,
             _lock: lock,
         };
         // First, so a generation is never without its marker.
         update.write(MARKER, MARKER_TEXT.as_bytes())?;
-        create_dirs(&update.dir, dirs.difference(&kept))?;
         Ok(update)
     }
 
@@ -318,7 +342,13 @@ impl Update {
         if !meta.is_file() || meta.len() != size || manifest::mtime(&meta) != entry.mtime {
             return None;
         }
-        std::fs::hard_link(&from, path).ok()?;
+        match std::fs::hard_link(&from, path) {
+            Err(e) if folders::missing(&e) => {
+                folders::make_parent(path).ok()?;
+                std::fs::hard_link(&from, path).ok()?;
+            }
+            linked => linked.ok()?,
+        }
         Some(*entry)
     }
 
@@ -342,6 +372,7 @@ impl Update {
 
     /// Puts the finished generation in place of the live output, in one atomic step.
     pub fn commit(self) -> Result<Summary, WriteError> {
+        self.folders.finish()?;
         let state = &self.target.state;
         let entries = self
             .entries
@@ -436,12 +467,14 @@ enum Outcome {
     Unchanged,
 }
 
-/// The files and folders of a site made of `paths` (and the marker), each path proven safe.
-type Plan<'a> = (FxHashSet<&'a str>, FxHashSet<&'a str>);
+/// The files and folders of a site made of `paths` (and the marker), each path proven safe,
+/// and the folders in the order the files need them (each after its parent).
+type Plan<'a> = (FxHashSet<&'a str>, FxHashSet<&'a str>, Vec<&'a str>);
 
 fn plan<'a>(paths: impl IntoIterator<Item = &'a str>) -> Result<Plan<'a>, WriteError> {
     let mut files: FxHashSet<&str> = FxHashSet::default();
     let mut dirs: FxHashSet<&str> = FxHashSet::default();
+    let mut order = Vec::new();
     for rel in paths {
         path::check(rel)?;
         if rel == MARKER {
@@ -451,33 +484,20 @@ fn plan<'a>(paths: impl IntoIterator<Item = &'a str>) -> Result<Plan<'a>, WriteE
             });
         }
         files.insert(rel);
+        let new = order.len();
         let mut rest = rel;
         while let Some((dir, _)) = rest.rsplit_once('/') {
             if !dirs.insert(dir) {
                 break;
             }
+            order.push(dir);
             rest = dir;
         }
+        // Found deepest first: parents first.
+        order[new..].reverse();
     }
     files.insert(MARKER);
-    Ok((files, dirs))
-}
-
-/// Creates the folders `dirs` in `dir`, each after its parent: in sorted order (a folder sorts
-/// before everything inside it), on one thread. Most of a site's folders share a parent
-/// (`playbooks/`), whose lock a `mkdir` takes: from several threads they waited on it, each
-/// `mkdir` costing half as much system time again.
-fn create_dirs<'a>(dir: &Path, dirs: impl Iterator<Item = &'a &'a str>) -> Result<(), WriteError> {
-    let mut dirs: Vec<&str> = dirs.copied().collect();
-    dirs.sort_unstable();
-    for rel in dirs {
-        let path = dir.join(rel);
-        match std::fs::create_dir(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(io(&path)(e)),
-            _ => {}
-        }
-    }
-    Ok(())
+    Ok((files, dirs, order))
 }
 
 /// Repairs what a build killed during [`Update::commit`] left, and drops manifests whose
@@ -518,42 +538,105 @@ fn prune<'a>(
     dirs: &FxHashSet<&'a str>,
     late: &[&str],
 ) -> Result<(usize, FxHashSet<&'a str>, bool), WriteError> {
-    let mut empty = true;
-    let mut stale_files = Vec::new();
-    let mut stale_dirs = Vec::new();
-    let mut kept = FxHashSet::default();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.map_err(|e| io(dir)(e.into()))?;
-        empty = false;
-        let kind = entry.file_type();
-        let rel = output_path(dir, entry.path());
-        let needed_dir = rel
-            .as_deref()
-            .filter(|_| kind.is_dir())
-            .and_then(|r| dirs.get(r));
-        let is_late = rel.as_deref().is_some_and(|r| {
-            late.iter()
-                .any(|folder| in_folder(r, folder) || (r == *folder && kind.is_dir()))
-        });
-        if let Some(&needed) = needed_dir {
-            kept.insert(needed);
-        } else if is_late && (kind.is_dir() || kind.is_file()) {
-            // Judged at commit, once the late files are written.
-        } else if kind.is_dir() {
-            stale_dirs.push(entry.into_path());
-        } else if !(kind.is_file() && rel.is_some_and(|r| files.contains(r.as_str()))) {
-            stale_files.push(entry.into_path());
-        }
-    }
-    stale_files
+    let wanted = Wanted { files, dirs, late };
+    let mut found = Found::default();
+    scan(dir, Some(""), &wanted, &mut found).map_err(io(dir))?;
+    let empty = !found.any;
+    found
+        .stale_files
         .par_iter()
         .try_for_each(|path| std::fs::remove_file(path).map_err(io(path)))?;
     // Deepest first: a folder sorts before everything inside it.
-    stale_dirs.sort_unstable();
-    for path in stale_dirs.iter().rev() {
+    found.stale_dirs.sort_unstable();
+    for path in found.stale_dirs.iter().rev() {
         std::fs::remove_dir(path).map_err(io(path))?;
     }
-    Ok((stale_files.len(), kept, empty))
+    Ok((
+        found.stale_files.len(),
+        found.kept.into_iter().collect(),
+        empty,
+    ))
+}
+
+/// What a site is made of, for [`prune`].
+struct Wanted<'s, 'a> {
+    files: &'s FxHashSet<&'s str>,
+    dirs: &'s FxHashSet<&'a str>,
+    late: &'s [&'s str],
+}
+
+/// What [`scan`] found in a generation.
+#[derive(Default)]
+struct Found<'a> {
+    any: bool,
+    stale_files: Vec<PathBuf>,
+    stale_dirs: Vec<PathBuf>,
+    kept: Vec<&'a str>,
+}
+
+impl<'a> Found<'a> {
+    fn add(&mut self, other: Found<'a>) {
+        self.any |= other.any;
+        self.stale_files.extend(other.stale_files);
+        self.stale_dirs.extend(other.stale_dirs);
+        self.kept.extend(other.kept);
+    }
+}
+
+/// Sorts what folder `dir` (output path `rel`: `""` for the generation itself, `None` when a
+/// name on the way is not valid UTF-8, which no output path names) holds into `found`, its folders in parallel: a rebuild's generation holds a folder per page, and
+/// listing them one after another kept a core idle for a fifth of a rebuild. A symlink is
+/// listed as itself, never followed.
+fn scan<'a>(
+    dir: &Path,
+    rel: Option<&str>,
+    wanted: &Wanted<'_, 'a>,
+    found: &mut Found<'a>,
+) -> std::io::Result<()> {
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        found.any = true;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let entry_rel = rel.zip(name.to_str()).map(|(rel, name)| match rel {
+            "" => name.to_string(),
+            _ => format!("{rel}/{name}"),
+        });
+        let r = entry_rel.as_deref();
+        let needed_dir = r.filter(|_| kind.is_dir()).and_then(|r| wanted.dirs.get(r));
+        let is_late = r.is_some_and(|r| {
+            wanted
+                .late
+                .iter()
+                .any(|folder| in_folder(r, folder) || (r == *folder && kind.is_dir()))
+        });
+        if let Some(&needed) = needed_dir {
+            found.kept.push(needed);
+        } else if is_late && (kind.is_dir() || kind.is_file()) {
+            // Judged at commit, once the late files are written.
+        } else if kind.is_dir() {
+            found.stale_dirs.push(path.clone());
+        } else if !(kind.is_file() && r.is_some_and(|r| wanted.files.contains(r))) {
+            found.stale_files.push(path);
+            continue;
+        }
+        if kind.is_dir() {
+            folders.push((path, entry_rel));
+        }
+    }
+    let inside = folders
+        .into_par_iter()
+        .map(|(path, rel)| {
+            let mut inside = Found::default();
+            scan(&path, rel.as_deref(), wanted, &mut inside).map(|()| inside)
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    for each in inside {
+        found.add(each);
+    }
+    Ok(())
 }
 
 /// `path`'s output path (`/`-separated) below `dir`; `None` when it is not valid UTF-8.
@@ -605,11 +688,19 @@ fn prune_late(dir: &Path, folder: &str, written: &FxHashSet<&str>) -> Result<usi
 /// Creates `path`, which must not exist: a file is never written into, since its inode may be
 /// the live output's too.
 fn create(path: &Path) -> Result<std::fs::File, WriteError> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(io(path))
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match open() {
+        Err(e) if folders::missing(&e) => {
+            folders::make_parent(path)?;
+            open().map_err(io(path))
+        }
+        opened => opened.map_err(io(path)),
+    }
 }
 
 fn remove_file(path: &Path) -> Result<(), WriteError> {

@@ -4,6 +4,7 @@
 //! reader of `public/` never sees a half-written site and a failed or killed build leaves the
 //! previous one as it was.
 
+mod folders;
 pub mod generation;
 pub mod lock;
 pub mod manifest;

@@ -464,3 +464,142 @@ fn a_late_folder_refuses_other_files_and_late_files_elsewhere() {
         );
     }
 }
+
+/// Deep pages, each in folders of its own: `deep/d0/p0/index.html`, ...
+fn deep(n: usize, text: &str) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            (
+                format!("deep/d{}/p{i}/index.html", i % 7),
+                format!("{text} {i}"),
+            )
+        })
+        .collect()
+}
+
+fn pairs(files: &[(String, String)]) -> Vec<(&str, &str)> {
+    files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect()
+}
+
+/// As if the folder thread were behind every write: each write, link and copy makes its own
+/// folder, and the output is the same.
+#[test]
+fn a_file_whose_folder_is_not_made_yet_is_written_linked_or_copied_all_the_same() {
+    folders::UNMADE.set(true);
+    let s = site();
+    let pages = deep(40, "v1");
+    let mut files = pairs(&pages);
+    files.extend_from_slice(A);
+    let first = build(&s, &outputs(&files));
+    assert_eq!(first.written, files.len() + 1, "{first:?}");
+    assert_eq!(tree(&s.target.dir), expected(&files));
+    // `prev/` is empty: every file is linked from the live output, into folders not made yet.
+    let second = build(&s, &outputs(&files));
+    assert_eq!(second.linked, files.len() + 1, "{second:?}");
+    assert_eq!(tree(&s.target.dir), expected(&files));
+
+    let static_dir = s.root.join("static");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(static_dir.join("logo.svg"), "<svg/>").unwrap();
+    let mut with_copy = outputs(&files);
+    with_copy.push(OutputFile {
+        path: "assets/img/logo.svg".into(),
+        contents: Contents::Copy(static_dir.join("logo.svg")),
+    });
+    build(&s, &with_copy);
+    files.push(("assets/img/logo.svg", "<svg/>"));
+    assert_eq!(tree(&s.target.dir), expected(&files));
+    folders::UNMADE.set(false);
+}
+
+/// The folder thread and the writes that get ahead of it make the same folders: many pages,
+/// written at once from every thread, in reverse (each write ahead of the thread).
+#[test]
+fn writes_ahead_of_the_folder_thread_and_the_thread_agree() {
+    let s = site();
+    let pages = deep(2000, "v1");
+    let files = outputs(&pairs(&pages));
+    let update = Update::begin(&s.target, files.iter().map(|f| f.path.as_str()), &|| {}).unwrap();
+    files
+        .par_iter()
+        .rev()
+        .try_for_each(|f| update.put(f))
+        .unwrap();
+    assert_eq!(update.commit().unwrap().written, 2001);
+    assert_eq!(tree(&s.target.dir), expected(&pairs(&pages)));
+}
+
+/// Dropped while its folders are being made (as a failed render drops it): the folder thread
+/// stops before the lock is let go, the live output stays, and the next build is whole.
+#[test]
+fn an_update_dropped_while_its_folders_are_made_leaves_the_output_and_the_next_build_whole() {
+    let s = site();
+    build(&s, &outputs(A));
+    let before = tree(&s.target.dir);
+    let pages = deep(3000, "v2");
+    let files = outputs(&pairs(&pages));
+    let update = Update::begin(&s.target, files.iter().map(|f| f.path.as_str()), &|| {}).unwrap();
+    update.put(&files[2999]).unwrap();
+    drop(update);
+    let prev = s.target.state.join("prev");
+    let made = tree(&prev).len();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    assert_eq!(
+        tree(&prev).len(),
+        made,
+        "no folder is made once the update is dropped"
+    );
+    assert_eq!(tree(&s.target.dir), before, "the live output is untouched");
+    build(&s, &files);
+    assert_eq!(tree(&s.target.dir), expected(&pairs(&pages)));
+}
+
+/// A file at a folder's path (`a` beside `a/index.html`) fails the build with the error it
+/// failed with when every folder was made before the first write, whichever comes first.
+#[test]
+fn a_file_in_the_way_of_a_folder_fails_as_before() {
+    for unmade in [false, true] {
+        folders::UNMADE.set(unmade);
+        let s = site();
+        build(&s, &outputs(A));
+        let before = tree(&s.target.dir);
+        let files = outputs(&[
+            ("a", "file a"),
+            ("a/index.html", "a"),
+            ("a/b/index.html", "b"),
+        ]);
+        let error = write_site(&s.target, &files, &|| {}).unwrap_err();
+        let prev_a = s.target.state.join("prev/a");
+        assert!(
+            matches!(&error, WriteError::Io { path, source }
+                if *path == prev_a && source.kind() == std::io::ErrorKind::AlreadyExists),
+            "{error:?}"
+        );
+        assert_eq!(tree(&s.target.dir), before, "the live output is untouched");
+    }
+    folders::UNMADE.set(false);
+}
+
+/// What the generation holds beyond the site is removed, however deep, and a folder whose name
+/// is not UTF-8 with all it holds (its `index.html` is no page's, whatever its name says).
+#[cfg(unix)]
+#[test]
+fn stale_folders_of_any_name_are_removed_with_what_they_hold() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = site();
+    build(&s, &outputs(A));
+    build(&s, &outputs(A));
+    let prev = s.target.state.join("prev");
+    let odd = prev.join(std::ffi::OsStr::from_bytes(b"odd\xff"));
+    std::fs::create_dir_all(odd.join("processes")).unwrap();
+    std::fs::write(odd.join("index.html"), "home").unwrap();
+    std::fs::write(odd.join("processes/edge"), "x").unwrap();
+    std::fs::create_dir_all(prev.join("gone/deeper/still")).unwrap();
+    std::fs::write(prev.join("gone/deeper/still/index.html"), "x").unwrap();
+    let summary = build(&s, &outputs(A));
+    assert_eq!(summary.removed, 3, "{summary:?}");
+    assert_eq!(tree(&s.target.dir), expected(A));
+}

@@ -4,7 +4,12 @@
 Run through `benches/peers.sh`, which installs the peers, builds the binaries and generates the
 sites; this file only measures. Every run of every case starts from a clean output (except the
 rebuild, which starts from a whole one), after `sync`, with the tools taking turns (A B C A B C
-...) so a change in the machine's load falls on all of them alike. A warm-up round comes first
+...) so a change in the machine's load falls on all of them alike. On the disk, a clean output
+is a new folder each run, and the runs' folders are removed only once the size's cases are
+done: this disk's ext4 has no journal, and without one ext4 will not reuse an inode freed in
+the last minute or more and scans past each such inode when it allocates one
+(`recently_deleted`, fs/ext4/ialloc.c), so a run that starts right after `rm -rf` of 10,000
+files paid for that delete (the floor's system time went from about 1 s to 10-20 s). A warm-up round comes first
 and is not counted (for the rebuild, the warm-up is the first rebuild after a clean build; the
 counted ones are the steady state). handbook builds with `--no-search`, as Hugo writes no
 search index; one more row per build times it with search. Times and peak memory come from
@@ -73,6 +78,8 @@ class Case:
     def round(self, counted):
         for tool, prepare, cmd, cwd in self.tools:
             prepare()
+            # A command made per run writes into a new folder (see the module's doc).
+            cmd = cmd() if callable(cmd) else cmd
             subprocess.run(["sync"], check=True)
             sample = run_timed(cmd, cwd)
             if counted:
@@ -100,6 +107,14 @@ def main():
     args = ap.parse_args()
 
     rows = []
+    runs_made = []
+
+    def fresh_output(out):
+        """A folder beside `out` that no run has written: `out.run1`, `out.run2`..."""
+        made = f"{out}.run{len(runs_made) + 1}"
+        runs_made.append(made)
+        return made
+
     for n in args.sizes:
         site = os.path.join(args.sites, f"n{n}")
         hugo_site = os.path.join(args.sites, f"hugo-n{n}")
@@ -117,16 +132,25 @@ def main():
             run_timed([*hb_build, "--output", hb_out])
             listing = os.path.join(scratch, f"floor-n{n}.list")
             file_list(hb_out, listing)
-            hugo_cmd = [args.hugo, "--quiet", "--noBuildLock", "--source", hugo_site,
-                        "--destination", hugo_out, "--cacheDir", os.path.join(scratch, "hugo-cache")]
-            cases.append(Case(f"build, {n:,} pages, output on {where}", [
-                ("handbook", lambda o=hb_out: rm(*handbook_output(o)),
-                 [*hb_build, "--output", hb_out], None),
-                ("hugo", lambda o=hugo_out: rm(o), hugo_cmd, None),
-                ("floor", lambda o=floor_out: rm(o), [args.floor, listing, floor_out], None),
-                ("handbook, with search", lambda o=hb_search_out: rm(*handbook_output(o)),
-                 [args.handbook, "build", "--root", site, "--output", hb_search_out], None),
-            ]))
+            def hugo_to(dest, scratch=scratch):
+                return [args.hugo, "--quiet", "--noBuildLock", "--source", hugo_site,
+                        "--destination", dest, "--cacheDir", os.path.join(scratch, "hugo-cache")]
+
+            commands = {
+                "handbook": (hb_out, lambda o: [*hb_build, "--output", o]),
+                "hugo": (hugo_out, hugo_to),
+                "floor": (floor_out, lambda o: [args.floor, listing, o]),
+                "handbook, with search": (hb_search_out, lambda o: [
+                    args.handbook, "build", "--root", site, "--output", o]),
+            }
+            if where == "disk":
+                tools = [(tool, lambda: None,
+                          lambda out=out, make=make: make(fresh_output(out)), None)
+                         for tool, (out, make) in commands.items()]
+            else:
+                tools = [(tool, lambda out=out: rm(*handbook_output(out)), make(out), None)
+                         for tool, (out, make) in commands.items()]
+            cases.append(Case(f"build, {n:,} pages, output on {where}", tools))
             if where == "disk":
                 rebuild_hb = os.path.join(scratch, f"hb-rebuild-n{n}")
                 rebuild_hugo = os.path.join(scratch, f"hugo-rebuild-n{n}")
@@ -140,7 +164,7 @@ def main():
 
                 rm(*handbook_output(rebuild_hb), rebuild_hugo)
                 run_timed([*hb_build, "--output", rebuild_hb])
-                rebuild_hugo_cmd = [*hugo_cmd[:-4], "--destination", rebuild_hugo, *hugo_cmd[-2:]]
+                rebuild_hugo_cmd = hugo_to(rebuild_hugo)
                 run_timed(rebuild_hugo_cmd)
                 cases.append(Case(f"rebuild, {n:,} pages, one page changed, on disk", [
                     ("handbook", lambda: edit(page), [*hb_build, "--output", rebuild_hb], None),
@@ -182,9 +206,13 @@ def main():
                 rows.append((case.name, tool, wall, cpu, mem, ratio))
         for where in (args.disk, args.tmpfs):
             for name in (f"hb-n{n}", f"hb-search-n{n}", f"hugo-n{n}", f"floor-n{n}",
-                         f"hb-rebuild-n{n}", f"hugo-rebuild-n{n}", "hugo-cache"):
-                rm(*handbook_output(os.path.join(where, name)))
-            rm(os.path.join(where, f"floor-n{n}.list"))
+                         f"hb-rebuild-n{n}", f"hugo-rebuild-n{n}", "hugo-cache",
+                         f"floor-n{n}.list"):
+                runs_made.append(os.path.join(where, name))
+
+    # Only now, so no size's runs start right after a delete (see the module's doc).
+    for made in runs_made:
+        rm(*handbook_output(made))
 
     left_out = [t for t in ("hyperlink", "lychee") if not getattr(args, t)]
     if left_out:

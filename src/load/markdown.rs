@@ -139,10 +139,10 @@ pub fn parse(body: &str, html: bool) -> Parsed {
     parsed
 }
 
-/// Drops an event the walk has no use for, or is done with. Most own nothing (text borrowed from the body, a
-/// paragraph, a tag's end) and are forgotten, which frees nothing either: it only skips the
-/// call to the drop code of `Event`, which the compiler keeps out of line (2% of a `check`'s
-/// instructions, once per event). The rest are dropped.
+/// Drops an event the walk has no use for, or is done with. Most own nothing (text borrowed
+/// from the body, a paragraph, a tag's end) and are forgotten, which frees nothing either: it
+/// only skips the call to the drop code of `Event`, which the compiler keeps out of line (2% of
+/// a `check`'s instructions, once per event). The rest are dropped.
 fn discard(event: Event<'_>) {
     match &event {
         Event::Text(CowStr::Borrowed(_))

@@ -584,9 +584,10 @@ impl<'a> Found<'a> {
 }
 
 /// Sorts what folder `dir` (output path `rel`: `""` for the generation itself, `None` when a
-/// name on the way is not valid UTF-8, which no output path names) holds into `found`, its folders in parallel: a rebuild's generation holds a folder per page, and
-/// listing them one after another kept a core idle for a fifth of a rebuild. A symlink is
-/// listed as itself, never followed.
+/// name on the way is not valid UTF-8, which no output path names) holds into `found`, its
+/// folders in parallel: a rebuild's generation holds a folder per page, and listing them one
+/// after another kept a core idle for a fifth of a rebuild. A symlink is listed as itself,
+/// never followed.
 fn scan<'a>(
     dir: &Path,
     rel: Option<&str>,

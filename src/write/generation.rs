@@ -144,20 +144,7 @@ impl Update {
             },
         );
         let (manifest, (removed, kept, fresh)) = readied?;
-        // A folder at a file's path (`a` beside `a/b`) is made first, as all were before: the
-        // file's write then fails, whatever order the two come in.
-        for rel in order.iter().filter(|d| files.contains(*d)) {
-            let path = dir.join(rel);
-            std::fs::create_dir_all(&path).map_err(io(&path))?;
-        }
-        let folders = Folders::start(
-            order
-                .iter()
-                .filter(|d| !kept.contains(*d))
-                .map(|d| dir.join(d))
-                .collect(),
-        );
-        let update = Update {
+        let mut update = Update {
             target: target.clone(),
             dir,
             manifest,
@@ -169,11 +156,25 @@ impl Update {
             unchanged: AtomicUsize::new(0),
             removed,
             late: late.iter().map(|f| (*f).to_string()).collect(),
-            folders,
+            folders: Folders::start(Vec::new()),
             _lock: lock,
         };
-        // First, so a generation is never without its marker.
+        // First, before any folder: a generation is never without its marker (the next build
+        // refuses a non-empty `prev/` that lacks it, as it refuses any folder not its own).
         update.write(MARKER, MARKER_TEXT.as_bytes())?;
+        // A folder at a file's path (`a` beside `a/b`) is made first, as all were before: the
+        // file's write then fails, whatever order the two come in.
+        for rel in order.iter().filter(|d| files.contains(*d)) {
+            let path = update.dir.join(rel);
+            std::fs::create_dir_all(&path).map_err(io(&path))?;
+        }
+        update.folders = Folders::start(
+            order
+                .iter()
+                .filter(|d| !kept.contains(*d))
+                .map(|d| update.dir.join(d))
+                .collect(),
+        );
         Ok(update)
     }
 

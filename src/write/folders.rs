@@ -31,6 +31,12 @@ impl Folders {
         if UNMADE.get() {
             paths.clear();
         }
+        #[cfg(test)]
+        if !paths.is_empty()
+            && let Some(started) = ON_START.take()
+        {
+            started(&paths);
+        }
         let stop = Arc::new(AtomicBool::new(false));
         let thread = (!paths.is_empty())
             .then(|| {
@@ -71,6 +77,17 @@ thread_local! {
     /// make every folder themselves, as when the folder thread is behind them all.
     pub(super) static UNMADE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
+
+#[cfg(test)]
+thread_local! {
+    /// Set by a test: called with the folders to make as the thread is started, on the thread
+    /// that starts it (the update's).
+    pub(super) static ON_START: std::cell::Cell<Option<Started>> =
+        const { std::cell::Cell::new(None) };
+}
+
+#[cfg(test)]
+pub(super) type Started = Box<dyn FnOnce(&[PathBuf])>;
 
 fn make(paths: &[PathBuf], stop: &AtomicBool) -> Result<(), WriteError> {
     for path in paths {

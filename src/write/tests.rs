@@ -603,3 +603,20 @@ fn stale_folders_of_any_name_are_removed_with_what_they_hold() {
     assert_eq!(summary.removed, 3, "{summary:?}");
     assert_eq!(tree(&s.target.dir), expected(A));
 }
+
+/// The generation's marker is there before any of its folders is made: a build killed in
+/// between leaves a `prev/` the next build takes as its own, not one it refuses.
+#[test]
+fn a_generation_holds_its_marker_before_its_first_folder_is_made() {
+    let s = site();
+    let marker = s.target.state.join("prev").join(MARKER);
+    let seen = std::rc::Rc::new(std::cell::Cell::new(None));
+    let seen_at_start = std::rc::Rc::clone(&seen);
+    folders::ON_START.set(Some(Box::new(move |paths: &[PathBuf]| {
+        seen_at_start.set(Some((paths.len(), marker.is_file())));
+    })));
+    build(&s, &outputs(A));
+    let (folders, marked) = seen.get().expect("the folder thread was started");
+    assert!(folders > 0);
+    assert!(marked, "folders were made before the marker was written");
+}

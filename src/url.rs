@@ -58,6 +58,16 @@ pub fn fragment(id: &str) -> Cow<'_, str> {
     utf8_percent_encode(id, FRAGMENT).into()
 }
 
+/// The URL of anchor `id` on the page at `page_url`: the id encoded once, as a fragment.
+pub fn anchor(page_url: &str, id: &str) -> String {
+    let fragment = fragment(id);
+    let mut url = String::with_capacity(page_url.len() + 1 + fragment.len());
+    url.push_str(page_url);
+    url.push('#');
+    url.push_str(&fragment);
+    url
+}
+
 /// A query or fragment as the author wrote it, made a valid URL part: escapes are kept, only
 /// what cannot appear raw is encoded.
 pub fn written(part: &str) -> Cow<'_, str> {

@@ -273,13 +273,7 @@ pub fn site_context(site: &Site, links: &Links, search: bool) -> SiteContext {
 
 /// [`Site::anchor_url`], from the page's URL made once per site.
 fn anchor_url(site: &Site, links: &Links, page: PageIdx, id: &str) -> String {
-    let fragment = crate::url::fragment(id);
-    let page = links.url(site, page);
-    let mut url = String::with_capacity(page.len() + 1 + fragment.len());
-    url.push_str(&page);
-    url.push('#');
-    url.push_str(&fragment);
-    url
+    crate::url::anchor(&links.url(site, page), id)
 }
 
 /// The 1-based number of a playbook's stage in its process.

@@ -366,7 +366,7 @@ impl Site {
 
     /// The URL of an anchor (a heading or stage id) of a page: `/processes/x/#demo`.
     pub fn anchor_url(&self, page: PageIdx, id: &str) -> String {
-        format!("{}#{}", self.page_url(page), crate::url::fragment(id))
+        crate::url::anchor(&self.page_url(page), id)
     }
 
     /// The page of folder `dir` (`a/b`, or `` for the home page): its `index.md` or `_index.md`.

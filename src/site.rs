@@ -414,7 +414,7 @@ pub struct Searched {
 pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Built, RunError> {
     // Without a search index the pages are loaded without HTML (as `check` loads them, in
     // about half the time), and a page that is rendered has its body loaded then
-    // ([`load::body`]): over an output that records what its pages were rendered from, most
+    // ([`load::published_body`]): over an output that records what its pages were rendered from, most
     // pages are kept, not rendered; and in a clean build no page's HTML is held from load to
     // render (at 10,000 pages that was 44 MB of compressed HTML, most of the peak memory),
     // for a second read and Markdown pass per page (about 3% more instructions). The search
@@ -498,9 +498,9 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         }
         buf.clear();
         if late {
-            let body = load::body(&content_dir, &site.pages[i], &load_options)
+            let html = load::published_body(&content_dir, &site.pages[i], &load_options, &urls)
                 .map_err(Failure::Changed)?;
-            crate::render::context::add_loaded_body(site, i, &body, &urls, &mut cx);
+            crate::render::context::add_loaded_body(site, i, html, &mut cx);
         } else {
             crate::render::context::add_body(site, i, &urls, &mut cx);
         }

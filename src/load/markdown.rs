@@ -88,7 +88,7 @@ pub fn is_external(dest: &str) -> bool {
 /// The same for every page and every handbook (nothing of handbook.yaml is read here): a
 /// body's HTML, links, headings and anchors are a function of its text alone, which is what
 /// lets a fingerprint hash the text for the HTML ([`crate::model::Page::body_hash`]).
-fn options() -> Options {
+pub(super) fn options() -> Options {
     // GFM: GitHub's alerts (`> [!NOTE]`), as a handbook written on GitHub previews them.
     Options::ENABLE_TABLES
         | Options::ENABLE_GFM
@@ -520,7 +520,7 @@ fn heading_id_offset(body: &str, source: Range<usize>, explicit: Option<&str>) -
         .map_or(source.start, |at| source.start + at + 1)
 }
 
-fn is_reference(link_type: LinkType) -> bool {
+pub(super) fn is_reference(link_type: LinkType) -> bool {
     matches!(
         link_type,
         LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
@@ -529,7 +529,7 @@ fn is_reference(link_type: LinkType) -> bool {
 
 /// Links that are not the site's to check: e-mail, wiki links and other schemes. An unsafe
 /// scheme is recorded all the same, so `check` can report it.
-fn skip(link_type: LinkType, dest: &str) -> bool {
+pub(super) fn skip(link_type: LinkType, dest: &str) -> bool {
     matches!(link_type, LinkType::Email | LinkType::WikiLink { .. })
         || (is_external(dest) && unsafe_scheme(dest).is_none())
 }

@@ -5,6 +5,7 @@ pub mod front_matter;
 pub mod html_writer;
 pub mod markdown;
 mod markup;
+mod published_html;
 pub mod raw_html;
 mod read;
 pub mod reference_links;
@@ -87,7 +88,7 @@ pub enum LoadError {
 }
 
 pub use crate::walk::is_ignored;
-pub use read::{Changed, Folder, body, read_page};
+pub use read::{Changed, Folder, published_body, read_page};
 
 /// Lists the Markdown files and assets under `ROOT/content`, by the walk's rule for symlinks
 /// and odd files ([`crate::walk`]).

@@ -10,7 +10,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::{LineIndex, Options, load};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Body, Page, Pos};
+use crate::model::{Page, Pos};
 
 /// Reads and loads one Markdown file; a file that cannot be read is a diagnostic, not a panic.
 /// A file that is not valid UTF-8 is still loaded (its bad bytes replaced), so links to it
@@ -154,30 +154,42 @@ pub struct Changed {
     pub file: String,
 }
 
-/// The HTML body of `page`, loaded without one (`options.html` false): its file read and
-/// its body parsed again, with HTML. The same as loading it with HTML at first would have
-/// given, or [`Changed`] when the file's body is no longer the one loaded (its hash differs,
-/// or it can no longer be read). `folder`: the `content/` folder the page was loaded from
-/// (opened once for all the pages); `options` as the page was loaded with. A page whose
-/// file could not be read was loaded empty, and stays so.
-pub fn body(folder: &Folder, page: &Page, options: &Options) -> Result<Body, Changed> {
+/// The HTML body of `page`, loaded without one (`options.html` false), as published: its
+/// file read and its body parsed again, and written with link `n`'s destination as `urls[n]`
+/// ([`super::published_html`]). The same as loading it with HTML at first and splicing the
+/// URLs in would have given, or [`Changed`] when the file's body is no longer the one loaded
+/// (its hash differs, or it can no longer be read). `folder`: the `content/` folder the page
+/// was loaded from (opened once for all the pages); `options` as the page was loaded with. A
+/// page whose file could not be read was loaded empty, and stays so.
+pub fn published_body(
+    folder: &Folder,
+    page: &Page,
+    options: &Options,
+    urls: &[String],
+) -> Result<String, Changed> {
     if page.unread.file {
-        return Ok(Body::default());
+        return Ok(String::new());
     }
     // Into this thread's buffer, as a page is loaded.
     let mut bytes = BUFFER.take();
-    let body = read_body(folder, page, options, &mut bytes);
+    let html = read_body(folder, page, options, &mut bytes, urls);
     BUFFER.set(bytes);
-    body.ok_or_else(|| Changed {
+    html.ok_or_else(|| Changed {
         file: page.file.clone(),
     })
 }
 
-/// [`body`], or None when the file's body is not the one loaded. The file is not looked at
-/// before it is read, as a page is at load: whatever it has become (a folder, a FIFO, which
-/// opens without waiting and reads empty, a larger file) its body then differs or the read
-/// fails.
-fn read_body(folder: &Folder, page: &Page, options: &Options, bytes: &mut Vec<u8>) -> Option<Body> {
+/// [`published_body`], or None when the file's body is not the one loaded. The file is not
+/// looked at before it is read, as a page is at load: whatever it has become (a folder, a
+/// FIFO, which opens without waiting and reads empty, a larger file) its body then differs or
+/// the read fails.
+fn read_body(
+    folder: &Folder,
+    page: &Page,
+    options: &Options,
+    bytes: &mut Vec<u8>,
+    urls: &[String],
+) -> Option<String> {
     let file = open(folder, &page.path).ok()?;
     // The size is not known (no statx): read to the end. Only the first `len` bytes are this
     // file's; the buffer's bytes past them are left from earlier reads.
@@ -195,7 +207,10 @@ fn read_body(folder: &Folder, page: &Page, options: &Options, bytes: &mut Vec<u8
     if xxh3_128(text.as_bytes()) != page.body_hash {
         return None;
     }
-    Some(super::markdown::parse(text, true).body)
+    // The HTML is about a fifth longer than its Markdown.
+    let mut html = String::with_capacity(text.len() + text.len() / 2);
+    super::published_html::write(text, &page.headings, urls, &mut html)?;
+    Some(html)
 }
 
 #[derive(Debug)]
@@ -329,7 +344,8 @@ mod tests {
         assert!(expected.html().contains("<h1"), "{expected:?}");
 
         let late = body_of(tmp.path(), &page).unwrap();
-        assert_eq!(crate::model::StoredBody::from(late), expected);
+        assert_eq!(late, spliced(&expected));
+        assert!(late.contains("href=\"/page-1/#a\""), "{late}");
         // The front matter is not the body: the page was checked with the same body.
         std::fs::write(&file, format!("---\ntitle: Y\n---\n{body}")).unwrap();
         assert!(body_of(tmp.path(), &page).is_ok());
@@ -372,14 +388,29 @@ mod tests {
             for name in ["long.md", "short.md", "empty.md"] {
                 let page = read_page_in(&folder, name, &options).0.unwrap();
                 let expected = read_page_in(&folder, name, &with_html).0.unwrap().body;
-                let late = body(&folder, &page, &options).unwrap();
-                assert_eq!(crate::model::StoredBody::from(late), expected, "{name}");
+                let late = published_body(&folder, &page, &options, &urls()).unwrap();
+                assert_eq!(late, spliced(&expected), "{name}");
             }
         }
     }
 
-    fn body_of(content_dir: &Path, page: &Page) -> Result<Body, Changed> {
-        body(&Folder::open(content_dir), page, &limit(ByteSize::mb(1)))
+    fn body_of(content_dir: &Path, page: &Page) -> Result<String, Changed> {
+        published_body(
+            &Folder::open(content_dir),
+            page,
+            &limit(ByteSize::mb(1)),
+            &urls(),
+        )
+    }
+
+    /// The URLs the pages' links are published as, in these tests.
+    fn urls() -> Vec<String> {
+        vec!["/page-0/".into(), "/page-1/#a".into()]
+    }
+
+    /// A body loaded with HTML, with [`urls`] spliced in.
+    fn spliced(body: &crate::model::StoredBody) -> String {
+        crate::render::links::rewrite_body(&body.html(), &body.slots, &urls())
     }
 
     #[test]

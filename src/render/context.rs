@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Serialize, Serializer};
 
 use super::links::{link_urls, rewrite_body};
-use crate::model::{Body, Kind, Meta, PageIdx, Role, Slot, Status};
+use crate::model::{Kind, Meta, PageIdx, Role, Slot, Status};
 use crate::resolve::{Site, nav, tags};
 
 /// What a link to a page shows of it.
@@ -668,16 +668,10 @@ pub fn add_body(site: &Site, i: PageIdx, urls: &[String], cx: &mut PageContext) 
     add_html(site, i, &body.html(), &body.slots, urls, cx);
 }
 
-/// [`add_body`] with the body loaded apart from the site ([`crate::load::body`]): the site
-/// was loaded without HTML.
-pub fn add_loaded_body(
-    site: &Site,
-    i: PageIdx,
-    body: &Body,
-    urls: &[String],
-    cx: &mut PageContext,
-) {
-    add_html(site, i, &body.html, &body.slots, urls, cx);
+/// [`add_body`] with the body loaded apart from the site, its links' URLs already in place
+/// ([`crate::load::published_body`]): the site was loaded without HTML.
+pub fn add_loaded_body(site: &Site, i: PageIdx, html: String, cx: &mut PageContext) {
+    set_content(site, i, html, cx);
 }
 
 fn add_html(
@@ -688,8 +682,11 @@ fn add_html(
     urls: &[String],
     cx: &mut PageContext,
 ) {
+    set_content(site, i, rewrite_body(html, slots, urls), cx);
+}
+
+fn set_content(site: &Site, i: PageIdx, content: String, cx: &mut PageContext) {
     let page = &site.pages[i];
-    let content = rewrite_body(html, slots, urls);
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     cx.title_in_body =
         first_h1.is_some_and(|h| h.text == page.title) && content.trim_start().starts_with("<h1");

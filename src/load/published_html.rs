@@ -20,6 +20,8 @@
 //!   sharing its number.
 //! - Heading ids are the page's headings as loaded (the same text gives the same headings),
 //!   not slugged again.
+//! - Text with nothing to escape is handed over as inline HTML, which the writer writes as it
+//!   is, rather than looking at each of its bytes again.
 //!
 //! `tests::the_published_html_is_the_spliced_html` compares the two ways on every shape of
 //! link, heading and raw HTML the loader knows.
@@ -197,6 +199,17 @@ where
             Event::End(TagEnd::Table) => {
                 self.pending = Some(Event::InlineHtml(markup::TABLE_CLOSE.into()));
                 Some(event)
+            }
+            // Text with nothing to escape, as it is: the writer writes inline HTML verbatim,
+            // where it would look at each byte of the text to escape it (its `"` and `'`
+            // too, which body text keeps). Empty text is left to the writer (it notes that no
+            // newline ended it), and so is alt text, which the writer escapes as attributes.
+            Event::Text(text)
+                if self.in_image == 0
+                    && !text.is_empty()
+                    && memchr::memchr3(b'&', b'<', b'>', text.as_bytes()).is_none() =>
+            {
+                Some(Event::InlineHtml(text))
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.pending = Some(Event::InlineHtml(markup::alert_title(kind).into()));
@@ -388,6 +401,10 @@ mod tests {
         "- ",
         "    ",
         "\\",
+        "\"q' ",
+        "a > b",
+        "![\"alt' & <x>\"](a.png)",
+        "\n```\ncode & <b> \"q\"\n```\n",
     ];
 
     proptest::proptest! {

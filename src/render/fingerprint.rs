@@ -58,10 +58,14 @@ impl Hasher {
 }
 
 /// Appends `value` to `out` in a self-delimiting form: each value a tag, then what it holds,
-/// strings and byte strings with their length first, sequences, maps and structs (with their
-/// field names) closed by an end tag. So one value's bytes are never the start of another's,
-/// and two different values never give the same bytes. Written straight into the buffer: a
-/// general format (CBOR, as before) cost twice as much here, for a byte stream only hashed.
+/// strings and byte strings with their length first, sequences, maps and structs closed by an
+/// end tag. So one value's bytes are never the start of another's, and two different values of
+/// one type never give the same bytes. A struct's fields are written by position, without
+/// their names (a field left out, `skip_serializing_if`, as a tag of its own): within one
+/// type, and one program (which every fingerprint holds: [`program`]), a struct has the same
+/// fields in the same order, so the names told nothing, and were most of the bytes hashed.
+/// Written straight into the buffer: a general format (CBOR, as before) cost twice as much
+/// here, for a byte stream only hashed.
 pub fn encode<T: Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     value.serialize(&mut Encoder(out))
 }
@@ -100,6 +104,7 @@ mod tag {
     pub const MAP: u8 = 16;
     pub const STRUCT: u8 = 17;
     pub const END: u8 = 18;
+    pub const SKIPPED: u8 = 19;
 }
 
 impl Encoder<'_> {
@@ -291,17 +296,20 @@ macro_rules! compound {
             }
         }
     )*};
-    ($($trait:ident),* with names) => {$(
+    ($($trait:ident),* by position) => {$(
         impl serde::ser::$trait for &mut Encoder<'_> {
             type Ok = ();
             type Error = EncodeError;
             fn serialize_field<T: Serialize + ?Sized>(
                 &mut self,
-                key: &'static str,
+                _key: &'static str,
                 value: &T,
             ) -> Done {
-                self.str(tag::STR, key.as_bytes());
                 value.serialize(&mut **self)
+            }
+            fn skip_field(&mut self, _key: &'static str) -> Done {
+                self.0.push(tag::SKIPPED);
+                Ok(())
             }
             fn end(self) -> Done {
                 self.0.push(tag::END);
@@ -317,7 +325,7 @@ compound!(
     SerializeTupleStruct::serialize_field,
     SerializeTupleVariant::serialize_field
 );
-compound!(SerializeStruct, SerializeStructVariant with names);
+compound!(SerializeStruct, SerializeStructVariant by position);
 
 impl serde::ser::SerializeMap for &mut Encoder<'_> {
     type Ok = ();
@@ -401,6 +409,14 @@ mod tests {
             a: Option<String>,
             b: Vec<String>,
         }
+        /// Fields are written by position: one left out must still count.
+        #[derive(Serialize)]
+        struct Skipping {
+            #[serde(skip_serializing_if = "String::is_empty")]
+            a: String,
+            #[serde(skip_serializing_if = "String::is_empty")]
+            b: String,
+        }
         #[derive(Serialize)]
         enum Shape {
             Unit,
@@ -429,6 +445,14 @@ mod tests {
             Box::new(Pair {
                 a: None,
                 b: vec!["x".into(), String::new()],
+            }),
+            Box::new(Skipping {
+                a: "x".into(),
+                b: String::new(),
+            }),
+            Box::new(Skipping {
+                a: String::new(),
+                b: "x".into(),
             }),
             Box::new((vec!["a"], "b")),
             Box::new((vec!["a", "b"],)),

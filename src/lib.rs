@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edit;
 pub mod external;
+pub mod hash;
 pub mod load;
 pub mod model;
 pub mod relocate;

@@ -15,8 +15,8 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
+use crate::hash::xxh3_128;
 use bytesize::ByteSize;
-use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{

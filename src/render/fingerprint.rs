@@ -12,7 +12,7 @@
 //! executable's size and time: a rebuilt `handbook` renders everything once.
 
 use serde::Serialize;
-use xxhash_rust::xxh3::{Xxh3Default, xxh3_128};
+use xxhash_rust::xxh3::Xxh3Default;
 
 /// What a fingerprint is made of, gathered in a buffer and hashed at once (a hash fed in the
 /// many small writes of a serializer costs more than the buffer).
@@ -53,7 +53,7 @@ impl Hasher {
     }
 
     pub fn finish(&self) -> u128 {
-        xxh3_128(&self.0)
+        crate::hash::xxh3_128(&self.0)
     }
 }
 

@@ -31,7 +31,7 @@ pub fn link_url(site: &Site, links: &Links, i: PageIdx, n: usize) -> String {
                 &links.url(site, *to)
             };
             let fragment = fragment.as_deref().map(url::fragment);
-            with_suffix(base.to_string(), query.as_deref(), fragment.as_deref())
+            with_suffix(base, query.as_deref(), fragment.as_deref())
         }
         Some(Target::File {
             path,
@@ -39,7 +39,11 @@ pub fn link_url(site: &Site, links: &Links, i: PageIdx, n: usize) -> String {
             fragment,
         }) => {
             let fragment = fragment.as_deref().map(url::written);
-            with_suffix(site.config.url(path), query.as_deref(), fragment.as_deref())
+            with_suffix(
+                &site.config.url(path),
+                query.as_deref(),
+                fragment.as_deref(),
+            )
         }
         // `check` reports it and nothing with an error is rendered; should a page with one
         // ever be, the link goes nowhere rather than running code.
@@ -48,11 +52,15 @@ pub fn link_url(site: &Site, links: &Links, i: PageIdx, n: usize) -> String {
     }
 }
 
-/// `url?query#fragment`; the fragment is already encoded.
-fn with_suffix(mut href: String, query: Option<&str>, fragment: Option<&str>) -> String {
+/// `base?query#fragment`; the fragment is already encoded. Made at its length at once.
+fn with_suffix(base: &str, query: Option<&str>, fragment: Option<&str>) -> String {
+    let query = query.map(url::written);
+    let suffix = |part: Option<&str>| part.map_or(0, |p| 1 + p.len());
+    let mut href = String::with_capacity(base.len() + suffix(query.as_deref()) + suffix(fragment));
+    href.push_str(base);
     if let Some(query) = query {
         href.push('?');
-        href.push_str(&url::written(query));
+        href.push_str(&query);
     }
     if let Some(fragment) = fragment {
         href.push('#');

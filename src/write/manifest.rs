@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use rustc_hash::FxHashMap;
-use xxhash_rust::xxh3::{Xxh3Default, xxh3_128};
+use xxhash_rust::xxh3::Xxh3Default;
 
 const HEADER: &str = "handbook-manifest 2";
 
@@ -28,7 +28,7 @@ pub struct Entry {
 pub type Manifest = FxHashMap<String, Entry>;
 
 pub fn hash(bytes: &[u8]) -> u128 {
-    xxh3_128(bytes)
+    crate::hash::xxh3_128(bytes)
 }
 
 /// Hashes a file without holding it in memory (static files may be large).

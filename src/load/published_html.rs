@@ -21,7 +21,8 @@
 //! - Heading ids are the page's headings as loaded (the same text gives the same headings),
 //!   not slugged again.
 //! - Text with nothing to escape is handed over as inline HTML, which the writer writes as it
-//!   is, rather than looking at each of its bytes again.
+//!   is, rather than looking at each of its bytes again. A body with no `&`, `<` or `>` at all
+//!   (found by one search of the body) has no such text anywhere.
 //!
 //! `tests::the_published_html_is_the_spliced_html` compares the two ways on every shape of
 //! link, heading and raw HTML the loader knows.
@@ -51,7 +52,7 @@ pub fn write(body: &str, headings: &[Heading], urls: &[String], out: &mut String
         html_block: None,
         pending: None,
         mismatch: false,
-        specials: Specials::new(),
+        plain: !escapes(body),
     };
     pulldown_cmark::html::push_html(out, &mut events);
     if events.mismatch || events.next_heading != headings.len() {
@@ -59,6 +60,11 @@ pub fn write(body: &str, headings: &[Heading], urls: &[String], out: &mut String
         return None;
     }
     Some(())
+}
+
+/// Whether body text `text` holds a byte the writer escapes.
+fn escapes(text: &str) -> bool {
+    memchr::memchr3(b'&', b'<', b'>', text.as_bytes()).is_some()
 }
 
 /// The parser's events as the writer is to write them.
@@ -82,32 +88,10 @@ struct Events<'a, 'p> {
     pending: Option<Event<'a>>,
     /// A heading of the body is not among the page's.
     mismatch: bool,
-    specials: Specials,
-}
-
-/// Finds the bytes body text escapes (`&`, `<`, `>`). With SSE2 (every x86-64 has it), 16
-/// bytes at a time by code made once per page and inlined; `memchr3` picks its code at each
-/// call, which costs more than the search in a page's short texts (about 90 bytes).
-struct Specials {
-    #[cfg(target_arch = "x86_64")]
-    sse2: Option<memchr::arch::x86_64::sse2::memchr::Three>,
-}
-
-impl Specials {
-    fn new() -> Specials {
-        Specials {
-            #[cfg(target_arch = "x86_64")]
-            sse2: memchr::arch::x86_64::sse2::memchr::Three::new(b'&', b'<', b'>'),
-        }
-    }
-
-    fn found_in(&self, text: &str) -> bool {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(sse2) = &self.sse2 {
-            return sse2.find(text.as_bytes()).is_some();
-        }
-        memchr::memchr3(b'&', b'<', b'>', text.as_bytes()).is_some()
-    }
+    /// The body holds none of the bytes text escapes (`&`, `<`, `>`), so none of its texts
+    /// does: the parser makes text of the body's own characters (an entity or a backslash
+    /// escape needs `&` or the character itself).
+    plain: bool,
 }
 
 impl<'a, 'p> Iterator for Events<'a, 'p>
@@ -232,7 +216,7 @@ where
             // too, which body text keeps). Empty text is left to the writer (it notes that no
             // newline ended it), and so is alt text, which the writer escapes as attributes.
             Event::Text(text)
-                if self.in_image == 0 && !text.is_empty() && !self.specials.found_in(&text) =>
+                if self.in_image == 0 && !text.is_empty() && (self.plain || !escapes(&text)) =>
             {
                 Some(Event::InlineHtml(text))
             }
@@ -428,6 +412,7 @@ mod tests {
         "\\",
         "\"q' ",
         "a > b",
+        "&#60;&gt;\\<\\&",
         "![\"alt' & <x>\"](a.png)",
         "\n```\ncode & <b> \"q\"\n```\n",
     ];

@@ -339,7 +339,7 @@ pub struct Page {
     pub links: Vec<Link>,
     pub undefined_references: Vec<UndefinedReference>,
     /// Rendered body (empty when loaded without HTML: by `check`, and by a rebuild, which
-    /// loads the body of a page it renders then, [`crate::load::body`]).
+    /// loads the body of a page it renders then, [`crate::load::published_body`]).
     pub body: StoredBody,
     /// xxh3-128 of the Markdown body as loaded (the text after the front matter), with or
     /// without HTML: the body's HTML is a function of this text alone

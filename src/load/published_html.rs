@@ -4,10 +4,10 @@
 //! A body loaded with the site ([`super::html_writer`]) is written before its links resolve:
 //! each destination as the page wrote it, and the byte range where it lands, for rendering to
 //! splice the URL in ([`crate::render::links::splice`]). A body read again at render
-//! ([`super::body`]) is parsed when its links' URLs are known, so here the URL is put into the
-//! event before pulldown-cmark's writer sees it, and the HTML is written once, as the parser
-//! hands over the events: no list of events, no slots, no second copy to splice into. The
-//! bytes are the ones the splice gives, for these reasons:
+//! ([`super::published_body`]) is parsed when its links' URLs are known, so here the URL is
+//! put into the event before pulldown-cmark's writer sees it, and the HTML is written once, as
+//! the parser hands over the events: no list of events, no slots, no second copy to splice
+//! into. The bytes are the ones the splice gives, for these reasons:
 //! - The writer writes a Markdown link's or image's destination as `escape_href(dest)`, which
 //!   is exactly the slot the splice replaces with `escape_href(url)`. A destination the writer
 //!   does not write (a link inside an image's alt text) has no slot either.
@@ -24,8 +24,8 @@
 //!   is, rather than looking at each of its bytes again. A body with no `&`, `<` or `>` at all
 //!   (found by one search of the body) has no such text anywhere.
 //!
-//! `tests::the_published_html_is_the_spliced_html` compares the two ways on every shape of
-//! link, heading and raw HTML the loader knows.
+//! `tests::the_published_html_is_the_spliced_html` (and a property test on bodies glued from
+//! pieces) compares the two ways on every shape of link, heading and raw HTML the loader knows.
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;

@@ -774,6 +774,44 @@ mod tests {
         assert_eq!(files, expected);
     }
 
+    /// The threads hand pages back in any order, and a file gone since the walk hands back
+    /// only its problems: the pages come out in the walk's order (moved in parallel, each to
+    /// its place), and every problem in the order of its file, the gone ones among the rest.
+    #[test]
+    fn unboxed_pages_and_problems_keep_the_walks_order() {
+        let problem = |n: usize| {
+            Diagnostic::error(Code::Io, &format!("content/p{n}.md"), Pos::default(), "x")
+        };
+        let mut gathered = Gathered::default();
+        // Files 0..300; every seventh is gone, every fifth has a problem.
+        for n in (0..300).rev() {
+            let problems: Vec<Diagnostic> = (n % 5 == 0).then(|| problem(n)).into_iter().collect();
+            if n % 7 == 3 {
+                gathered.gone.push((n, problems));
+                continue;
+            }
+            let (loaded, _) = page(&format!("p{n}.md"), "# P\n", false);
+            gathered
+                .loaded
+                .push((n, Box::new((loaded.unwrap(), problems))));
+        }
+        gathered.loaded.swap(0, 100);
+        gathered.gone.swap(0, 20);
+        let (pages, problems) = unbox(gathered);
+        let paths: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let expected: Vec<String> = (0..300)
+            .filter(|n| n % 7 != 3)
+            .map(|n| format!("p{n}.md"))
+            .collect();
+        assert_eq!(paths, expected);
+        let files: Vec<&str> = problems.iter().map(|d| d.file.as_str()).collect();
+        let expected: Vec<String> = (0..300)
+            .filter(|n| n % 5 == 0)
+            .map(|n| format!("content/p{n}.md"))
+            .collect();
+        assert_eq!(files, expected);
+    }
+
     /// Every page is held until the site is checked: its lists are allocated at their size.
     #[test]
     fn loaded_lists_have_no_growth_slack() {

@@ -8,7 +8,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use crate::load::markdown::{is_external, unsafe_scheme};
-use crate::model::PageIdx;
+use crate::model::{Page, PageIdx};
 use crate::url;
 
 use super::Site;
@@ -111,18 +111,14 @@ struct Entry {
 }
 
 impl Anchors {
-    /// The tables of the site's pages as they are; `None` for a site whose anchors would not
-    /// fit their 32-bit offsets (more than 4 GB of ids in one table), which then finds them by
-    /// the walk.
-    pub fn new(site: &Site) -> Option<Anchors> {
+    /// The tables of `pages` (the site's pages as they are, in their order: they need not be
+    /// resolved yet); `None` for a site whose anchors would not fit their 32-bit offsets (more
+    /// than 4 GB of ids in one table), which then finds them by the walk.
+    pub fn new(pages: &[Page]) -> Option<Anchors> {
         use rayon::prelude::*;
-        let pages = site.pages.len();
-        let parts = (0..pages.div_ceil(PAGES_PER_PART))
-            .into_par_iter()
-            .map(|part| {
-                let first = part * PAGES_PER_PART;
-                Part::new(site, first..pages.min(first + PAGES_PER_PART))
-            })
+        let parts = pages
+            .par_chunks(PAGES_PER_PART)
+            .map(Part::new)
             .collect::<Option<Vec<Part>>>()?;
         Some(Anchors { parts })
     }
@@ -143,7 +139,7 @@ impl Anchors {
 }
 
 impl Part {
-    fn new(site: &Site, pages: std::ops::Range<PageIdx>) -> Option<Part> {
+    fn new(pages: &[Page]) -> Option<Part> {
         let mut part = Part {
             starts: Vec::with_capacity(pages.len() + 1),
             entries: Vec::new(),
@@ -152,7 +148,7 @@ impl Part {
         for page in pages {
             let first = part.entries.len();
             part.starts.push(u32::try_from(first).ok()?);
-            for id in self::anchors(site, page) {
+            for id in anchors_of(page) {
                 part.entries.push(Entry {
                     hash: hash(id),
                     start: u32::try_from(part.ids.len()).ok()?,
@@ -438,7 +434,11 @@ fn with_fragment(
 
 /// Every anchor a page offers: heading ids, raw-HTML `id`/`name`, footnotes, and stage ids.
 pub fn anchors(site: &Site, page: PageIdx) -> impl Iterator<Item = &str> {
-    let page = &site.pages[page];
+    anchors_of(&site.pages[page])
+}
+
+/// [`anchors`] of a page.
+fn anchors_of(page: &Page) -> impl Iterator<Item = &str> {
     let stages = page
         .process()
         .map(|p| p.stages.as_slice())

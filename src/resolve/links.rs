@@ -8,7 +8,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 use crate::load::markdown::{is_external, unsafe_scheme};
-use crate::model::PageIdx;
+use crate::model::{Page, PageIdx};
 use crate::url;
 
 use super::Site;
@@ -79,21 +79,30 @@ pub fn resolve_page(site: &Site, anchors: Option<&Anchors>, from: PageIdx) -> Ve
         .collect()
 }
 
-/// Every page's anchors ([`anchors`]) by a hash of their id, all in one table: which anchor
-/// a fragment names is then a look at a few words and one copy of the id, side by side in
+/// Every page's anchors ([`anchors`]) by a hash of their id, in a few tables: which anchor a
+/// fragment names is then a look at a few words and one copy of the id, side by side in
 /// memory, not a walk along the page's headings and stages (about a microsecond a link at
 /// 10,000 pages, most of it waiting for memory), nor a chase through the page, its list of
 /// anchors and the id's own allocation, each somewhere else in memory.
 pub struct Anchors {
+    /// Each of [`PAGES_PER_PART`] pages in turn, made on every thread at once.
+    parts: Vec<Part>,
+}
+
+/// How many pages' anchors one table of [`Anchors`] holds.
+const PAGES_PER_PART: usize = 512;
+
+/// The anchors of [`PAGES_PER_PART`] pages (fewer in the last).
+struct Part {
     /// Per page, where its entries start in `entries`; one more at the end.
     starts: Vec<u32>,
     /// Per page, sorted by hash: each anchor's hash and where its id is in `ids`.
     entries: Vec<Entry>,
-    /// Every anchor id of every page, one after another.
+    /// Every anchor id of these pages, one after another.
     ids: String,
 }
 
-/// One anchor in [`Anchors`]: its id is `ids[start..start + len]`.
+/// One anchor in a [`Part`]: its id is `ids[start..start + len]`.
 #[derive(Clone, Copy)]
 struct Entry {
     hash: u32,
@@ -102,44 +111,56 @@ struct Entry {
 }
 
 impl Anchors {
-    /// The table of the site's pages as they are; `None` for a site whose anchors would not
-    /// fit its 32-bit offsets (more than 4 GB of ids), which then finds them by the walk.
-    pub fn new(site: &Site) -> Option<Anchors> {
-        let mut anchors = Anchors {
-            starts: Vec::with_capacity(site.pages.len() + 1),
-            entries: Vec::new(),
-            ids: String::new(),
-        };
-        for page in 0..site.pages.len() {
-            let first = anchors.entries.len();
-            anchors.starts.push(u32::try_from(first).ok()?);
-            for id in self::anchors(site, page) {
-                anchors.entries.push(Entry {
-                    hash: hash(id),
-                    start: u32::try_from(anchors.ids.len()).ok()?,
-                    len: u32::try_from(id.len()).ok()?,
-                });
-                anchors.ids.push_str(id);
-            }
-            anchors.entries[first..].sort_unstable_by_key(|entry| entry.hash);
-        }
-        anchors
-            .starts
-            .push(u32::try_from(anchors.entries.len()).ok()?);
-        u32::try_from(anchors.ids.len()).ok()?;
-        Some(anchors)
+    /// The tables of `pages` (the site's pages as they are, in their order: they need not be
+    /// resolved yet); `None` for a site whose anchors would not fit their 32-bit offsets (more
+    /// than 4 GB of ids in one table), which then finds them by the walk.
+    pub fn new(pages: &[Page]) -> Option<Anchors> {
+        use rayon::prelude::*;
+        let parts = pages
+            .par_chunks(PAGES_PER_PART)
+            .map(Part::new)
+            .collect::<Option<Vec<Part>>>()?;
+        Some(Anchors { parts })
     }
 
     /// The anchor of `page` whose id is `fragment`, byte for byte.
     fn exact(&self, page: PageIdx, fragment: &str) -> Option<&str> {
+        let part = &self.parts[page / PAGES_PER_PART];
+        let page = page % PAGES_PER_PART;
         let wanted = hash(fragment);
-        let entries = &self.entries[self.starts[page] as usize..self.starts[page + 1] as usize];
+        let entries = &part.entries[part.starts[page] as usize..part.starts[page + 1] as usize];
         let first = entries.partition_point(|entry| entry.hash < wanted);
         entries[first..]
             .iter()
             .take_while(|entry| entry.hash == wanted)
-            .map(|entry| &self.ids[entry.start as usize..][..entry.len as usize])
+            .map(|entry| &part.ids[entry.start as usize..][..entry.len as usize])
             .find(|&id| id == fragment)
+    }
+}
+
+impl Part {
+    fn new(pages: &[Page]) -> Option<Part> {
+        let mut part = Part {
+            starts: Vec::with_capacity(pages.len() + 1),
+            entries: Vec::new(),
+            ids: String::new(),
+        };
+        for page in pages {
+            let first = part.entries.len();
+            part.starts.push(u32::try_from(first).ok()?);
+            for id in anchors_of(page) {
+                part.entries.push(Entry {
+                    hash: hash(id),
+                    start: u32::try_from(part.ids.len()).ok()?,
+                    len: u32::try_from(id.len()).ok()?,
+                });
+                part.ids.push_str(id);
+            }
+            part.entries[first..].sort_unstable_by_key(|entry| entry.hash);
+        }
+        part.starts.push(u32::try_from(part.entries.len()).ok()?);
+        u32::try_from(part.ids.len()).ok()?;
+        Some(part)
     }
 }
 
@@ -413,7 +434,11 @@ fn with_fragment(
 
 /// Every anchor a page offers: heading ids, raw-HTML `id`/`name`, footnotes, and stage ids.
 pub fn anchors(site: &Site, page: PageIdx) -> impl Iterator<Item = &str> {
-    let page = &site.pages[page];
+    anchors_of(&site.pages[page])
+}
+
+/// [`anchors`] of a page.
+fn anchors_of(page: &Page) -> impl Iterator<Item = &str> {
     let stages = page
         .process()
         .map(|p| p.stages.as_slice())
@@ -677,6 +702,58 @@ mod tests {
     /// A whole site's links find their anchors through [`Anchors`]; each must be what the
     /// walk along the page's anchors finds: headings, HTML ids, stages, misses, and ids in
     /// another Unicode normalisation.
+    /// The anchors are held in tables of [`PAGES_PER_PART`] pages each, made in parallel:
+    /// a page in any of them, at either end of one, finds each fragment as the walk does.
+    #[test]
+    fn anchors_in_several_tables_find_what_the_walk_finds() {
+        let count = 2 * PAGES_PER_PART + 7;
+        let name = |n: usize| format!("p-{n:04}.md");
+        let texts: Vec<(String, String)> = (0..count)
+            .map(|n| {
+                // Links to pages in the other tables, at their ends, to ids they have and not.
+                let to = [
+                    0,
+                    PAGES_PER_PART - 1,
+                    PAGES_PER_PART,
+                    count - 1,
+                    (n * 7) % count,
+                ];
+                let links: String = to
+                    .iter()
+                    .flat_map(|&to| {
+                        [
+                            format!("[a]({}#part-{to})\n\n", name(to)),
+                            format!("[b]({}#shared-1)\n\n", name(to)),
+                            format!("[c]({}#part-{})\n\n", name(to), to + 1),
+                        ]
+                    })
+                    .collect();
+                let text = format!("# Part {n}\n\n## Shared\n\n## Shared\n\n{links}");
+                (name(n), text)
+            })
+            .collect();
+        let pages: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str()))
+            .collect();
+        let site = site("/", &pages, &[], &[]);
+        let mut missing = 0;
+        for i in 0..count {
+            let walked: Vec<Target> = site.pages[i]
+                .links
+                .iter()
+                .map(|link| resolve(&site, i, &link.dest))
+                .collect();
+            assert_eq!(site.targets[i], walked, "{}", site.pages[i].path);
+            missing += walked
+                .iter()
+                .filter(|t| matches!(t, Target::MissingAnchor { .. }))
+                .count();
+        }
+        // Only `#part-{to + 1}` is missing, on each link to another page than `to + 1`.
+        assert_eq!(missing, count * 5);
+    }
+
     #[test]
     fn anchors_by_hash_find_what_the_walk_finds() {
         let process = "---\ntitle: Deals\nowner: sales\nstages:\n  - name: Discovery\n  - name: Close it\n    id: close\n---\n# Deals\n\n## Pricing\n\n## Pricing\n\n## Café\n\n<a id=\"top\"></a>\n";

@@ -72,14 +72,21 @@ pub fn resolve(
     if !pages.is_sorted_by(|a, b| a.path <= b.path) {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    // The three maps are built beside each other: each clones a key per page.
-    let (by_path, (by_url, (by_id, kinds))) = rayon::join(
+    // The three maps are built beside each other (each clones a key per page), and beside
+    // them the table of every page's anchors, which needs only the pages.
+    let ((by_path, anchors), (by_url, (by_id, kinds))) = rayon::join(
         || {
-            let mut by_path = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
-            for (i, page) in pages.iter().enumerate() {
-                by_path.insert(page.path.clone(), i);
-            }
-            by_path
+            rayon::join(
+                || {
+                    let mut by_path =
+                        HashMap::with_capacity_and_hasher(pages.len(), Default::default());
+                    for (i, page) in pages.iter().enumerate() {
+                        by_path.insert(page.path.clone(), i);
+                    }
+                    by_path
+                },
+                || links::Anchors::new(&pages),
+            )
         },
         || {
             let mut by_url = HashMap::with_capacity_and_hasher(pages.len(), Default::default());
@@ -122,7 +129,6 @@ pub fn resolve(
     let (menus, (targets, (references, linked))): (_, (Vec<_>, (Vec<_>, Vec<_>))) = rayon::join(
         || menus(site_ref),
         || {
-            let anchors = links::Anchors::new(site_ref);
             (0..site_ref.pages.len())
                 .into_par_iter()
                 .map(|i| {

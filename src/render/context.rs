@@ -39,6 +39,9 @@ struct SharedLink {
     value: OnceLock<tera::Value>,
     /// The fingerprint of `link`, made the first time a fingerprint holds it ([`hashed`]).
     hash: OnceLock<u128>,
+    /// `link` as an entry of "Referenced by" ([`super::markup::backlink_item`]), made the
+    /// first time a page lists it.
+    backlink_item: OnceLock<String>,
 }
 
 impl PageLink {
@@ -60,7 +63,18 @@ impl From<Link> for PageLink {
             link,
             value: OnceLock::new(),
             hash: OnceLock::new(),
+            backlink_item: OnceLock::new(),
         }))
+    }
+}
+
+impl PageLink {
+    /// This link as an entry of "Referenced by", as the default theme writes it.
+    pub fn backlink_item(&self) -> &str {
+        let link = &self.0.link;
+        self.0
+            .backlink_item
+            .get_or_init(|| super::markup::backlink_item(&link.title, &link.url, link.kind))
     }
 }
 
@@ -300,12 +314,19 @@ pub struct PageContext {
     pub content: String,
     /// Whether the body starts with the `#` heading the title came from (themes skip their own `<h1>`).
     pub title_in_body: bool,
+    /// `content` up to the end of that heading (`</h1>`) when `title_in_body`, else empty.
+    pub content_head: String,
+    /// `content` after `content_head`; empty when nothing but white space is left. Split here
+    /// once rather than by the templates' filters, which copied the body three times a page.
+    pub content_rest: String,
     pub toc: Vec<TocEntry>,
     pub breadcrumbs: Vec<PageLink>,
     pub backlinks: Vec<PageLink>,
     /// `backlinks` less the pages this page already shows a link to (its owner, collaborators,
     /// processes or playbooks, its process, breadcrumbs, previous and next).
     pub referenced_by: Vec<PageLink>,
+    /// `referenced_by` as the default theme lists it: its `<li>`s ([`add_markup`]).
+    pub referenced_by_html: String,
     /// The pages before and after this one in its section's reading order.
     pub pager: Pager,
     pub owner: Option<PageLink>,
@@ -404,10 +425,13 @@ pub fn tag_page_context(
         tag_links: Vec::new(),
         content: String::new(),
         title_in_body: false,
+        content_head: String::new(),
+        content_rest: String::new(),
         toc: Vec::new(),
         breadcrumbs,
         backlinks: Vec::new(),
         referenced_by: Vec::new(),
+        referenced_by_html: String::new(),
         pager: Pager {
             previous: None,
             next: None,
@@ -469,6 +493,10 @@ pub struct ProcessContext {
     pub deal_profile: Option<String>,
     pub collaborators: Vec<PageLink>,
     pub stages: Vec<StageContext>,
+    /// `stages` as the default theme's stage map and its stage cards: their `<li>`s
+    /// ([`add_markup`]).
+    pub stage_map_html: String,
+    pub stages_html: String,
     /// Every playbook that names this process.
     pub playbooks: Vec<PlaybookSummary>,
 }
@@ -614,6 +642,8 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             .collect(),
         title_in_body: false,
         content: String::new(),
+        content_head: String::new(),
+        content_rest: String::new(),
         toc: page
             .headings
             .iter()
@@ -628,6 +658,7 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
         breadcrumbs: links_to(&nav::breadcrumbs(site, i)),
         backlinks: links_to(&site.backlinks[i]),
         referenced_by: links_to(&referenced_by(site, i, &pager)),
+        referenced_by_html: String::new(),
         pager: Pager {
             previous: pager.0.map(|p| pager_link(site, links, p)),
             next: pager.1.map(|p| pager_link(site, links, p)),
@@ -693,7 +724,42 @@ fn add_html(
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     cx.title_in_body =
         first_h1.is_some_and(|h| h.text == page.title) && content.trim_start().starts_with("<h1");
+    let (head, rest) = split_title(&content, cx.title_in_body);
+    cx.content_head = head;
+    cx.content_rest = if rest.trim().is_empty() {
+        String::new()
+    } else {
+        rest.to_string()
+    };
     cx.content = content;
+    add_markup(cx);
+}
+
+/// Adds to `cx` the markup the default theme prints as it is ([`super::markup`]): made as a
+/// page is rendered, not for its fingerprint, which holds what it is made from.
+fn add_markup(cx: &mut PageContext) {
+    cx.referenced_by_html = super::markup::backlink_items(&cx.referenced_by);
+    if let Some(process) = &mut cx.process {
+        process.stage_map_html = super::markup::stage_map_items(&process.stages);
+        process.stages_html = super::markup::stage_cards(&process.stages);
+    }
+}
+
+/// `content` as its title heading (through the first `</h1>`, when `title_in_body`) and the
+/// rest, as the default theme split it with `split(pat="</h1>")`: without a `</h1>` the head
+/// is all of it, closed, and the rest empty.
+fn split_title(content: &str, title_in_body: bool) -> (String, &str) {
+    const END: &str = "</h1>";
+    if !title_in_body {
+        return (String::new(), content);
+    }
+    match content.find(END) {
+        Some(at) => {
+            let end = at + END.len();
+            (content[..end].to_string(), &content[end..])
+        }
+        None => (format!("{content}{END}"), ""),
+    }
 }
 
 fn pager_link(site: &Site, links: &Links, p: PageIdx) -> PagerLink {
@@ -769,6 +835,8 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
         deal_profile: process.deal_profile.clone(),
         collaborators: links_to(&refs.collaborators),
         stages,
+        stage_map_html: String::new(),
+        stages_html: String::new(),
         playbooks: nav::stage_order(site, i)
             .into_iter()
             .map(|p| PlaybookSummary {

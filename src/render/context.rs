@@ -195,6 +195,40 @@ impl Links {
     }
 }
 
+/// A long text of a page's context (its body, markup): held as the Tera string templates see,
+/// made once, so that putting it in the page's Tera value, or in two of its fields, does not
+/// copy it again. Serialized as the string it is.
+#[derive(Debug, Clone)]
+pub struct Text(tera::Value);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().unwrap_or_default()
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text::from("")
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text(tera::Value::normal_string(text))
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match MODE.get() {
+            // Tera's serializer takes a `tera::Value` as it is (a reference count).
+            Mode::Tera => self.0.serialize(serializer),
+            Mode::Fields | Mode::Hash => serializer.serialize_str(self.as_str()),
+        }
+    }
+}
+
 /// `site`: the same for every page.
 #[derive(Debug, Serialize)]
 pub struct SiteContext {
@@ -311,14 +345,15 @@ pub struct PageContext {
     /// `tags` as links to their tag pages (`url` null when the site has none).
     pub tag_links: Vec<TagLink>,
     /// The body as HTML, links rewritten to their published URLs.
-    pub content: String,
+    pub content: Text,
     /// Whether the body starts with the `#` heading the title came from (themes skip their own `<h1>`).
     pub title_in_body: bool,
     /// `content` up to the end of that heading (`</h1>`) when `title_in_body`, else empty.
-    pub content_head: String,
+    pub content_head: Text,
     /// `content` after `content_head`; empty when nothing but white space is left. Split here
-    /// once rather than by the templates' filters, which copied the body three times a page.
-    pub content_rest: String,
+    /// once rather than by the templates' filters, which copied the body three times a page;
+    /// the same text as `content` (not a copy) when the body has no title heading.
+    pub content_rest: Text,
     pub toc: Vec<TocEntry>,
     pub breadcrumbs: Vec<PageLink>,
     pub backlinks: Vec<PageLink>,
@@ -326,7 +361,7 @@ pub struct PageContext {
     /// processes or playbooks, its process, breadcrumbs, previous and next).
     pub referenced_by: Vec<PageLink>,
     /// `referenced_by` as the default theme lists it: its `<li>`s ([`add_markup`]).
-    pub referenced_by_html: String,
+    pub referenced_by_html: Text,
     /// The pages before and after this one in its section's reading order.
     pub pager: Pager,
     pub owner: Option<PageLink>,
@@ -423,15 +458,15 @@ pub fn tag_page_context(
         draft: false,
         tags: Vec::new(),
         tag_links: Vec::new(),
-        content: String::new(),
+        content: Text::default(),
         title_in_body: false,
-        content_head: String::new(),
-        content_rest: String::new(),
+        content_head: Text::default(),
+        content_rest: Text::default(),
         toc: Vec::new(),
         breadcrumbs,
         backlinks: Vec::new(),
         referenced_by: Vec::new(),
-        referenced_by_html: String::new(),
+        referenced_by_html: Text::default(),
         pager: Pager {
             previous: None,
             next: None,
@@ -495,8 +530,8 @@ pub struct ProcessContext {
     pub stages: Vec<StageContext>,
     /// `stages` as the default theme's stage map and its stage cards: their `<li>`s
     /// ([`add_markup`]).
-    pub stage_map_html: String,
-    pub stages_html: String,
+    pub stage_map_html: Text,
+    pub stages_html: Text,
     /// Every playbook that names this process.
     pub playbooks: Vec<PlaybookSummary>,
 }
@@ -641,9 +676,9 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             })
             .collect(),
         title_in_body: false,
-        content: String::new(),
-        content_head: String::new(),
-        content_rest: String::new(),
+        content: Text::default(),
+        content_head: Text::default(),
+        content_rest: Text::default(),
         toc: page
             .headings
             .iter()
@@ -658,7 +693,7 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
         breadcrumbs: links_to(&nav::breadcrumbs(site, i)),
         backlinks: links_to(&site.backlinks[i]),
         referenced_by: links_to(&referenced_by(site, i, &pager)),
-        referenced_by_html: String::new(),
+        referenced_by_html: Text::default(),
         pager: Pager {
             previous: pager.0.map(|p| pager_link(site, links, p)),
             next: pager.1.map(|p| pager_link(site, links, p)),
@@ -725,23 +760,27 @@ fn add_html(
     cx.title_in_body =
         first_h1.is_some_and(|h| h.text == page.title) && content.trim_start().starts_with("<h1");
     let (head, rest) = split_title(&content, cx.title_in_body);
-    cx.content_head = head;
+    let all = Text::from(content.as_str());
     cx.content_rest = if rest.trim().is_empty() {
-        String::new()
+        Text::default()
+    } else if rest.len() == content.len() {
+        all.clone()
     } else {
-        rest.to_string()
+        Text::from(rest)
     };
-    cx.content = content;
+    cx.content_head = Text::from(head.as_str());
+    cx.content = all;
     add_markup(cx);
 }
 
 /// Adds to `cx` the markup the default theme prints as it is ([`super::markup`]): made as a
 /// page is rendered, not for its fingerprint, which holds what it is made from.
 fn add_markup(cx: &mut PageContext) {
-    cx.referenced_by_html = super::markup::backlink_items(&cx.referenced_by);
+    cx.referenced_by_html = Text::from(super::markup::backlink_items(&cx.referenced_by).as_str());
     if let Some(process) = &mut cx.process {
-        process.stage_map_html = super::markup::stage_map_items(&process.stages);
-        process.stages_html = super::markup::stage_cards(&process.stages);
+        process.stage_map_html =
+            Text::from(super::markup::stage_map_items(&process.stages).as_str());
+        process.stages_html = Text::from(super::markup::stage_cards(&process.stages).as_str());
     }
 }
 
@@ -835,8 +874,8 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
         deal_profile: process.deal_profile.clone(),
         collaborators: links_to(&refs.collaborators),
         stages,
-        stage_map_html: String::new(),
-        stages_html: String::new(),
+        stage_map_html: Text::default(),
+        stages_html: Text::default(),
         playbooks: nav::stage_order(site, i)
             .into_iter()
             .map(|p| PlaybookSummary {
@@ -1012,6 +1051,47 @@ mod tests {
             serde_json::to_value(&shared).unwrap(),
             serde_json::to_value(&*shared).unwrap()
         );
+    }
+
+    /// A text held as a Tera string is its string to templates, to JSON and to a fingerprint,
+    /// however often it is held.
+    #[test]
+    fn a_text_is_its_string_everywhere() {
+        #[derive(Serialize)]
+        struct Two {
+            a: Text,
+            b: Text,
+            c: Text,
+        }
+        let body = Text::from("<p>Tom & \"Jerry\"</p>");
+        let two = Two {
+            a: body.clone(),
+            b: body,
+            c: Text::default(),
+        };
+        let fields = serde_json::json!({
+            "a": "<p>Tom & \"Jerry\"</p>",
+            "b": "<p>Tom & \"Jerry\"</p>",
+            "c": "",
+        });
+        assert_eq!(to_tera(&two), tera::Value::from_serializable(&fields));
+        assert_eq!(serde_json::to_value(&two).unwrap(), fields);
+        let fingerprint = |two: &Two| {
+            let mut hasher = Hasher::new();
+            hasher.value(two);
+            hasher.finish()
+        };
+        let strings = Two {
+            a: Text::from("<p>Tom & \"Jerry\"</p>"),
+            b: Text::from("<p>Tom & \"Jerry\"</p>"),
+            c: Text::from(""),
+        };
+        assert_eq!(fingerprint(&two), fingerprint(&strings));
+        let other = Two {
+            a: Text::from("<p>Tom</p>"),
+            ..strings
+        };
+        assert_ne!(fingerprint(&two), fingerprint(&other));
     }
 
     /// In a fingerprint a link is the hash of its fields: the same fields, the same

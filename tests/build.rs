@@ -666,14 +666,14 @@ fn a_site_sidebar_template_replaces_the_themes() {
 /// base.html and process.html write the markup of components.html's `toc_box` (with its
 /// `fold`), `toc_entries`, `chip_links` and `status_badge` inline (a component call costs more
 /// than what it writes, on every page): the same templates calling the components build the
-/// same bytes. (The stage cards' chips and folds are written by handbook: see
+/// same bytes. (The table of contents' entries, as `page.toc_html`, and the stage cards'
+/// chips and folds are written by handbook: see also
 /// `the_default_themes_markup_written_by_handbook_is_what_its_components_write`.)
 #[test]
 fn the_default_themes_inline_markup_is_what_its_components_write() {
     const FOLD: &str = "<script>if(window.hbPhone)document.currentScript.previousElementSibling.open=false</script>";
     const OPEN: &str = "<details class=\"toc\" open data-phone-closed>\n  <summary class=\"toc-title\">On this page</summary>\n  <nav aria-label=\"On this page\">\n    <ol role=\"list\">\n";
     let close = format!("\n    </ol>\n  </nav>\n</details>{FOLD}");
-    let entries = "{% for heading in page.toc %}<li class=\"toc-level-{{ heading.level }}\"><a href=\"{{ heading.url }}\">{{ heading.text }}</a></li>\n{% endfor %}";
     let chips = |list: &str| {
         format!(
             "<ul class=\"chips\" role=\"list\">{{% for link in {list} %}}<li><a class=\"chip\" href=\"{{{{ link.url }}}}\">{{{{ link.title }}}}</a></li>{{% endfor %}}</ul>"
@@ -684,7 +684,7 @@ fn the_default_themes_inline_markup_is_what_its_components_write() {
         (OPEN.to_string(), "{% <toc_box> %}".to_string()),
         (close.clone(), "{% </toc_box> %}".to_string()),
         (
-            entries.to_string(),
+            "{{ page.toc_html | safe }}".to_string(),
             "{{<toc_entries toc={page.toc}/>}}".to_string(),
         ),
     ];

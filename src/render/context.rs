@@ -355,6 +355,8 @@ pub struct PageContext {
     /// the same text as `content` (not a copy) when the body has no title heading.
     pub content_rest: Text,
     pub toc: Vec<TocEntry>,
+    /// `toc` as the default theme lists it: an `<li>` per heading ([`super::markup`]).
+    pub toc_html: Text,
     pub breadcrumbs: Vec<PageLink>,
     pub backlinks: Vec<PageLink>,
     /// `backlinks` less the pages this page already shows a link to (its owner, collaborators,
@@ -463,6 +465,7 @@ pub fn tag_page_context(
         content_head: Text::default(),
         content_rest: Text::default(),
         toc: Vec::new(),
+        toc_html: Text::default(),
         breadcrumbs,
         backlinks: Vec::new(),
         referenced_by: Vec::new(),
@@ -690,6 +693,7 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
                 url: format!("#{}", crate::url::fragment(&h.id)),
             })
             .collect(),
+        toc_html: Text::default(),
         breadcrumbs: links_to(&nav::breadcrumbs(site, i)),
         backlinks: links_to(&site.backlinks[i]),
         referenced_by: links_to(&referenced_by(site, i, &pager)),
@@ -776,6 +780,7 @@ fn add_html(
 /// Adds to `cx` the markup the default theme prints as it is ([`super::markup`]): made as a
 /// page is rendered, not for its fingerprint, which holds what it is made from.
 fn add_markup(cx: &mut PageContext) {
+    cx.toc_html = Text::from(super::markup::toc_entries(&cx.toc).as_str());
     cx.referenced_by_html = Text::from(super::markup::backlink_items(&cx.referenced_by).as_str());
     if let Some(process) = &mut cx.process {
         process.stage_map_html =

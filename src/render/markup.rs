@@ -4,10 +4,11 @@
 //! field in its map), and a process page's stage cards print about fifty per stage.
 //!
 //! Each function writes exactly what the loop it replaces wrote; components.html keeps those
-//! loops as components (`stage_map_items`, `stage_cards`, `backlink_items`), and a test builds
+//! loops as components (`stage_map_items`, `stage_cards`, `backlink_items`, `toc_entries`), and
+//! tests build
 //! the same bytes with them (`tests/build.rs`). Values are escaped by Tera's own escaper.
 
-use super::context::{PageLink, StageContext};
+use super::context::{PageLink, StageContext, TocEntry};
 use crate::model::Kind;
 
 /// The script after a `<details>` that closes it on phones (components.html's `fold`).
@@ -217,6 +218,22 @@ pub fn stage_cards(stages: &[StageContext]) -> String {
             out.raw("</p>");
         }
         out.raw("\n    </li>");
+    }
+    out.finish()
+}
+
+/// Entries of the table of contents (components.html's `toc_entries`): an `<li>` and a line
+/// break per heading.
+pub fn toc_entries(toc: &[TocEntry]) -> String {
+    let mut out = Html::default();
+    for heading in toc {
+        out.raw("<li class=\"toc-level-");
+        out.number(usize::from(heading.level));
+        out.raw("\"><a href=\"");
+        out.text(&heading.url);
+        out.raw("\">");
+        out.text(&heading.text);
+        out.raw("</a></li>\n");
     }
     out.finish()
 }

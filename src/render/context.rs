@@ -129,11 +129,9 @@ fn serialize_shared<T: Serialize, S: Serializer>(
     }
 }
 
-/// Context data that a few pages show alike (a pager's link to a page, a stage seen from its
-/// playbooks): made once per site ([`Links`]) and shared with its Tera value, as a
-/// [`PageLink`] is. Serialized as its fields; a fingerprint hashes them again where it holds
-/// them (a hash kept per value, as a page link keeps one, cost more than it saved: each is
-/// held by two or three pages).
+/// Context data that many pages show alike (a pager's link to a page, a stage seen from its
+/// playbooks): made once per site ([`Links`]) and shared as a [`PageLink`] is, with its Tera
+/// value and its fingerprint. Serialized as its fields.
 #[derive(Debug)]
 pub struct Shared<T>(Arc<SharedParts<T>>);
 
@@ -141,6 +139,7 @@ pub struct Shared<T>(Arc<SharedParts<T>>);
 struct SharedParts<T> {
     fields: T,
     value: OnceLock<tera::Value>,
+    hash: OnceLock<u128>,
 }
 
 impl<T> Shared<T> {
@@ -148,6 +147,7 @@ impl<T> Shared<T> {
         Shared(Arc::new(SharedParts {
             fields,
             value: OnceLock::new(),
+            hash: OnceLock::new(),
         }))
     }
 }
@@ -168,13 +168,7 @@ impl<T> std::ops::Deref for Shared<T> {
 impl<T: Serialize> Serialize for Shared<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let parts = &*self.0;
-        match MODE.get() {
-            Mode::Tera => parts
-                .value
-                .get_or_init(|| tera::Value::from_serializable(&parts.fields))
-                .serialize(serializer),
-            Mode::Fields | Mode::Hash => parts.fields.serialize(serializer),
-        }
+        serialize_shared(&parts.fields, &parts.value, &parts.hash, serializer)
     }
 }
 

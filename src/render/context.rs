@@ -88,87 +88,33 @@ impl std::ops::Deref for PageLink {
 impl Serialize for PageLink {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let shared = &*self.0;
-        serialize_shared(&shared.link, &shared.value, &shared.hash, serializer)
-    }
-}
-
-/// Serializes `fields`, shared by many contexts, as [`MODE`] says: in a Tera value as `value`
-/// (made the first time), in a fingerprint as `hash` (the hash of the fields, made the first
-/// time), else as the fields.
-fn serialize_shared<T: Serialize, S: Serializer>(
-    fields: &T,
-    value: &OnceLock<tera::Value>,
-    hash: &OnceLock<u128>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match MODE.get() {
-        Mode::Fields => fields.serialize(serializer),
-        // Tera's serializer takes a `tera::Value` as it is (a reference count), where it
-        // would make a map of new strings from the fields for every context.
-        Mode::Tera => value
-            .get_or_init(|| tera::Value::from_serializable(fields))
-            .serialize(serializer),
-        // A struct, so that it can be flattened into another (`NavItem`, `PagerLink`).
-        Mode::Hash => {
-            use serde::ser::SerializeStruct;
-            let hash = *hash.get_or_init(|| {
-                let mut hasher = super::fingerprint::Hasher::new();
-                hasher.value(fields);
-                hasher.finish()
-            });
-            struct Bytes([u8; 16]);
-            impl Serialize for Bytes {
-                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_bytes(&self.0)
+        match MODE.get() {
+            Mode::Fields => shared.link.serialize(serializer),
+            // Tera's serializer takes a `tera::Value` as it is (a reference count), where it
+            // would make a map of new strings from the fields for every context.
+            Mode::Tera => shared
+                .value
+                .get_or_init(|| tera::Value::from_serializable(&shared.link))
+                .serialize(serializer),
+            // A struct, so that it can be flattened into another (`NavItem`, `PagerLink`).
+            Mode::Hash => {
+                use serde::ser::SerializeStruct;
+                let hash = *shared.hash.get_or_init(|| {
+                    let mut hasher = super::fingerprint::Hasher::new();
+                    hasher.value(&shared.link);
+                    hasher.finish()
+                });
+                struct Bytes([u8; 16]);
+                impl Serialize for Bytes {
+                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_bytes(&self.0)
+                    }
                 }
+                let mut fields = serializer.serialize_struct("PageLink", 1)?;
+                fields.serialize_field("page_link", &Bytes(hash.to_le_bytes()))?;
+                fields.end()
             }
-            let mut fields = serializer.serialize_struct("Shared", 1)?;
-            fields.serialize_field("shared", &Bytes(hash.to_le_bytes()))?;
-            fields.end()
         }
-    }
-}
-
-/// Context data that many pages show alike (a pager's link to a page, a stage seen from its
-/// playbooks): made once per site ([`Links`]) and shared as a [`PageLink`] is, with its Tera
-/// value and its fingerprint. Serialized as its fields.
-#[derive(Debug)]
-pub struct Shared<T>(Arc<SharedParts<T>>);
-
-#[derive(Debug)]
-struct SharedParts<T> {
-    fields: T,
-    value: OnceLock<tera::Value>,
-    hash: OnceLock<u128>,
-}
-
-impl<T> Shared<T> {
-    pub fn new(fields: T) -> Shared<T> {
-        Shared(Arc::new(SharedParts {
-            fields,
-            value: OnceLock::new(),
-            hash: OnceLock::new(),
-        }))
-    }
-}
-
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Shared<T> {
-        Shared(Arc::clone(&self.0))
-    }
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0.fields
-    }
-}
-
-impl<T: Serialize> Serialize for Shared<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let parts = &*self.0;
-        serialize_shared(&parts.fields, &parts.value, &parts.hash, serializer)
     }
 }
 
@@ -210,57 +156,21 @@ pub fn hashed<R>(f: impl FnOnce() -> R) -> R {
     with_mode(Mode::Hash, f)
 }
 
-/// Each page's [`PageLink`] in a site, made the first time it is asked for; and what else
-/// many pages show of a page alike: its link in a pager, and a process's stages seen from
-/// their playbooks.
+/// Each page's [`PageLink`] in a site, made the first time it is asked for.
 #[derive(Default)]
-pub struct Links {
-    links: Vec<OnceLock<PageLink>>,
-    pager: Vec<OnceLock<Shared<PagerLink>>>,
-    stages: Vec<OnceLock<Vec<Shared<StageLink>>>>,
-}
+pub struct Links(Vec<OnceLock<PageLink>>);
 
 impl Links {
     pub fn new(site: &Site) -> Links {
-        fn each<T>(site: &Site) -> Vec<OnceLock<T>> {
-            (0..site.pages.len()).map(|_| OnceLock::new()).collect()
-        }
-        Links {
-            links: each(site),
-            pager: each(site),
-            stages: each(site),
-        }
+        Links((0..site.pages.len()).map(|_| OnceLock::new()).collect())
     }
 
     /// The link to page `i` of `site`, the site these links were made for.
     pub fn get(&self, site: &Site, i: PageIdx) -> PageLink {
-        match self.links.get(i) {
+        match self.0.get(i) {
             Some(link) => link.get_or_init(|| PageLink::new(site, i)).clone(),
             None => PageLink::new(site, i),
         }
-    }
-
-    /// Page `i` as a pager links to it.
-    fn pager(&self, site: &Site, i: PageIdx) -> Shared<PagerLink> {
-        match self.pager.get(i) {
-            Some(link) => link
-                .get_or_init(|| Shared::new(pager_link(site, self, i)))
-                .clone(),
-            None => Shared::new(pager_link(site, self, i)),
-        }
-    }
-
-    /// Stage `n` of process `process`, seen from its playbooks.
-    fn stage(&self, site: &Site, process: PageIdx, n: usize) -> Option<Shared<StageLink>> {
-        let made;
-        let stages = match self.stages.get(process) {
-            Some(stages) => stages.get_or_init(|| stage_links(site, self, process)),
-            None => {
-                made = stage_links(site, self, process);
-                &made
-            }
-        };
-        stages.get(n).cloned()
     }
 
     /// The links to those of `pages` that are published, in order.
@@ -274,7 +184,7 @@ impl Links {
 
     /// The URL of page `i` ([`Site::page_url`]).
     pub fn url(&self, site: &Site, i: PageIdx) -> std::borrow::Cow<'_, str> {
-        match self.links.get(i) {
+        match self.0.get(i) {
             Some(link) => link
                 .get_or_init(|| PageLink::new(site, i))
                 .url
@@ -593,8 +503,8 @@ pub struct TocEntry {
 
 #[derive(Debug, Serialize)]
 pub struct Pager {
-    pub previous: Option<Shared<PagerLink>>,
-    pub next: Option<Shared<PagerLink>>,
+    pub previous: Option<PagerLink>,
+    pub next: Option<PagerLink>,
 }
 
 /// A page link in the pager; a playbook in its process also says which stage it is for.
@@ -664,9 +574,9 @@ pub struct PlaybookSummary {
 #[derive(Debug, Serialize)]
 pub struct PlaybookContext {
     pub process: Option<PageLink>,
-    pub stage: Option<Shared<StageLink>>,
-    pub previous: Option<Shared<StageLink>>,
-    pub next: Option<Shared<StageLink>>,
+    pub stage: Option<StageLink>,
+    pub previous: Option<StageLink>,
+    pub next: Option<StageLink>,
     pub audience: Option<String>,
 }
 
@@ -789,8 +699,8 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
         referenced_by: links_to(&referenced_by(site, i, &pager)),
         referenced_by_html: Text::default(),
         pager: Pager {
-            previous: pager.0.map(|p| links.pager(site, p)),
-            next: pager.1.map(|p| links.pager(site, p)),
+            previous: pager.0.map(|p| pager_link(site, links, p)),
+            next: pager.1.map(|p| pager_link(site, links, p)),
         },
         owner: refs.owner.map(|o| links.get(site, o)),
         last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
@@ -991,7 +901,24 @@ fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookCo
         return None;
     };
     let refs = &site.references[i];
-    let stage_link = |process: PageIdx, n: usize| links.stage(site, process, n);
+    let stage_link = |process: PageIdx, n: usize| -> Option<StageLink> {
+        let stages = &site.pages[process].process()?.stages;
+        let stage = stages.get(n)?;
+        let playbook = site.references[process]
+            .stage_playbooks
+            .get(n)
+            .and_then(|p| p.iter().copied().find(|&p| site.is_published(p)))
+            .map(|p| links.get(site, p));
+        Some(StageLink {
+            number: n + 1,
+            of: stages.len(),
+            name: stage.name.clone(),
+            id: stage.id.clone(),
+            url: anchor_url(site, links, process, &stage.id),
+            goal: stage.goal.clone(),
+            playbook,
+        })
+    };
     let (stage, previous, next) = match (refs.process, refs.stage) {
         (Some(p), Some(n)) => (
             stage_link(p, n),
@@ -1007,34 +934,6 @@ fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookCo
         next,
         audience: playbook.audience.clone(),
     })
-}
-
-/// The stages of process `process` as its playbooks show them (none when it is not one).
-fn stage_links(site: &Site, links: &Links, process: PageIdx) -> Vec<Shared<StageLink>> {
-    let Some(meta) = site.pages[process].process() else {
-        return Vec::new();
-    };
-    let stages = &meta.stages;
-    stages
-        .iter()
-        .enumerate()
-        .map(|(n, stage)| {
-            let playbook = site.references[process]
-                .stage_playbooks
-                .get(n)
-                .and_then(|p| p.iter().copied().find(|&p| site.is_published(p)))
-                .map(|p| links.get(site, p));
-            Shared::new(StageLink {
-                number: n + 1,
-                of: stages.len(),
-                name: stage.name.clone(),
-                id: stage.id.clone(),
-                url: anchor_url(site, links, process, &stage.id),
-                goal: stage.goal.clone(),
-                playbook,
-            })
-        })
-        .collect()
 }
 
 fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
@@ -1157,41 +1056,6 @@ mod tests {
             serde_json::to_value(&shared).unwrap(),
             serde_json::to_value(&*shared).unwrap()
         );
-    }
-
-    /// A value shared by many contexts (a stage seen from its playbooks, holding a page link)
-    /// is its fields to templates and to JSON, however often it is held; in a fingerprint,
-    /// any field changed changes it.
-    #[test]
-    fn a_shared_value_is_its_fields_everywhere() {
-        let stage = |name: &str| StageLink {
-            number: 2,
-            of: 3,
-            name: name.into(),
-            id: "demo".into(),
-            url: "/processes/discovery/#demo".into(),
-            goal: Some("Show <it>".into()),
-            playbook: Some(link("Demo script")),
-        };
-        let shared = Shared::new(stage("Demo"));
-        let held = vec![shared.clone(), shared.clone(), Shared::new(stage("Other"))];
-        let fields =
-            serde_json::to_value(vec![stage("Demo"), stage("Demo"), stage("Other")]).unwrap();
-        for _ in 0..2 {
-            assert_eq!(to_tera(&held), tera::Value::from_serializable(&fields));
-        }
-        assert_eq!(serde_json::to_value(&held).unwrap(), fields);
-        let fingerprint = |value: &Shared<StageLink>| {
-            let mut hasher = Hasher::new();
-            hasher.value(value);
-            hasher.finish()
-        };
-        let demo = fingerprint(&shared);
-        assert_eq!(demo, fingerprint(&Shared::new(stage("Demo"))));
-        assert_ne!(demo, fingerprint(&Shared::new(stage("Demo!"))));
-        let mut other = stage("Demo");
-        other.playbook = Some(link("Another script"));
-        assert_ne!(demo, fingerprint(&Shared::new(other)));
     }
 
     /// A text held as a Tera string is its string to templates, to JSON and to a fingerprint,

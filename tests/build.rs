@@ -663,15 +663,17 @@ fn a_site_sidebar_template_replaces_the_themes() {
     );
 }
 
-/// base.html and process.html write the markup of components.html's `toc_box`, `toc_entries`,
-/// `fold`, `chip_links` and `status_badge` inline (a component call costs more than what it
-/// writes, on every page): the same templates calling the components build the same bytes.
+/// base.html and process.html write the markup of components.html's `toc_box` (with its
+/// `fold`), `toc_entries`, `chip_links` and `status_badge` inline (a component call costs more
+/// than what it writes, on every page): the same templates calling the components build the
+/// same bytes. (The table of contents' entries, as `page.toc_html`, and the stage cards'
+/// chips and folds are written by handbook: see also
+/// `the_default_themes_markup_written_by_handbook_is_what_its_components_write`.)
 #[test]
 fn the_default_themes_inline_markup_is_what_its_components_write() {
     const FOLD: &str = "<script>if(window.hbPhone)document.currentScript.previousElementSibling.open=false</script>";
     const OPEN: &str = "<details class=\"toc\" open data-phone-closed>\n  <summary class=\"toc-title\">On this page</summary>\n  <nav aria-label=\"On this page\">\n    <ol role=\"list\">\n";
     let close = format!("\n    </ol>\n  </nav>\n</details>{FOLD}");
-    let entries = "{% for heading in page.toc %}<li class=\"toc-level-{{ heading.level }}\"><a href=\"{{ heading.url }}\">{{ heading.text }}</a></li>\n{% endfor %}";
     let chips = |list: &str| {
         format!(
             "<ul class=\"chips\" role=\"list\">{{% for link in {list} %}}<li><a class=\"chip\" href=\"{{{{ link.url }}}}\">{{{{ link.title }}}}</a></li>{{% endfor %}}</ul>"
@@ -682,17 +684,12 @@ fn the_default_themes_inline_markup_is_what_its_components_write() {
         (OPEN.to_string(), "{% <toc_box> %}".to_string()),
         (close.clone(), "{% </toc_box> %}".to_string()),
         (
-            entries.to_string(),
+            "{{ page.toc_html | safe }}".to_string(),
             "{{<toc_entries toc={page.toc}/>}}".to_string(),
         ),
     ];
     let mut process = toc.to_vec();
     process.extend([
-        (FOLD.to_string(), "{{<fold/>}}".to_string()),
-        (
-            chips("stage.collaborators"),
-            "{{<chip_links links={stage.collaborators}/>}}".to_string(),
-        ),
         (
             chips("process.collaborators"),
             "{{<chip_links links={process.collaborators}/>}}".to_string(),
@@ -794,4 +791,238 @@ fn the_default_themes_inline_markup_is_what_its_components_write() {
         assert!(html.contains(piece), "no {piece:?} in\n{html}");
     }
     assert_eq!(flow.matches("class=\"chips\"").count(), 3, "{flow}");
+}
+
+/// base.html and home.html print `page.content_head` and `page.content_rest`, the body split
+/// after its title once in Rust, where they split `page.content` with Tera's filters: the
+/// templates written the old way build the same bytes, whatever follows the title (nothing,
+/// white space only, another `<h1>`) and when the body does not open with it.
+#[test]
+fn the_body_split_after_its_title_is_what_the_templates_filters_made() {
+    const SPLIT: &str = "{%- block main %}\n{%- set body_head = \"\" %}\n{%- set body_rest = page.content %}\n{%- if page.title_in_body %}\n  {%- set parts = page.content | split(pat=\"</h1>\") %}\n  {%- set body_head = (parts | first) ~ \"</h1>\" %}\n  {%- set body_rest = parts[1:] | join(sep=\"</h1>\") %}\n{%- endif %}\n";
+    let base = [
+        ("{%- block main %}\n", SPLIT),
+        ("{{ page.content_head | safe }}", "{{ body_head | safe }}"),
+        ("{%- if page.content_rest %}", "{%- if body_rest | trim %}"),
+        ("{{ page.content_rest | safe }}", "{{ body_rest | safe }}"),
+    ];
+    let home = [("{{ page.content_head |", "{{ body_head |")];
+
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let page = |path: &str, text: &str| {
+        let file = site.join("content").join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    };
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("handbook.yaml"), "title: Split\n").unwrap();
+    page("index.md", "# Welcome <&>\n\nSee [the guide](guide.md).\n");
+    page(
+        "guide.md",
+        "# Guide\n\nText.\n\n# Again\n\nMore </h1> text.\n",
+    );
+    page("only.md", "# Only\n");
+    page("spaces.md", "# Spaces\n\n<div>\n\n</div>\n");
+    page("later.md", "Text first.\n\n# Later\n\nMore.\n");
+    page(
+        "other.md",
+        "---\ntitle: Another title\n---\n\n# Other\n\nText.\n",
+    );
+    let build = |output: &str| {
+        handbook()
+            .args(["build", "--no-search", "--root"])
+            .arg(&site)
+            .arg("--output")
+            .arg(tmp.path().join(output))
+            .env("HANDBOOK_TODAY", "2026-11-28")
+            .assert()
+            .success();
+        snapshot(&tmp.path().join(output))
+    };
+    let split = build("split");
+
+    let theme = repo().join("themes/default/templates");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    for (name, pairs) in [("base.html", &base[..]), ("home.html", &home[..])] {
+        let mut text = read(&theme.join(name));
+        for (written, old) in pairs {
+            assert!(
+                text.contains(written),
+                "{name} no longer writes {written:?}"
+            );
+            text = text.replacen(written, old, 1);
+        }
+        std::fs::write(site.join("templates").join(name), text).unwrap();
+    }
+    let filtered = build("filtered");
+    assert_eq!(
+        split.keys().collect::<Vec<_>>(),
+        filtered.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &split {
+        assert!(
+            *bytes == filtered[path],
+            "{} differs: split\n{}\nfiltered\n{}",
+            path.display(),
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&filtered[path])
+        );
+    }
+    let html =
+        |path: &str| String::from_utf8_lossy(&split[std::path::Path::new(path)]).into_owned();
+    // Each case is what it is meant to be.
+    assert!(html("guide/index.html").contains("<div class=\"prose page-title\"><h1"));
+    assert!(html("guide/index.html").contains("Again</h1>"));
+    assert!(html("guide/index.html").contains("More </h1> text."));
+    assert!(html("index.html").contains("<div class=\"prose page-subtitle\"><h2"));
+    assert!(!html("only/index.html").contains("<div class=\"prose\">"));
+    assert!(html("spaces/index.html").contains("<div class=\"prose\">"));
+    assert!(!html("later/index.html").contains("prose page-title"));
+    assert!(html("other/index.html").contains("<h1 class=\"page-title\">Another title</h1>"));
+}
+
+/// process.html and base.html print `stage_map_html`, `stages_html` and `referenced_by_html`,
+/// written by handbook (src/render/markup.rs) where the templates looped over the stages and
+/// links: the templates calling components.html's `stage_map_items`, `stage_cards` and
+/// `backlink_items` (those loops) build the same bytes, for stages with every part present,
+/// absent or empty, and text that needs escaping.
+#[test]
+fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() {
+    let calls = [
+        (
+            "base.html",
+            "{{ page.referenced_by_html | safe }}",
+            "{{<backlink_items links={page.referenced_by}/>}}",
+        ),
+        (
+            "process.html",
+            "{{ process.stage_map_html | safe }}",
+            "{{<stage_map_items stages={process.stages}/>}}",
+        ),
+        (
+            "process.html",
+            "{{ process.stages_html | safe }}",
+            "{{<stage_cards stages={process.stages}/>}}",
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let page = |path: &str, text: &str| {
+        let file = site.join("content").join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    };
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("handbook.yaml"), "title: Markup\n").unwrap();
+    page(
+        "index.md",
+        "# Home\n\nSee [the guide](guide.md) and [flow](processes/flow.md).\n",
+    );
+    page(
+        "guide.md",
+        "# Guide <&> 'quoted' \"too\"\n\nSee [flow](processes/flow.md), [sales](departments/sales.md) and [the demo](playbooks/demo.md).\n",
+    );
+    page(
+        "departments/sales.md",
+        "---\ntitle: 'Sales <&> \"EMEA\"'\n---\n\nSee [the guide](../guide.md) and [flow](../processes/flow.md).\n",
+    );
+    page(
+        "departments/cs.md",
+        "---\ntitle: Customer success\n---\n\nKeeps.\n",
+    );
+    page(
+        "playbooks/demo.md",
+        "---\ntitle: Demo & 'show'\nprocess: flow\nstage: discover\n---\n\nSee [the guide](../guide.md).\n",
+    );
+    page(
+        "playbooks/close.md",
+        "---\ntitle: Close it\nprocess: flow\nstage: discover\n---\n\nSee [flow](../processes/flow.md).\n",
+    );
+    page(
+        "processes/flow.md",
+        concat!(
+            "---\ntitle: Flow\nowner: sales\n",
+            "stages:\n",
+            "  - name: 'Discover <&> \"it\"'\n    id: discover\n    goal: 'Learn <why>'\n",
+            "    duration: 2 weeks\n    sales_stage: '1 - Discovery & more'\n",
+            "    forecast_category: Best Case Now\n",
+            "    agenda: [Ask, 'Listen \"well\" & <note>']\n    exit_criteria: [Agreed]\n",
+            "    next_step: 'Send the <recap>'\n    collaborators: [cs, sales]\n    playbooks: [demo, close]\n",
+            "    resources:\n      - title: The guide & more\n        url: ../guide.md\n",
+            "  - name: Only exit\n    id: only-exit\n    exit_criteria: [Done, 'Signed & sealed']\n",
+            "    resources:\n      - title: Guide\n        url: ../guide.md\n",
+            "  - name: Only resources\n    id: only-resources\n    forecast_category: Commit\n",
+            "    resources:\n      - title: Guide\n        url: ../guide.md#guide--quoted-too\n",
+            "  - name: Only agenda\n    id: only-agenda\n    duration: 1 day\n    agenda: [One]\n",
+            "  - name: Bare\n    id: bare\n    goal: ''\n",
+            "---\n\nSee [the guide](../guide.md).\n",
+        ),
+    );
+    page(
+        "processes/empty.md",
+        "---\ntitle: Empty\nowner: cs\n---\n\nSee [flow](flow.md).\n",
+    );
+    let build = |output: &str| {
+        handbook()
+            .args(["build", "--no-search", "--root"])
+            .arg(&site)
+            .arg("--output")
+            .arg(tmp.path().join(output))
+            .env("HANDBOOK_TODAY", "2026-11-28")
+            .assert()
+            .success();
+        snapshot(&tmp.path().join(output))
+    };
+    let written = build("written");
+
+    let theme = repo().join("themes/default/templates");
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    for name in ["base.html", "process.html"] {
+        let mut text = read(&theme.join(name));
+        for (_, field, call) in calls.iter().filter(|(file, ..)| *file == name) {
+            assert!(text.contains(field), "{name} no longer prints {field}");
+            text = text.replace(field, call);
+        }
+        std::fs::write(site.join("templates").join(name), text).unwrap();
+    }
+    let called = build("called");
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        called.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &written {
+        assert!(
+            *bytes == called[path],
+            "{} differs: written\n{}\ncalled\n{}",
+            path.display(),
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&called[path])
+        );
+    }
+    // Every piece was written, escaped.
+    let html =
+        |path: &str| String::from_utf8_lossy(&written[std::path::Path::new(path)]).into_owned();
+    let flow = html("processes/flow/index.html");
+    for piece in [
+        "class=\"step-fact\"><span class=\"forecast forecast-best-case-now\">",
+        "Discover &lt;&amp;&gt; &quot;it&quot;",
+        "<summary>Agenda, exit criteria and resources</summary>",
+        "<summary>Exit criteria and resources</summary>",
+        "<summary>Resources</summary>",
+        "<summary>Agenda</summary>",
+        "Listen &quot;well&quot; &amp; &lt;note&gt;",
+        "<dt>Playbooks</dt>",
+        "<dt>Who joins</dt>",
+        "class=\"next-step\"",
+    ] {
+        assert!(flow.contains(piece), "no {piece:?} in\n{flow}");
+    }
+    assert!(!flow.contains("Meeting goal:</strong> </p>"), "{flow}");
+    let guide = html("guide/index.html");
+    assert!(
+        guide.contains("<span class=\"link-kind\">department</span>"),
+        "{guide}"
+    );
+    assert!(!html("processes/empty/index.html").contains("class=\"stage-map\""));
 }

@@ -39,6 +39,9 @@ struct SharedLink {
     value: OnceLock<tera::Value>,
     /// The fingerprint of `link`, made the first time a fingerprint holds it ([`hashed`]).
     hash: OnceLock<u128>,
+    /// `link` as an entry of "Referenced by" ([`super::markup::backlink_item`]), made the
+    /// first time a page lists it.
+    backlink_item: OnceLock<String>,
 }
 
 impl PageLink {
@@ -60,7 +63,18 @@ impl From<Link> for PageLink {
             link,
             value: OnceLock::new(),
             hash: OnceLock::new(),
+            backlink_item: OnceLock::new(),
         }))
+    }
+}
+
+impl PageLink {
+    /// This link as an entry of "Referenced by", as the default theme writes it.
+    pub fn backlink_item(&self) -> &str {
+        let link = &self.0.link;
+        self.0
+            .backlink_item
+            .get_or_init(|| super::markup::backlink_item(&link.title, &link.url, link.kind))
     }
 }
 
@@ -181,6 +195,40 @@ impl Links {
     }
 }
 
+/// A long text of a page's context (its body, markup): held as the Tera string templates see,
+/// made once, so that putting it in the page's Tera value, or in two of its fields, does not
+/// copy it again. Serialized as the string it is.
+#[derive(Debug, Clone)]
+pub struct Text(tera::Value);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        self.0.as_str().unwrap_or_default()
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text::from("")
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text(tera::Value::normal_string(text))
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match MODE.get() {
+            // Tera's serializer takes a `tera::Value` as it is (a reference count).
+            Mode::Tera => self.0.serialize(serializer),
+            Mode::Fields | Mode::Hash => serializer.serialize_str(self.as_str()),
+        }
+    }
+}
+
 /// `site`: the same for every page.
 #[derive(Debug, Serialize)]
 pub struct SiteContext {
@@ -297,15 +345,25 @@ pub struct PageContext {
     /// `tags` as links to their tag pages (`url` null when the site has none).
     pub tag_links: Vec<TagLink>,
     /// The body as HTML, links rewritten to their published URLs.
-    pub content: String,
+    pub content: Text,
     /// Whether the body starts with the `#` heading the title came from (themes skip their own `<h1>`).
     pub title_in_body: bool,
+    /// `content` up to the end of that heading (`</h1>`) when `title_in_body`, else empty.
+    pub content_head: Text,
+    /// `content` after `content_head`; empty when nothing but white space is left. Split here
+    /// once rather than by the templates' filters, which copied the body three times a page;
+    /// the same text as `content` (not a copy) when the body has no title heading.
+    pub content_rest: Text,
     pub toc: Vec<TocEntry>,
+    /// `toc` as the default theme lists it: an `<li>` per heading ([`super::markup`]).
+    pub toc_html: Text,
     pub breadcrumbs: Vec<PageLink>,
     pub backlinks: Vec<PageLink>,
     /// `backlinks` less the pages this page already shows a link to (its owner, collaborators,
     /// processes or playbooks, its process, breadcrumbs, previous and next).
     pub referenced_by: Vec<PageLink>,
+    /// `referenced_by` as the default theme lists it: its `<li>`s ([`add_markup`]).
+    pub referenced_by_html: Text,
     /// The pages before and after this one in its section's reading order.
     pub pager: Pager,
     pub owner: Option<PageLink>,
@@ -402,12 +460,16 @@ pub fn tag_page_context(
         draft: false,
         tags: Vec::new(),
         tag_links: Vec::new(),
-        content: String::new(),
+        content: Text::default(),
         title_in_body: false,
+        content_head: Text::default(),
+        content_rest: Text::default(),
         toc: Vec::new(),
+        toc_html: Text::default(),
         breadcrumbs,
         backlinks: Vec::new(),
         referenced_by: Vec::new(),
+        referenced_by_html: Text::default(),
         pager: Pager {
             previous: None,
             next: None,
@@ -469,6 +531,10 @@ pub struct ProcessContext {
     pub deal_profile: Option<String>,
     pub collaborators: Vec<PageLink>,
     pub stages: Vec<StageContext>,
+    /// `stages` as the default theme's stage map and its stage cards: their `<li>`s
+    /// ([`add_markup`]).
+    pub stage_map_html: Text,
+    pub stages_html: Text,
     /// Every playbook that names this process.
     pub playbooks: Vec<PlaybookSummary>,
 }
@@ -613,7 +679,9 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             })
             .collect(),
         title_in_body: false,
-        content: String::new(),
+        content: Text::default(),
+        content_head: Text::default(),
+        content_rest: Text::default(),
         toc: page
             .headings
             .iter()
@@ -625,9 +693,11 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
                 url: format!("#{}", crate::url::fragment(&h.id)),
             })
             .collect(),
+        toc_html: Text::default(),
         breadcrumbs: links_to(&nav::breadcrumbs(site, i)),
         backlinks: links_to(&site.backlinks[i]),
         referenced_by: links_to(&referenced_by(site, i, &pager)),
+        referenced_by_html: Text::default(),
         pager: Pager {
             previous: pager.0.map(|p| pager_link(site, links, p)),
             next: pager.1.map(|p| pager_link(site, links, p)),
@@ -690,7 +760,47 @@ fn set_content(site: &Site, i: PageIdx, content: String, cx: &mut PageContext) {
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     cx.title_in_body =
         first_h1.is_some_and(|h| h.text == page.title) && content.trim_start().starts_with("<h1");
-    cx.content = content;
+    let (head, rest) = split_title(&content, cx.title_in_body);
+    let all = Text::from(content.as_str());
+    cx.content_rest = if rest.trim().is_empty() {
+        Text::default()
+    } else if rest.len() == content.len() {
+        all.clone()
+    } else {
+        Text::from(rest)
+    };
+    cx.content_head = Text::from(head.as_str());
+    cx.content = all;
+    add_markup(cx);
+}
+
+/// Adds to `cx` the markup the default theme prints as it is ([`super::markup`]): made as a
+/// page is rendered, not for its fingerprint, which holds what it is made from.
+fn add_markup(cx: &mut PageContext) {
+    cx.toc_html = Text::from(super::markup::toc_entries(&cx.toc).as_str());
+    cx.referenced_by_html = Text::from(super::markup::backlink_items(&cx.referenced_by).as_str());
+    if let Some(process) = &mut cx.process {
+        process.stage_map_html =
+            Text::from(super::markup::stage_map_items(&process.stages).as_str());
+        process.stages_html = Text::from(super::markup::stage_cards(&process.stages).as_str());
+    }
+}
+
+/// `content` as its title heading (through the first `</h1>`, when `title_in_body`) and the
+/// rest, as the default theme split it with `split(pat="</h1>")`: without a `</h1>` the head
+/// is all of it, closed, and the rest empty.
+fn split_title(content: &str, title_in_body: bool) -> (String, &str) {
+    const END: &str = "</h1>";
+    if !title_in_body {
+        return (String::new(), content);
+    }
+    match content.find(END) {
+        Some(at) => {
+            let end = at + END.len();
+            (content[..end].to_string(), &content[end..])
+        }
+        None => (format!("{content}{END}"), ""),
+    }
 }
 
 fn pager_link(site: &Site, links: &Links, p: PageIdx) -> PagerLink {
@@ -766,6 +876,8 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
         deal_profile: process.deal_profile.clone(),
         collaborators: links_to(&refs.collaborators),
         stages,
+        stage_map_html: Text::default(),
+        stages_html: Text::default(),
         playbooks: nav::stage_order(site, i)
             .into_iter()
             .map(|p| PlaybookSummary {
@@ -941,6 +1053,47 @@ mod tests {
             serde_json::to_value(&shared).unwrap(),
             serde_json::to_value(&*shared).unwrap()
         );
+    }
+
+    /// A text held as a Tera string is its string to templates, to JSON and to a fingerprint,
+    /// however often it is held.
+    #[test]
+    fn a_text_is_its_string_everywhere() {
+        #[derive(Serialize)]
+        struct Two {
+            a: Text,
+            b: Text,
+            c: Text,
+        }
+        let body = Text::from("<p>Tom & \"Jerry\"</p>");
+        let two = Two {
+            a: body.clone(),
+            b: body,
+            c: Text::default(),
+        };
+        let fields = serde_json::json!({
+            "a": "<p>Tom & \"Jerry\"</p>",
+            "b": "<p>Tom & \"Jerry\"</p>",
+            "c": "",
+        });
+        assert_eq!(to_tera(&two), tera::Value::from_serializable(&fields));
+        assert_eq!(serde_json::to_value(&two).unwrap(), fields);
+        let fingerprint = |two: &Two| {
+            let mut hasher = Hasher::new();
+            hasher.value(two);
+            hasher.finish()
+        };
+        let strings = Two {
+            a: Text::from("<p>Tom & \"Jerry\"</p>"),
+            b: Text::from("<p>Tom & \"Jerry\"</p>"),
+            c: Text::from(""),
+        };
+        assert_eq!(fingerprint(&two), fingerprint(&strings));
+        let other = Two {
+            a: Text::from("<p>Tom</p>"),
+            ..strings
+        };
+        assert_ne!(fingerprint(&two), fingerprint(&other));
     }
 
     /// In a fingerprint a link is the hash of its fields: the same fields, the same

@@ -6,6 +6,7 @@
 pub mod context;
 pub mod fingerprint;
 pub mod links;
+pub mod markup;
 pub mod relative;
 
 use std::collections::{HashMap, HashSet};

@@ -1,0 +1,266 @@
+//! The default theme's markup for its longest loops, written here once a page is rendered
+//! rather than by Tera's interpreter: a value printed by a template costs a few hundred
+//! instructions (its name looked up in the loops, the variables set and the context, then each
+//! field in its map), and a process page's stage cards print about fifty per stage.
+//!
+//! Each function writes exactly what the loop it replaces wrote; components.html keeps those
+//! loops as components (`stage_map_items`, `stage_cards`, `backlink_items`, `toc_entries`), and
+//! tests build
+//! the same bytes with them (`tests/build.rs`). Values are escaped by Tera's own escaper.
+
+use super::context::{PageLink, StageContext, TocEntry};
+use crate::model::Kind;
+
+/// The script after a `<details>` that closes it on phones (components.html's `fold`).
+const FOLD: &str =
+    "<script>if(window.hbPhone)document.currentScript.previousElementSibling.open=false</script>";
+
+/// HTML being written: markup as it is, values escaped as Tera escapes what it prints.
+#[derive(Default)]
+struct Html(Vec<u8>);
+
+impl Html {
+    fn raw(&mut self, markup: &str) {
+        self.0.extend_from_slice(markup.as_bytes());
+    }
+
+    fn text(&mut self, value: &str) {
+        // Into a `Vec`, which cannot fail.
+        let _ = tera::escape_html(value, &mut self.0);
+    }
+
+    fn number(&mut self, n: usize) {
+        use std::io::Write as _;
+        let _ = write!(self.0, "{n}");
+    }
+
+    fn finish(self) -> String {
+        // Only `&str`s were written, whole: always UTF-8.
+        String::from_utf8(self.0).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into())
+    }
+}
+
+/// A template's truth of an optional text: present and not empty.
+fn text(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|s| !s.is_empty())
+}
+
+/// The stage map's entries (process.html's `header_extra`): one `<li>` per stage.
+pub fn stage_map_items(stages: &[StageContext]) -> String {
+    let mut out = Html::default();
+    for stage in stages {
+        out.raw("\n    <li><a href=\"");
+        out.text(&stage.url);
+        out.raw(
+            "\">\n      <span class=\"step-head\"><span class=\"step-num\" aria-hidden=\"true\">",
+        );
+        out.number(stage.number);
+        out.raw("</span><span class=\"step-name\"><span class=\"visually-hidden\">Stage ");
+        out.number(stage.number);
+        out.raw(": </span>");
+        out.text(&stage.name);
+        out.raw("</span></span>");
+        if let Some(sales_stage) = text(&stage.sales_stage) {
+            out.raw("<span class=\"step-fact\"><span class=\"visually-hidden\">CRM stage: </span>");
+            out.text(sales_stage);
+            out.raw("</span>");
+        }
+        if let Some(forecast) = text(&stage.forecast_category) {
+            out.raw("<span class=\"step-fact\"><span class=\"forecast forecast-");
+            // `| lower | replace(from=" ", to="-")`
+            out.text(&forecast.to_lowercase().replace(' ', "-"));
+            out.raw("\"><span class=\"visually-hidden\">Forecast: </span>");
+            out.text(forecast);
+            out.raw("</span></span>");
+        }
+        if let Some(duration) = text(&stage.duration) {
+            out.raw("<span class=\"step-fact step-duration\"><span class=\"visually-hidden\">Duration: </span>");
+            out.text(duration);
+            out.raw("</span>");
+        }
+        out.raw("\n    </a></li>");
+    }
+    out.finish()
+}
+
+/// Page links as `<li><a href="URL">TITLE</a></li>`, with `attributes` before the `href`.
+fn link_items(out: &mut Html, links: &[PageLink], attributes: &str) {
+    for link in links {
+        out.raw("<li><a ");
+        out.raw(attributes);
+        out.raw("href=\"");
+        out.text(&link.url);
+        out.raw("\">");
+        out.text(&link.title);
+        out.raw("</a></li>");
+    }
+}
+
+/// The stage cards (process.html's `after_content`): one `<li class="stage">` per stage.
+pub fn stage_cards(stages: &[StageContext]) -> String {
+    let mut out = Html::default();
+    for stage in stages {
+        out.raw("\n    <li id=\"");
+        out.text(&stage.id);
+        out.raw("\" class=\"stage\">\n      <header class=\"stage-header\">\n        <span class=\"stage-num\" aria-hidden=\"true\">");
+        out.number(stage.number);
+        out.raw("</span>\n        <h3 class=\"stage-name\"><span class=\"visually-hidden\">Stage ");
+        out.number(stage.number);
+        out.raw(": </span>");
+        out.text(&stage.name);
+        out.raw(" <a class=\"anchor\" href=\"");
+        out.text(&stage.url);
+        out.raw("\" aria-label=\"Link to stage ");
+        out.text(&stage.name);
+        out.raw("\">#</a></h3>");
+        let tags = [
+            ("CRM stage", text(&stage.sales_stage)),
+            ("Forecast", text(&stage.forecast_category)),
+            ("Duration", text(&stage.duration)),
+        ];
+        if tags.iter().any(|(_, value)| value.is_some()) {
+            out.raw("\n        <ul class=\"stage-tags\" role=\"list\">");
+            for (label, value) in tags {
+                if let Some(value) = value {
+                    out.raw("<li><span class=\"meta-label\">");
+                    out.raw(label);
+                    out.raw("</span> ");
+                    out.text(value);
+                    out.raw("</li>");
+                }
+            }
+            out.raw("\n        </ul>");
+        }
+        out.raw("\n      </header>");
+        if let Some(goal) = text(&stage.goal) {
+            out.raw("\n      <p class=\"stage-goal\"><strong>Meeting goal:</strong> ");
+            out.text(goal);
+            out.raw("</p>");
+        }
+        if !stage.playbooks.is_empty() || !stage.collaborators.is_empty() {
+            out.raw("\n      <dl class=\"stage-links\">");
+            if !stage.playbooks.is_empty() {
+                out.raw("\n        <div>\n          <dt>Playbook");
+                if stage.playbooks.len() > 1 {
+                    out.raw("s");
+                }
+                out.raw("</dt>\n          <dd><ul role=\"list\">");
+                link_items(&mut out, &stage.playbooks, "");
+                out.raw("</ul></dd>\n        </div>");
+            }
+            if !stage.collaborators.is_empty() {
+                out.raw("\n        <div>\n          <dt>Who joins</dt>\n          <dd><ul class=\"chips\" role=\"list\">");
+                link_items(&mut out, &stage.collaborators, "class=\"chip\" ");
+                out.raw("</ul></dd>\n        </div>");
+            }
+            out.raw("\n      </dl>");
+        }
+        let (agenda, exit, resources) = (&stage.agenda, &stage.exit_criteria, &stage.resources);
+        if !agenda.is_empty() || !exit.is_empty() || !resources.is_empty() {
+            out.raw("\n      <details class=\"stage-details\" open data-phone-closed>\n        <summary>");
+            out.raw(match (agenda.is_empty(), exit.is_empty()) {
+                (false, false) => "Agenda, exit criteria",
+                (false, true) => "Agenda",
+                (true, false) => "Exit criteria",
+                (true, true) => "Resources",
+            });
+            let listed = !agenda.is_empty() || !exit.is_empty();
+            if !resources.is_empty() && listed {
+                out.raw(" and resources");
+            }
+            out.raw("</summary>");
+            if listed {
+                out.raw("\n        <div class=\"stage-columns\">");
+                for (items, heading, open, close) in [
+                    (agenda, "Agenda", "<ol class=\"agenda\">", "</ol>"),
+                    (
+                        exit,
+                        "Exit criteria",
+                        "<ul class=\"checklist\" role=\"list\">",
+                        "</ul>",
+                    ),
+                ] {
+                    if items.is_empty() {
+                        continue;
+                    }
+                    out.raw("\n          <div>\n            <h4>");
+                    out.raw(heading);
+                    out.raw("</h4>\n            ");
+                    out.raw(open);
+                    for item in items {
+                        out.raw("\n              <li>");
+                        out.text(item);
+                        out.raw("</li>");
+                    }
+                    out.raw("\n            ");
+                    out.raw(close);
+                    out.raw("\n          </div>");
+                }
+                out.raw("\n        </div>");
+            }
+            if !resources.is_empty() {
+                out.raw("\n        <div class=\"stage-resources\">\n          <h4>Resources</h4>\n          <ul role=\"list\">");
+                for resource in resources {
+                    out.raw("<li><a href=\"");
+                    out.text(&resource.url);
+                    out.raw("\">");
+                    out.text(&resource.title);
+                    out.raw("</a></li>");
+                }
+                out.raw("</ul>\n        </div>");
+            }
+            out.raw("\n      </details>");
+            out.raw(FOLD);
+        }
+        if let Some(next) = text(&stage.next_step) {
+            out.raw("\n      <p class=\"next-step\"><strong>Next step:</strong> ");
+            out.text(next);
+            out.raw("</p>");
+        }
+        out.raw("\n    </li>");
+    }
+    out.finish()
+}
+
+/// Entries of the table of contents (components.html's `toc_entries`): an `<li>` and a line
+/// break per heading.
+pub fn toc_entries(toc: &[TocEntry]) -> String {
+    let mut out = Html::default();
+    for heading in toc {
+        out.raw("<li class=\"toc-level-");
+        out.number(usize::from(heading.level));
+        out.raw("\"><a href=\"");
+        out.text(&heading.url);
+        out.raw("\">");
+        out.text(&heading.text);
+        out.raw("</a></li>\n");
+    }
+    out.finish()
+}
+
+/// "Referenced by" (base.html's footer): one `<li>` per link, each made once per site
+/// ([`PageLink::backlink_item`]).
+pub fn backlink_items(links: &[PageLink]) -> String {
+    let mut out = String::new();
+    for link in links {
+        out.push_str(link.backlink_item());
+    }
+    out
+}
+
+/// A link's entry in "Referenced by": its kind named unless it is a plain page.
+pub(super) fn backlink_item(title: &str, url: &str, kind: Kind) -> String {
+    let mut out = Html::default();
+    out.raw("\n        <li><a href=\"");
+    out.text(url);
+    out.raw("\">");
+    out.text(title);
+    out.raw("</a>");
+    if kind != Kind::Page {
+        out.raw(" <span class=\"link-kind\">");
+        out.raw(kind.as_str());
+        out.raw("</span>");
+    }
+    out.raw("</li>");
+    out.finish()
+}

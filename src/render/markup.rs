@@ -5,8 +5,8 @@
 //!
 //! Each function writes exactly what the loop it replaces wrote; components.html keeps those
 //! loops as components (`stage_map_items`, `stage_cards`, `backlink_items`, `toc_entries`), and
-//! tests build
-//! the same bytes with them (`tests/build.rs`). Values are escaped by Tera's own escaper.
+//! tests build the same bytes with them (`tests/build.rs`). Values are escaped by Tera's own
+//! escaper.
 
 use super::context::{PageLink, StageContext, TocEntry};
 use crate::model::Kind;

@@ -414,8 +414,8 @@ pub struct Searched {
 pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Built, RunError> {
     // Without a search index the pages are loaded without HTML (as `check` loads them, in
     // about half the time), and a page that is rendered has its body loaded then
-    // ([`load::published_body`]): over an output that records what its pages were rendered from, most
-    // pages are kept, not rendered; and in a clean build no page's HTML is held from load to
+    // ([`load::published_body`]): over an output that records what its pages were rendered
+    // from, most pages are kept, not rendered; and in a clean build no page's HTML is held from load to
     // render (at 10,000 pages that was 44 MB of compressed HTML, most of the peak memory),
     // for a second read and Markdown pass per page (about 3% more instructions). The search
     // index is fed pages a chunk at a time, and loads the HTML with the pages.

@@ -5,8 +5,9 @@
 //! Links cannot be rewritten yet (their targets are resolved later, against the whole site),
 //! so the HTML is written with each destination as the page wrote it, and the byte range where
 //! it lands is recorded ([`crate::model::Body`]; how, and why no placeholder text is involved:
-//! [`super::html_writer`]). Markdown is parsed exactly once per page, in `build` and in every
-//! `serve` rebuild.
+//! [`super::html_writer`]). `serve` and a build with search parse each page once, here, with
+//! HTML; a build without search loads pages here without HTML, and writes each body when it
+//! renders the page, its links already resolved ([`super::published_html`]).
 
 use std::borrow::Cow;
 use std::collections::HashMap;

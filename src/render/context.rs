@@ -6,6 +6,7 @@
 //! made once per site ([`Links`]) and shared, and so are its Tera value and its fingerprint,
 //! so that a page's context costs little more than what is its own.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::{Arc, OnceLock};
 
@@ -769,7 +770,7 @@ fn set_content(site: &Site, i: PageIdx, content: String, cx: &mut PageContext) {
     } else {
         Text::from(rest)
     };
-    cx.content_head = Text::from(head.as_str());
+    cx.content_head = Text::from(&*head);
     cx.content = all;
     add_markup(cx);
 }
@@ -789,17 +790,17 @@ fn add_markup(cx: &mut PageContext) {
 /// `content` as its title heading (through the first `</h1>`, when `title_in_body`) and the
 /// rest, as the default theme split it with `split(pat="</h1>")`: without a `</h1>` the head
 /// is all of it, closed, and the rest empty.
-fn split_title(content: &str, title_in_body: bool) -> (String, &str) {
+fn split_title(content: &str, title_in_body: bool) -> (Cow<'_, str>, &str) {
     const END: &str = "</h1>";
     if !title_in_body {
-        return (String::new(), content);
+        return (Cow::Borrowed(""), content);
     }
     match content.find(END) {
         Some(at) => {
-            let end = at + END.len();
-            (content[..end].to_string(), &content[end..])
+            let (head, rest) = content.split_at(at + END.len());
+            (Cow::Borrowed(head), rest)
         }
-        None => (format!("{content}{END}"), ""),
+        None => (Cow::Owned(format!("{content}{END}")), ""),
     }
 }
 

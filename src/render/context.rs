@@ -159,27 +159,16 @@ pub fn hashed<R>(f: impl FnOnce() -> R) -> R {
 
 /// Each page's [`PageLink`] in a site, made the first time it is asked for.
 #[derive(Default)]
-pub struct Links {
-    links: Vec<OnceLock<PageLink>>,
-    /// Whether each page is published ([`Site::is_published`]), beside the links: lists of
-    /// pages (backlinks, breadcrumbs) are filtered by it on every page, and asking each listed
-    /// page's own record is a cache miss apiece at 10,000 pages.
-    published: Vec<bool>,
-}
+pub struct Links(Vec<OnceLock<PageLink>>);
 
 impl Links {
     pub fn new(site: &Site) -> Links {
-        Links {
-            links: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
-            published: (0..site.pages.len())
-                .map(|i| site.is_published(i))
-                .collect(),
-        }
+        Links((0..site.pages.len()).map(|_| OnceLock::new()).collect())
     }
 
     /// The link to page `i` of `site`, the site these links were made for.
     pub fn get(&self, site: &Site, i: PageIdx) -> PageLink {
-        match self.links.get(i) {
+        match self.0.get(i) {
             Some(link) => link.get_or_init(|| PageLink::new(site, i)).clone(),
             None => PageLink::new(site, i),
         }
@@ -189,17 +178,14 @@ impl Links {
     pub fn published(&self, site: &Site, pages: &[PageIdx]) -> Vec<PageLink> {
         pages
             .iter()
-            .filter(|&&p| match self.published.get(p) {
-                Some(&published) => published,
-                None => site.is_published(p),
-            })
+            .filter(|&&p| site.is_published(p))
             .map(|&p| self.get(site, p))
             .collect()
     }
 
     /// The URL of page `i` ([`Site::page_url`]).
     pub fn url(&self, site: &Site, i: PageIdx) -> std::borrow::Cow<'_, str> {
-        match self.links.get(i) {
+        match self.0.get(i) {
             Some(link) => link
                 .get_or_init(|| PageLink::new(site, i))
                 .url
@@ -1076,45 +1062,6 @@ mod tests {
             cx.insert("base_url", base_url);
             let tested = tera.render("t", &cx).expect("renders") == "yes";
             assert_eq!(is_absolute(base_url), tested, "{base_url:?}");
-        }
-    }
-
-    /// Links to the published pages of a list, the drafts left out, with the site's links or
-    /// with none made for it.
-    #[test]
-    fn links_to_a_list_leave_out_its_drafts() {
-        let pages: Vec<crate::model::Page> = [
-            ("a.md", "# A\n"),
-            ("b.md", "---\ntitle: B\ndraft: true\n---\n"),
-            ("c.md", "# C\n"),
-        ]
-        .iter()
-        .filter_map(|(path, text)| crate::load::page(path, text, false).0)
-        .collect();
-        let config = crate::config::Config::parse("title: T").expect("a valid config");
-        for drafts in [false, true] {
-            let site = crate::resolve::resolve(
-                config.clone(),
-                Vec::clone(&pages),
-                Default::default(),
-                Default::default(),
-                drafts,
-            );
-            let list: Vec<PageIdx> = vec![2, 1, 0, 1];
-            let wanted: Vec<String> = list
-                .iter()
-                .filter(|&&p| site.is_published(p))
-                .map(|&p| site.pages[p].title.clone())
-                .collect();
-            assert_eq!(wanted.len(), if drafts { 4 } else { 2 });
-            for links in [Links::new(&site), Links::default()] {
-                let titles: Vec<String> = links
-                    .published(&site, &list)
-                    .iter()
-                    .map(|l| l.title.clone())
-                    .collect();
-                assert_eq!(titles, wanted);
-            }
         }
     }
 

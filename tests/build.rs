@@ -823,6 +823,34 @@ fn the_default_themes_inline_markup_is_what_its_components_write() {
     assert_eq!(flow.matches("class=\"chips\"").count(), 3, "{flow}");
 }
 
+/// base.html tests `site.absolute` for the canonical URL and Open Graph tags, where it tested
+/// `site.base_url` with `starting_with` on every page: the same bytes either way, with a path
+/// for `base_url` (no such tags) and with a full URL.
+#[test]
+fn site_absolute_is_what_base_html_tested() {
+    const TESTED: &str = r#"{%- if site.base_url is starting_with(pat="http://") or site.base_url is starting_with(pat="https://") %}"#;
+    let pages = [
+        ("index.md", "# Home\n\nSee [the guide](guide.md).\n"),
+        (
+            "guide.md",
+            "---\ndescription: How we sell\n---\n\n# Guide\n\nText.\n",
+        ),
+    ];
+    for (config, tags) in [
+        ("T", false),
+        ("T\nbase_url: https://handbook.example.com/hb/", true),
+    ] {
+        let built = same_output_with_templates_edited(
+            config,
+            &pages,
+            &[("base.html", "{%- if site.absolute %}", TESTED)],
+        );
+        let guide =
+            String::from_utf8_lossy(&built[std::path::Path::new("guide/index.html")]).into_owned();
+        assert_eq!(guide.contains("rel=\"canonical\""), tags, "{guide}");
+    }
+}
+
 /// base.html and home.html print `page.content_head` and `page.content_rest`, the body split
 /// after its title once in Rust, where they split `page.content` with Tera's filters: the
 /// templates written the old way build the same bytes, whatever follows the title (nothing,

@@ -193,7 +193,7 @@ fn read_body(
     let file = open(folder, &page.path).ok()?;
     // The size is not known (no statx): read to the end. Only the first `len` bytes are this
     // file's; the buffer's bytes past them are left from earlier reads.
-    let len = read_at_most(file, options.max_page_size.as_u64(), 0, bytes).ok()?;
+    let len = read_unsized(file, options.max_page_size.as_u64(), bytes).ok()?;
     let bytes = &bytes[..len];
     // Decoded as `read_page` decodes it, bad bytes and all (checked first: a lossy decoding
     // costs several times as much, even of valid UTF-8).
@@ -309,6 +309,42 @@ fn read_at_most(
         return Err(ReadError::TooLarge(None));
     }
     Ok(bytes.len())
+}
+
+/// The first read of a file of unknown size asks for at least this much.
+const FIRST_READ: usize = 64 * 1024;
+
+/// [`read_at_most`] for a file whose size is not known: each read asks for all the room the
+/// buffer has (at least [`FIRST_READ`] bytes), so a page no larger than that takes one read and
+/// a second that finds the end, where `read_to_end` asks for 8 KiB first and then what it
+/// read again (four reads for a 10 KB page).
+fn read_unsized(
+    mut reader: impl Read,
+    limit: u64,
+    bytes: &mut Vec<u8>,
+) -> Result<usize, ReadError> {
+    // At most one byte past the limit is read: enough to know the file is over it.
+    let most = usize::try_from(limit)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
+    let mut len = 0;
+    loop {
+        if len >= most {
+            return Err(ReadError::TooLarge(None));
+        }
+        // Room for at least the first read, or for as much again as read so far.
+        let room = len.max(FIRST_READ).min(most - len);
+        if bytes.len() - len < room {
+            bytes.resize(len + room, 0);
+        }
+        let end = bytes.len().min(most);
+        match reader.read(&mut bytes[len..end]) {
+            Ok(0) => return Ok(len),
+            Ok(got) => len += got,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
 }
 
 fn io_error(file: &str, message: &str) -> Diagnostic {
@@ -477,6 +513,61 @@ mod tests {
             reads(4, expected, &mut bytes);
             reads(4, expected, &mut Vec::new());
         }
+    }
+
+    /// A file of unknown size is read whole, whatever the reads hand over, up to the limit
+    /// and no further; one no larger than the first read takes two calls; a reused buffer's
+    /// old bytes are never part of it.
+    #[test]
+    fn a_file_of_unknown_size_is_read_whole_in_two_calls() {
+        let text: Vec<u8> = (0..200_000u32).map(|n| b'a' + (n % 26) as u8).collect();
+        for size in [
+            0,
+            1,
+            10,
+            10_000,
+            FIRST_READ - 1,
+            FIRST_READ,
+            FIRST_READ + 1,
+            200_000,
+        ] {
+            let source = &text[..size];
+            for chunk in [1, 7, 4096, usize::MAX] {
+                if chunk < 100 && size > 10_000 {
+                    continue;
+                }
+                for mut bytes in [Vec::new(), vec![b'!'; 3], vec![b'!'; 300_000]] {
+                    for limit in [size as u64, size as u64 + 1, 1_000_000] {
+                        let mut reader = Chunked {
+                            source,
+                            chunk,
+                            calls: 0,
+                        };
+                        let len = read_unsized(&mut reader, limit, &mut bytes).unwrap();
+                        assert_eq!(&bytes[..len], source, "size {size}, chunk {chunk}");
+                        if chunk == usize::MAX && size < FIRST_READ {
+                            assert_eq!(reader.calls, 1 + usize::from(size > 0), "size {size}");
+                        }
+                    }
+                    if size > 0 {
+                        let mut reader = Chunked {
+                            source,
+                            chunk,
+                            calls: 0,
+                        };
+                        let read = read_unsized(&mut reader, size as u64 - 1, &mut bytes);
+                        assert!(
+                            matches!(read, Err(ReadError::TooLarge(None))),
+                            "size {size}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(matches!(
+            read_unsized(std::io::repeat(b'a'), 1_000, &mut Vec::new()),
+            Err(ReadError::TooLarge(None))
+        ));
     }
 
     /// The fast UTF-8 check says what std's says, text and first bad byte alike, at every

@@ -236,6 +236,9 @@ pub struct SiteContext {
     pub title: String,
     pub description: Option<String>,
     pub base_url: String,
+    /// `base_url` is a full URL ([`is_absolute`]): pages can name their canonical URL. Tested
+    /// once per site, where base.html tested `base_url` with `starting_with` twice a page.
+    pub absolute: bool,
     pub home_url: String,
     /// `language` from handbook.yaml, for `<html lang>`.
     pub language: String,
@@ -280,6 +283,7 @@ pub fn site_context(site: &Site, links: &Links, search: bool) -> SiteContext {
         title: site.config.title.clone(),
         description: site.config.description.clone(),
         base_url: site.config.base_url.clone(),
+        absolute: is_absolute(&site.config.base_url),
         home_url: site.config.url(""),
         language: site.config.language.clone(),
         extra: site.config.extra.clone(),
@@ -318,6 +322,12 @@ pub fn site_context(site: &Site, links: &Links, search: bool) -> SiteContext {
             })
             .collect(),
     }
+}
+
+/// Whether `base_url` is a full URL: it starts with `http://` or `https://`, as written (as
+/// Tera's `starting_with` tests it).
+fn is_absolute(base_url: &str) -> bool {
+    base_url.starts_with("http://") || base_url.starts_with("https://")
 }
 
 /// [`Site::anchor_url`], from the page's URL made once per site.
@@ -1023,6 +1033,35 @@ mod tests {
                 link: shared.clone(),
                 stage: Some("Demo".into()),
             },
+        }
+    }
+
+    /// `site.absolute` is what base.html tested before it had it.
+    #[test]
+    fn absolute_is_the_test_base_html_made() {
+        let mut tera = tera::Tera::new();
+        tera.add_raw_template(
+            "t",
+            r#"{% if base_url is starting_with(pat="http://") or base_url is starting_with(pat="https://") %}yes{% else %}no{% endif %}"#,
+        )
+        .expect("a valid template");
+        for base_url in [
+            "/",
+            "/handbook/",
+            "http://a.example/",
+            "https://a.example/x/",
+            "HTTPS://a.example/",
+            "https:/a",
+            "http:",
+            "httpx://a/",
+            "ftp://a/",
+            " https://a/",
+            "",
+        ] {
+            let mut cx = tera::Context::new();
+            cx.insert("base_url", base_url);
+            let tested = tera.render("t", &cx).expect("renders") == "yes";
+            assert_eq!(is_absolute(base_url), tested, "{base_url:?}");
         }
     }
 

@@ -29,9 +29,24 @@ impl Html {
         let _ = tera::escape_html(value, &mut self.0);
     }
 
-    fn number(&mut self, n: usize) {
-        use std::io::Write as _;
-        let _ = write!(self.0, "{n}");
+    fn number(&mut self, mut n: usize) {
+        // Its digits, last first, without the formatting machinery (a stage card has four).
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.0.extend_from_slice(&digits[at..]);
+    }
+
+    /// Room for `bytes` at once, where growing as written copies it each time.
+    fn with_capacity(bytes: usize) -> Html {
+        Html(Vec::with_capacity(bytes))
     }
 
     fn finish(self) -> String {
@@ -47,7 +62,7 @@ fn text(value: &Option<String>) -> Option<&str> {
 
 /// The stage map's entries (process.html's `header_extra`): one `<li>` per stage.
 pub fn stage_map_items(stages: &[StageContext]) -> String {
-    let mut out = Html::default();
+    let mut out = Html::with_capacity(400 * stages.len());
     for stage in stages {
         out.raw("\n    <li><a href=\"");
         out.text(&stage.url);
@@ -98,7 +113,7 @@ fn link_items(out: &mut Html, links: &[PageLink], attributes: &str) {
 
 /// The stage cards (process.html's `after_content`): one `<li class="stage">` per stage.
 pub fn stage_cards(stages: &[StageContext]) -> String {
-    let mut out = Html::default();
+    let mut out = Html::with_capacity(2048 * stages.len());
     for stage in stages {
         out.raw("\n    <li id=\"");
         out.text(&stage.id);
@@ -225,7 +240,7 @@ pub fn stage_cards(stages: &[StageContext]) -> String {
 /// Entries of the table of contents (components.html's `toc_entries`): an `<li>` and a line
 /// break per heading.
 pub fn toc_entries(toc: &[TocEntry]) -> String {
-    let mut out = Html::default();
+    let mut out = Html::with_capacity(96 * toc.len());
     for heading in toc {
         out.raw("<li class=\"toc-level-");
         out.number(usize::from(heading.level));
@@ -263,4 +278,20 @@ pub(super) fn backlink_item(title: &str, url: &str, kind: Kind) -> String {
     }
     out.raw("</li>");
     out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_formatted() {
+        for n in [0, 1, 9, 10, 11, 99, 100, 12_345, usize::MAX / 3, usize::MAX] {
+            let mut out = Html::default();
+            out.raw("<");
+            out.number(n);
+            out.raw(">");
+            assert_eq!(out.finish(), format!("<{n}>"));
+        }
+    }
 }

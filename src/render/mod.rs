@@ -158,6 +158,7 @@ impl Theme {
         })?;
 
         let mut tera = Tera::new();
+        tera.register_filter("safe", safe);
         let origins: HashMap<String, String> = templates
             .iter()
             .map(|t| (t.name.clone(), t.origin.clone()))
@@ -414,6 +415,17 @@ impl Theme {
     }
 }
 
+/// Tera's `safe` filter, without its copy: Tera's copies the string it marks safe (a page's body
+/// and the sidebar, on every page), where a string value shares its text by reference count and
+/// only its mark changes. Anything else is printed as Tera's own prints it.
+fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if value.as_str().is_some() {
+        value.mark_safe()
+    } else {
+        tera::Value::safe_string(&value.to_string())
+    }
+}
+
 /// The template that renders page `i`.
 fn template_of(site: &Site, i: PageIdx) -> &'static str {
     let page = &site.pages[i];
@@ -528,4 +540,71 @@ fn template_error(error: &tera::Error, origins: &HashMap<String, String>) -> Dia
         },
         format!("template error: {message}"),
     )
+}
+
+#[cfg(test)]
+mod safe_tests {
+    use super::*;
+
+    /// `{{ x | safe }}` and `{{ x | safe | upper }}` for each value, with Tera's own filter or
+    /// with handbook's.
+    fn printed(own: bool, value: &tera::Value) -> Vec<String> {
+        let mut tera = Tera::new();
+        if own {
+            tera.register_filter("safe", safe);
+        }
+        tera.autoescape_on(vec![""]);
+        let mut printed = Vec::new();
+        for (name, text) in [
+            ("a", "{{ x | safe }}"),
+            ("b", "{{ x | safe | upper }}"),
+            ("c", "{{ x | safe | escape }}"),
+            ("d", "{% set y = x | safe %}{{ y }}|{{ y == x }}"),
+        ] {
+            tera.add_raw_template(name, text).expect("a valid template");
+            let mut cx = Context::new();
+            cx.insert_value("x", value.clone());
+            printed.push(
+                tera.render(name, &cx)
+                    .unwrap_or_else(|e| format!("error {e}")),
+            );
+        }
+        printed
+    }
+
+    #[test]
+    fn the_safe_filter_prints_what_teras_prints() {
+        let long = "<p>a body & more, past Tera's inline length</p>".repeat(3);
+        let values = [
+            tera::Value::normal_string("<b>&</b>"),
+            tera::Value::normal_string(&long),
+            tera::Value::safe_string(&long),
+            tera::Value::normal_string(""),
+            tera::Value::from(42),
+            tera::Value::from(1.5),
+            tera::Value::from(true),
+            tera::Value::none(),
+            tera::Value::from(vec!["<a>", "b&"]),
+            context::to_tera(&serde_json::json!({"k": "<v>"})),
+        ];
+        for value in &values {
+            assert_eq!(printed(true, value), printed(false, value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn a_string_marked_safe_shares_its_text() {
+        let long = tera::Value::normal_string(&"<p>shared</p>".repeat(10));
+        let cx = Context::new();
+        let marked = safe(
+            long.clone(),
+            tera::Kwargs::default(),
+            &tera::State::new(&cx),
+        );
+        assert!(marked.is_safe());
+        assert_eq!(
+            marked.as_str().map(str::as_ptr),
+            long.as_str().map(str::as_ptr)
+        );
+    }
 }

@@ -69,6 +69,10 @@ pub struct Update {
     target: Target,
     /// `prev/`: where the new site is being written.
     dir: PathBuf,
+    /// `dir`, held open: files are created from it, so the kernel looks up only their path
+    /// inside the output for each, not `dir`'s own path from `/` again.
+    #[cfg(unix)]
+    handle: Option<rustix::fd::OwnedFd>,
     /// What `dir` held, by output path; each entry trusted only while the file's size and
     /// modification time still match.
     manifest: Manifest,
@@ -144,9 +148,17 @@ impl Update {
             },
         );
         let (manifest, (removed, kept, fresh)) = readied?;
+        #[cfg(unix)]
+        let handle = {
+            use rustix::fs::{CWD, Mode, OFlags, openat};
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            openat(CWD, &dir, flags, Mode::empty()).ok()
+        };
         let mut update = Update {
             target: target.clone(),
             dir,
+            #[cfg(unix)]
+            handle,
             manifest,
             live,
             fresh,
@@ -199,7 +211,7 @@ impl Update {
         if self.reuse(rel, &path, hash, size, fingerprint)? {
             return Ok(());
         }
-        let mut file = create(&path)?;
+        let mut file = self.create(rel, &path)?;
         std::io::Write::write_all(&mut file, bytes).map_err(io(&path))?;
         let meta = file.metadata().map_err(io(&path))?;
         self.record(
@@ -271,7 +283,7 @@ impl Update {
         // Hashed again while copying: what is recorded is what was written, even if the
         // source changed in between.
         let mut source = std::fs::File::open(from).map_err(read(from))?;
-        let mut file = create(&path)?;
+        let mut file = self.create(rel, &path)?;
         let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
         let mut buffer = vec![0; 64 * 1024];
         let mut size = 0;
@@ -414,6 +426,32 @@ impl Update {
 
     fn join(&self, rel: &str) -> Result<PathBuf, WriteError> {
         path::join(&self.dir, rel)
+    }
+
+    /// Creates file `rel` (a checked path, [`Update::join`]), `path` in `dir`, which must not
+    /// exist; its folder is made if missing.
+    fn create(&self, rel: &str, path: &Path) -> Result<std::fs::File, WriteError> {
+        #[cfg(unix)]
+        if let Some(handle) = &self.handle {
+            use rustix::fs::{Mode, OFlags, openat};
+            // As `OpenOptions::create_new` opens it.
+            let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC;
+            let open = || {
+                openat(handle, rel, flags, Mode::from_bits_truncate(0o666))
+                    .map(std::fs::File::from)
+                    .map_err(std::io::Error::from)
+            };
+            return match open() {
+                Err(e) if folders::missing(&e) => {
+                    folders::make_parent(path)?;
+                    open().map_err(io(path))
+                }
+                opened => opened.map_err(io(path)),
+            };
+        }
+        #[cfg(not(unix))]
+        let _ = rel;
+        create(path)
     }
 
     /// The entry for `path` (whose metadata is `meta`) if it already holds bytes hashing to

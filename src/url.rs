@@ -106,7 +106,7 @@ fn like<'a>(raw: &'a str, written: &str, set: &'static AsciiSet) -> Cow<'a, str>
 /// Percent-decodes a URL part, leaving it as written when the bytes are not UTF-8.
 pub fn decode(part: &str) -> Cow<'_, str> {
     // Every link's path and fragment is decoded; most hold no escape at all.
-    if !part.contains('%') {
+    if memchr::memchr(b'%', part.as_bytes()).is_none() {
         return Cow::Borrowed(part);
     }
     percent_encoding::percent_decode_str(part)

@@ -86,11 +86,15 @@ impl Default for Slugger {
 
 impl Slugger {
     pub fn slug(&mut self, text: &str) -> String {
-        let original = slug(text);
-        if !self.occurrences.contains_key(&original) {
-            self.occurrences.insert(original.clone(), 0);
-            return original;
-        }
+        // One lookup for a slug not seen before (nearly every one).
+        let original = match self.occurrences.entry(slug(text)) {
+            std::collections::hash_map::Entry::Vacant(new) => {
+                let id = new.key().clone();
+                new.insert(0);
+                return id;
+            }
+            std::collections::hash_map::Entry::Occupied(seen) => seen.key().clone(),
+        };
         let mut result = original.clone();
         while self.occurrences.contains_key(&result) {
             let n = self.occurrences.entry(original.clone()).or_insert(0);

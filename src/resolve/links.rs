@@ -207,7 +207,7 @@ fn resolve_in(
 /// A destination split as a browser splits it: the path, then the query after the first `?`
 /// before any `#`, then the fragment after the first `#`; an empty query or fragment is none.
 fn split<'d>(dest: &'d str) -> (&'d str, Option<&'d str>, Option<&'d str>) {
-    let Some(at) = dest.bytes().position(|b| b == b'#' || b == b'?') else {
+    let Some(at) = memchr::memchr2(b'#', b'?', dest.as_bytes()) else {
         return (dest, None, None);
     };
     let (path, rest) = (&dest[..at], &dest[at + 1..]);
@@ -241,7 +241,7 @@ fn locate(site: &Site, from: PageIdx, path: &str, joined: &mut String) -> Place 
         };
     }
     let page = &site.pages[from];
-    let dir = (page.path.bytes().rposition(|b| b == b'/')).map_or("", |at| &page.path[..at]);
+    let dir = memchr::memrchr(b'/', page.path.as_bytes()).map_or("", |at| &page.path[..at]);
     let by_file = join_into(joined, dir, path);
     if path.ends_with(".md") {
         return if by_file {
@@ -474,6 +474,10 @@ pub fn join(dir: &str, relative: &str) -> Option<String> {
 /// is joined, so this builds the path in place rather than as a list of segments.
 fn join_into(joined: &mut String, dir: &str, relative: &str) -> bool {
     joined.clear();
+    if let Some(inside) = join_plain(joined, dir, relative) {
+        return inside;
+    }
+    joined.clear();
     // The folder's segments are taken as they are; only the relative path's `.` and `..` move.
     for part in segments(dir) {
         push_segment(joined, part);
@@ -491,6 +495,69 @@ fn join_into(joined: &mut String, dir: &str, relative: &str) -> bool {
     }
     if relative.ends_with('/') && !joined.is_empty() {
         joined.push('/');
+    }
+    true
+}
+
+/// [`join_into`] for the shape nearly every link has: a page's folder (no empty segment) and a
+/// path that climbs with `../` (or stays with `./`) and then names a plain path, without an
+/// empty, `.` or `..` segment (`../departments/d-1/index.md`). The folder and that path are
+/// copied whole, not segment by segment. `None` for any other shape, which `join_into` then
+/// joins segment by segment.
+fn join_plain(joined: &mut String, dir: &str, relative: &str) -> Option<bool> {
+    // Byte loops: these paths are short, too short for a substring search to pay for starting.
+    let folder = dir.as_bytes();
+    if folder.first() == Some(&b'/')
+        || folder.last() == Some(&b'/')
+        || folder.windows(2).any(|pair| pair == b"//")
+    {
+        return None;
+    }
+    let mut rest = relative;
+    let mut up = 0;
+    loop {
+        if let Some(after) = rest.strip_prefix("../") {
+            up += 1;
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix("./") {
+            rest = after;
+        } else {
+            break;
+        }
+    }
+    let plain = rest.strip_suffix('/').unwrap_or(rest);
+    if !plain_segments(plain.as_bytes()) {
+        return None;
+    }
+    joined.push_str(dir);
+    for _ in 0..up {
+        match joined.bytes().rposition(|b| b == b'/') {
+            Some(at) => joined.truncate(at),
+            None if joined.is_empty() => return Some(false),
+            None => joined.clear(),
+        }
+    }
+    if !joined.is_empty() {
+        joined.push('/');
+    }
+    joined.push_str(plain);
+    if rest.ends_with('/') {
+        joined.push('/');
+    }
+    Some(true)
+}
+
+/// Whether `path` is one or more `/`-separated segments, none of them empty, `.` or `..`.
+fn plain_segments(path: &[u8]) -> bool {
+    let mut start = 0;
+    for end in (0..path.len())
+        .filter(|&i| path[i] == b'/')
+        .chain([path.len()])
+    {
+        if matches!(&path[start..end], b"" | b"." | b"..") {
+            return false;
+        }
+        start = end + 1;
     }
     true
 }
@@ -874,6 +941,8 @@ mod tests {
             "a/../b",
             "./a",
             "processes/p-1/",
+            "departments/d-1",
+            "a/./b",
             "é/ü",
         ];
         let relatives = [
@@ -894,6 +963,22 @@ mod tests {
             "é.md",
             "../../../..",
             "////",
+            "../a/b.md",
+            "./../x/",
+            "../.",
+            ".././x",
+            "x/.",
+            "x/./y",
+            "../x//y/",
+            "...",
+            "..x/",
+            ".x",
+            "../../departments/d-1/index.md",
+            "../processes/p-2/",
+            "./",
+            ".//x",
+            "x/y/",
+            "a/../",
         ];
         for dir in dirs {
             for relative in relatives {

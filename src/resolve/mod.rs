@@ -268,16 +268,19 @@ fn linked_by(
     targets: &[Target],
     references: &References,
 ) -> Vec<PageIdx> {
-    let mut to: Vec<PageIdx> = site.pages[from]
-        .links
-        .iter()
-        .zip(targets)
-        // An unused reference definition is not published: it links nowhere.
-        .filter(|(link, _)| link.form != LinkForm::UnusedDefinition)
-        .filter_map(|(_, target)| target.page())
-        .chain(references.pages())
-        .filter(|&to| to != from)
-        .collect();
+    // Made once at the most it can hold: collected from the filters below, it grew from empty.
+    let mut to: Vec<PageIdx> = Vec::with_capacity(targets.len() + references.pages().count());
+    to.extend(
+        site.pages[from]
+            .links
+            .iter()
+            .zip(targets)
+            // An unused reference definition is not published: it links nowhere.
+            .filter(|(link, _)| link.form != LinkForm::UnusedDefinition)
+            .filter_map(|(_, target)| target.page())
+            .chain(references.pages())
+            .filter(|&to| to != from),
+    );
     to.sort_unstable();
     to.dedup();
     to

@@ -92,6 +92,8 @@ pub fn resolve(site: &Site, i: PageIdx) -> References {
                 .iter()
                 .filter_map(|c| one("collaborators", c, Kind::Department, &mut problems))
                 .collect();
+            refs.stage_collaborators.reserve_exact(p.stages.len());
+            refs.stage_playbooks.reserve_exact(p.stages.len());
             for stage in &p.stages {
                 let collaborators = stage
                     .collaborators

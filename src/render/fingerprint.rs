@@ -345,7 +345,17 @@ impl serde::ser::SerializeMap for &mut Encoder<'_> {
 /// The program that renders: its version, and its executable's size and modification time
 /// (a developer's rebuilt binary keeps its version). Unknown parts are a fresh random value:
 /// nothing rendered before is then trusted.
+///
+/// Read once a run: the code running is the executable as it was when first asked. Read
+/// again, a binary replaced under a running `serve` (or under a test, by a rebuild) would
+/// give its own identity to pages this code renders, or none at all (it is gone), and the
+/// same run would then disagree with itself.
 pub fn program() -> u128 {
+    static PROGRAM: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *PROGRAM.get_or_init(read_program)
+}
+
+fn read_program() -> u128 {
     let mut hasher = Hasher::new();
     hasher.bytes(env!("CARGO_PKG_VERSION").as_bytes());
     let exe = std::env::current_exe()

@@ -193,7 +193,7 @@ fn read_body(
     let file = open(folder, &page.path).ok()?;
     // The size is not known (no statx): read to the end. Only the first `len` bytes are this
     // file's; the buffer's bytes past them are left from earlier reads.
-    let len = read_unsized(file, options.max_page_size.as_u64(), bytes).ok()?;
+    let len = read_at_most(file, options.max_page_size.as_u64(), None, bytes).ok()?;
     let bytes = &bytes[..len];
     // Decoded as `read_page` decodes it, bad bytes and all (checked first: a lossy decoding
     // costs several times as much, even of valid UTF-8).
@@ -240,7 +240,7 @@ fn read_limited(
     if meta.len() > limit {
         return Err(ReadError::TooLarge(Some(meta.len())));
     }
-    read_at_most(file, limit, meta.len(), bytes)
+    read_at_most(file, limit, Some(meta.len()), bytes)
 }
 
 /// Opens a file to read without waiting: opening a FIFO for reading would wait for a writer,
@@ -271,76 +271,61 @@ fn open(folder: &Folder, path: &str) -> Result<std::fs::File, ReadError> {
     std::fs::File::open(path).map_err(ReadError::Io)
 }
 
-/// Reads all of `reader`, at most `limit` bytes, into the start of `bytes`, and returns how
-/// many it held; `expected` is the size the file had. The bytes of `bytes` past those are
-/// left from earlier reads: a thread's buffer is made ready (zeroed) once, at the size of the
-/// largest page it reads, not for every page.
-///
-/// One read asks for a byte more than `expected`: getting exactly `expected` bytes back is
-/// the file's end, found without the second read (of nothing) that `read_to_end` makes, half
-/// of the read calls of a `check`. Anything else (a short read, a file that grew or shrank
-/// meanwhile) reads on to the end, up to the limit.
-fn read_at_most(
-    mut reader: impl Read,
-    limit: u64,
-    expected: u64,
-    bytes: &mut Vec<u8>,
-) -> Result<usize, ReadError> {
-    let ask = usize::try_from(expected.min(limit)).unwrap_or(0) + 1;
-    if bytes.len() < ask {
-        bytes.resize(ask, 0);
-    }
-    let got = loop {
-        match reader.read(&mut bytes[..ask]) {
-            Ok(got) => break got,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(ReadError::Io(e)),
-        }
-    };
-    if got < ask && got as u64 == expected {
-        return Ok(got);
-    }
-    bytes.truncate(got);
-    reader
-        .take(limit.saturating_add(1).saturating_sub(got as u64))
-        .read_to_end(bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge(None));
-    }
-    Ok(bytes.len())
-}
-
 /// The first read of a file of unknown size asks for at least this much.
 const FIRST_READ: usize = 64 * 1024;
 
-/// [`read_at_most`] for a file whose size is not known: each read asks for all the room the
-/// buffer has (at least [`FIRST_READ`] bytes), so a page no larger than that takes one read and
-/// a second that finds the end, where `read_to_end` asks for 8 KiB first and then what it
-/// read again (four reads for a 10 KB page).
-fn read_unsized(
+/// Reads all of `reader`, at most `limit` bytes, into the start of `bytes`, and returns how
+/// many it held; `expected` is the size the file had, when it was looked at. The bytes of
+/// `bytes` past those are left from earlier reads: a thread's buffer is made ready (zeroed)
+/// once, at the size of the largest page it reads, not for every page.
+///
+/// With `expected`, the first read asks for a byte more: getting exactly `expected` bytes back
+/// is the file's end, found without the second read (of nothing) that `read_to_end` makes,
+/// half of the read calls of a `check`. Anything else (a short read, a file that grew or
+/// shrank meanwhile), and a file of unknown size, reads on to the end, up to the limit, each
+/// read asking for all the room the buffer has (at least [`FIRST_READ`] bytes): a page of
+/// unknown size no larger than that takes one read and a second that finds the end, where
+/// `read_to_end` asks for 8 KiB first and then for what it read again (four reads for a 10 KB
+/// page).
+fn read_at_most(
     mut reader: impl Read,
     limit: u64,
+    expected: Option<u64>,
     bytes: &mut Vec<u8>,
 ) -> Result<usize, ReadError> {
     // At most one byte past the limit is read: enough to know the file is over it.
     let most = usize::try_from(limit)
         .unwrap_or(usize::MAX)
         .saturating_add(1);
+    let first = expected.map(|size| {
+        usize::try_from(size)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+    });
     let mut len = 0;
     loop {
         if len >= most {
             return Err(ReadError::TooLarge(None));
         }
-        // Room for at least the first read, or for as much again as read so far.
-        let room = len.max(FIRST_READ).min(most - len);
+        // Room for a byte past the expected size first, then for at least the first read of a
+        // file of unknown size, or for as much again as read so far.
+        let room = match first {
+            Some(ask) if len == 0 => ask,
+            _ => len.max(FIRST_READ),
+        }
+        .min(most - len);
         if bytes.len() - len < room {
             bytes.resize(len + room, 0);
         }
-        let end = bytes.len().min(most);
-        match reader.read(&mut bytes[len..end]) {
+        match reader.read(&mut bytes[len..len + room]) {
             Ok(0) => return Ok(len),
-            Ok(got) => len += got,
+            Ok(got) => {
+                let at_start = len == 0;
+                len += got;
+                if at_start && got < room && expected == Some(got as u64) {
+                    return Ok(len);
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(ReadError::Io(e)),
         }
@@ -455,12 +440,12 @@ mod tests {
         let endless = std::io::repeat(b'a');
         let mut bytes = Vec::new();
         assert!(matches!(
-            read_at_most(endless, 1_000, 0, &mut bytes),
+            read_at_most(endless, 1_000, Some(0), &mut bytes),
             Err(ReadError::TooLarge(None))
         ));
         let read = |source: &[u8], limit, expected| {
             let mut bytes = Vec::new();
-            read_at_most(source, limit, expected, &mut bytes).map(|len| bytes[..len].to_vec())
+            read_at_most(source, limit, Some(expected), &mut bytes).map(|len| bytes[..len].to_vec())
         };
         assert_eq!(read(b"abc", 3, 3).unwrap(), b"abc");
         assert_eq!(read(b"abcd", 5, 2).unwrap(), b"abcd");
@@ -500,7 +485,7 @@ mod tests {
                 chunk,
                 calls: 0,
             };
-            let len = read_at_most(&mut reader, 1_000, expected as u64, bytes).unwrap();
+            let len = read_at_most(&mut reader, 1_000, Some(expected as u64), bytes).unwrap();
             assert_eq!(&bytes[..len], text, "chunk {chunk}, expected {expected}");
             reader.calls
         };
@@ -543,7 +528,7 @@ mod tests {
                             chunk,
                             calls: 0,
                         };
-                        let len = read_unsized(&mut reader, limit, &mut bytes).unwrap();
+                        let len = read_at_most(&mut reader, limit, None, &mut bytes).unwrap();
                         assert_eq!(&bytes[..len], source, "size {size}, chunk {chunk}");
                         if chunk == usize::MAX && size < FIRST_READ {
                             assert_eq!(reader.calls, 1 + usize::from(size > 0), "size {size}");
@@ -555,7 +540,7 @@ mod tests {
                             chunk,
                             calls: 0,
                         };
-                        let read = read_unsized(&mut reader, size as u64 - 1, &mut bytes);
+                        let read = read_at_most(&mut reader, size as u64 - 1, None, &mut bytes);
                         assert!(
                             matches!(read, Err(ReadError::TooLarge(None))),
                             "size {size}"
@@ -565,7 +550,7 @@ mod tests {
             }
         }
         assert!(matches!(
-            read_unsized(std::io::repeat(b'a'), 1_000, &mut Vec::new()),
+            read_at_most(std::io::repeat(b'a'), 1_000, None, &mut Vec::new()),
             Err(ReadError::TooLarge(None))
         ));
     }

@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Serialize, Serializer};
 
 use super::links::{link_urls, rewrite_body};
-use crate::model::{Kind, Meta, PageIdx, Role, Slot, Status};
+use crate::model::{Kind, Meta, PageIdx, Role, Status};
 use crate::resolve::{Site, nav, tags};
 
 /// What a link to a page shows of it.
@@ -746,27 +746,12 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
 /// `urls`: its links' ([`link_urls`]).
 pub fn add_body(site: &Site, i: PageIdx, urls: &[String], cx: &mut PageContext) {
     let body = &site.pages[i].body;
-    add_html(site, i, &body.html(), &body.slots, urls, cx);
+    add_loaded_body(site, i, rewrite_body(&body.html(), &body.slots, urls), cx);
 }
 
 /// [`add_body`] with the body loaded apart from the site, its links' URLs already in place
 /// ([`crate::load::published_body`]): the site was loaded without HTML.
-pub fn add_loaded_body(site: &Site, i: PageIdx, html: String, cx: &mut PageContext) {
-    set_content(site, i, html, cx);
-}
-
-fn add_html(
-    site: &Site,
-    i: PageIdx,
-    html: &str,
-    slots: &[Slot],
-    urls: &[String],
-    cx: &mut PageContext,
-) {
-    set_content(site, i, rewrite_body(html, slots, urls), cx);
-}
-
-fn set_content(site: &Site, i: PageIdx, content: String, cx: &mut PageContext) {
+pub fn add_loaded_body(site: &Site, i: PageIdx, content: String, cx: &mut PageContext) {
     let page = &site.pages[i];
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     cx.title_in_body =

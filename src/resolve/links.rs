@@ -477,8 +477,8 @@ fn join_into(joined: &mut String, dir: &str, relative: &str) -> bool {
     if let Some(inside) = join_plain(joined, dir, relative) {
         return inside;
     }
-    joined.clear();
-    // The folder's segments are taken as they are; only the relative path's `.` and `..` move.
+    // Any other shape (`join_plain` wrote nothing): the folder's segments are taken as they
+    // are; only the relative path's `.` and `..` move.
     for part in segments(dir) {
         push_segment(joined, part);
     }
@@ -502,8 +502,8 @@ fn join_into(joined: &mut String, dir: &str, relative: &str) -> bool {
 /// [`join_into`] for the shape nearly every link has: a page's folder (no empty segment) and a
 /// path that climbs with `../` (or stays with `./`) and then names a plain path, without an
 /// empty, `.` or `..` segment (`../departments/d-1/index.md`). The folder and that path are
-/// copied whole, not segment by segment. `None` for any other shape, which `join_into` then
-/// joins segment by segment.
+/// copied whole, not segment by segment. `None`, with nothing written, for any other shape,
+/// which `join_into` then joins segment by segment.
 fn join_plain(joined: &mut String, dir: &str, relative: &str) -> Option<bool> {
     // Byte loops: these paths are short, too short for a substring search to pay for starting.
     let folder = dir.as_bytes();

@@ -159,7 +159,7 @@ impl<'a> Reader<'a> {
             self.items.push(item);
         }
         Some(Node {
-            value: Value::Seq(self.items.drain(base..).collect()),
+            value: Value::Seq(self.items.split_off(base)),
             pos,
         })
     }
@@ -241,7 +241,7 @@ impl<'a> Reader<'a> {
             }
         }
         Some(Node {
-            value: Value::Map(self.entries.drain(base..).collect()),
+            value: Value::Map(self.entries.split_off(base)),
             pos,
         })
     }
@@ -282,7 +282,7 @@ impl<'a> Reader<'a> {
             self.no_deeper(indent)?;
         }
         Some(Node {
-            value: Value::Seq(self.items.drain(base..).collect()),
+            value: Value::Seq(self.items.split_off(base)),
             pos: pos?,
         })
     }
@@ -366,6 +366,9 @@ const fn table(set: &[u8]) -> [bool; 256] {
 const NOT_INLINE: [bool; 256] = table(b"]}&*!|>%@`,?:");
 /// What a plain key cannot start with.
 const NOT_A_KEY: [bool; 256] = table(b"-?:,[]{}&*!|>'\"%@` ");
+/// What ends the search for a key's `:`: the colon, or a flow indicator (a key holding one is
+/// the parser's).
+const KEY_STOP: [bool; 256] = table(b":[]{},");
 
 /// How many spaces `text` starts with.
 fn spaces(text: &str) -> usize {
@@ -384,14 +387,17 @@ fn key_end(text: &str) -> Option<usize> {
     if NOT_A_KEY[usize::from(*bytes.first()?)] {
         return None;
     }
-    // The first byte is no `:`, so a colon has a byte before it.
+    // The first byte is no `:`, so a colon has a byte before it. Most bytes of a key are
+    // none of these: one look in a table each, not five comparisons.
     for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b':' if bytes.get(i + 1).is_none_or(|&n| n == b' ') => {
-                return (bytes[i - 1] != b' ').then_some(i);
-            }
-            b'[' | b']' | b'{' | b'}' | b',' => return None,
-            _ => {}
+        if !KEY_STOP[usize::from(b)] {
+            continue;
+        }
+        if b != b':' {
+            return None;
+        }
+        if bytes.get(i + 1).is_none_or(|&n| n == b' ') {
+            return (bytes[i - 1] != b' ').then_some(i);
         }
     }
     None

@@ -91,21 +91,19 @@ fn stage(r: &mut Reader, item: &Node, number: usize) -> Option<(Stage, Resources
         }
         first_of[index] = Some(key);
         let field = &STAGE[index];
-        // By the field's place in `STAGE` (a test holds the two in step): its name was
-        // compared once already, to find it.
-        match index {
-            0 => name = r.text(field, value),
-            1 => id = r.text(field, value),
-            2 => stage.goal = text(r, field, value),
-            3 => stage.duration = text(r, field, value),
-            4 => stage.sales_stage = text(r, field, value),
-            5 => stage.forecast_category = text(r, field, value),
-            6 => stage.agenda = r.texts(field, value),
-            7 => stage.exit_criteria = r.texts(field, value),
-            8 => stage.next_step = text(r, field, value),
-            9 => stage.collaborators = r.list(field, value),
-            10 => stage.playbooks = r.list(field, value),
-            11 => resources = read_resources(r, field, value),
+        match field.name {
+            "name" => name = r.text(field, value),
+            "id" => id = r.text(field, value),
+            "goal" => stage.goal = text(r, field, value),
+            "duration" => stage.duration = text(r, field, value),
+            "sales_stage" => stage.sales_stage = text(r, field, value),
+            "forecast_category" => stage.forecast_category = text(r, field, value),
+            "agenda" => stage.agenda = r.texts(field, value),
+            "exit_criteria" => stage.exit_criteria = r.texts(field, value),
+            "next_step" => stage.next_step = text(r, field, value),
+            "collaborators" => stage.collaborators = r.list(field, value),
+            "playbooks" => stage.playbooks = r.list(field, value),
+            "resources" => resources = read_resources(r, field, value),
             _ => {}
         }
     }
@@ -180,32 +178,4 @@ fn read_resources(r: &mut Reader, field: &Field, node: &Node) -> Resources {
 
 fn text(r: &mut Reader, field: &Field, node: &Node) -> Option<String> {
     r.text(field, node).map(|t| t.value)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::STAGE;
-
-    /// `stage` reads each field by its place in `STAGE`.
-    #[test]
-    fn stage_fields_are_in_the_order_the_reader_reads_them() {
-        let names: Vec<&str> = STAGE.iter().map(|f| f.name).collect();
-        assert_eq!(
-            names,
-            [
-                "name",
-                "id",
-                "goal",
-                "duration",
-                "sales_stage",
-                "forecast_category",
-                "agenda",
-                "exit_criteria",
-                "next_step",
-                "collaborators",
-                "playbooks",
-                "resources",
-            ]
-        );
-    }
 }

@@ -924,6 +924,16 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
             "{{ process.stages_html | safe }}",
             "{{<stage_cards stages={process.stages}/>}}",
         ),
+        (
+            "base.html",
+            "{{ page.breadcrumbs_html | safe }}",
+            "{{<breadcrumb_items crumbs={page.breadcrumbs} home_url={site.home_url}/>}}",
+        ),
+        (
+            "base.html",
+            "{{ page.pager_html | safe }}",
+            "{{<pager_links pager={page.pager}/>}}",
+        ),
     ];
     let written = same_output_with_templates_edited(
         "Markup",
@@ -943,6 +953,10 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
             (
                 "departments/cs.md",
                 "---\ntitle: Customer success\n---\n\nKeeps.\n",
+            ),
+            (
+                "guide/deeper.md",
+                "# Deeper\n\nSee [the guide](../guide.md).\n",
             ),
             (
                 "playbooks/demo.md",
@@ -1004,4 +1018,30 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
         "{guide}"
     );
     assert!(!html("processes/empty/index.html").contains("class=\"stage-map\""));
+    // The breadcrumbs name home "Home" and escape the other titles; the pager names a
+    // playbook's stage.
+    let deeper = html("guide/deeper/index.html");
+    for piece in [
+        "<li><a href=\"/\">Home</a></li>",
+        "<li><a href=\"/guide/\">Guide &lt;&amp;&gt; &#39;quoted&#39; &quot;too&quot;</a></li>",
+    ] {
+        assert!(deeper.contains(piece), "no {piece:?} in\n{deeper}");
+    }
+    let pager = |path: &str| {
+        let page = html(path);
+        let at = page.find("<nav class=\"pager\"").unwrap_or(page.len());
+        page[at..].to_string()
+    };
+    let demo = pager("playbooks/demo/index.html");
+    let close = pager("playbooks/close/index.html");
+    assert!(
+        close.contains("rel=\"next\"") && !close.contains("rel=\"prev\""),
+        "{close}"
+    );
+    assert!(
+        demo.contains("Previous: stage 1, Discover &lt;&amp;&gt; &quot;it&quot;</span>"),
+        "{demo}"
+    );
+    assert!(pager("processes/empty/index.html").contains("href=\"/processes/flow/\""));
+    assert!(pager("guide/index.html").is_empty());
 }

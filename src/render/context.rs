@@ -369,6 +369,8 @@ pub struct PageContext {
     /// `toc` as the default theme lists it: an `<li>` per heading ([`super::markup`]).
     pub toc_html: Text,
     pub breadcrumbs: Vec<PageLink>,
+    /// `breadcrumbs` as the default theme lists them: an `<li>` per crumb ([`add_markup`]).
+    pub breadcrumbs_html: Text,
     pub backlinks: Vec<PageLink>,
     /// `backlinks` less the pages this page already shows a link to (its owner, collaborators,
     /// processes or playbooks, its process, breadcrumbs, previous and next).
@@ -377,6 +379,8 @@ pub struct PageContext {
     pub referenced_by_html: Text,
     /// The pages before and after this one in its section's reading order.
     pub pager: Pager,
+    /// `pager` as the default theme shows it: its two links ([`add_markup`]).
+    pub pager_html: Text,
     pub owner: Option<PageLink>,
     pub last_reviewed: Option<String>,
     pub review_every: Option<u32>,
@@ -477,6 +481,9 @@ pub fn tag_page_context(
         content_rest: Text::default(),
         toc: Vec::new(),
         toc_html: Text::default(),
+        breadcrumbs_html: Text::from(
+            super::markup::breadcrumb_items(&breadcrumbs, &site.config.url("")).as_str(),
+        ),
         breadcrumbs,
         backlinks: Vec::new(),
         referenced_by: Vec::new(),
@@ -485,6 +492,7 @@ pub fn tag_page_context(
             previous: None,
             next: None,
         },
+        pager_html: Text::default(),
         owner: None,
         last_reviewed: None,
         review_every: None,
@@ -706,6 +714,7 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             .collect(),
         toc_html: Text::default(),
         breadcrumbs: links_to(&nav::breadcrumbs(site, i)),
+        breadcrumbs_html: Text::default(),
         backlinks: links_to(&site.backlinks[i]),
         referenced_by: links_to(&referenced_by(site, i, &pager)),
         referenced_by_html: Text::default(),
@@ -713,6 +722,7 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             previous: pager.0.map(|p| pager_link(site, links, p)),
             next: pager.1.map(|p| pager_link(site, links, p)),
         },
+        pager_html: Text::default(),
         owner: refs.owner.map(|o| links.get(site, o)),
         last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
         review_every: page.common.review_every,
@@ -767,13 +777,17 @@ pub fn add_loaded_body(site: &Site, i: PageIdx, content: String, cx: &mut PageCo
     };
     cx.content_head = Text::from(&*head);
     cx.content = all;
-    add_markup(cx);
+    add_markup(cx, &site.config.url(""));
 }
 
 /// Adds to `cx` the markup the default theme prints as it is ([`super::markup`]): made as a
 /// page is rendered, not for its fingerprint, which holds what it is made from.
-fn add_markup(cx: &mut PageContext) {
+/// `home_url`: the site's (`site.home_url`).
+fn add_markup(cx: &mut PageContext, home_url: &str) {
     cx.toc_html = Text::from(super::markup::toc_entries(&cx.toc).as_str());
+    cx.breadcrumbs_html =
+        Text::from(super::markup::breadcrumb_items(&cx.breadcrumbs, home_url).as_str());
+    cx.pager_html = Text::from(super::markup::pager_links(&cx.pager).as_str());
     cx.referenced_by_html = Text::from(super::markup::backlink_items(&cx.referenced_by).as_str());
     if let Some(process) = &mut cx.process {
         process.stage_map_html =

@@ -8,7 +8,7 @@
 //! tests build the same bytes with them (`tests/build.rs`). Values are escaped by Tera's own
 //! escaper.
 
-use super::context::{PageLink, StageContext, TocEntry};
+use super::context::{PageLink, Pager, PagerLink, StageContext, TocEntry};
 use crate::model::Kind;
 
 /// The script after a `<details>` that closes it on phones (components.html's `fold`).
@@ -249,6 +249,62 @@ pub fn toc_entries(toc: &[TocEntry]) -> String {
         out.raw("\">");
         out.text(&heading.text);
         out.raw("</a></li>\n");
+    }
+    out.finish()
+}
+
+/// The breadcrumbs' links (base.html's `breadcrumbs`, components.html's `breadcrumb_items`):
+/// an `<li>` per crumb, the site's home (at `home_url`) named "Home".
+pub fn breadcrumb_items(crumbs: &[PageLink], home_url: &str) -> String {
+    let mut out = Html::with_capacity(64 * crumbs.len());
+    for crumb in crumbs {
+        out.raw("\n    <li><a href=\"");
+        out.text(&crumb.url);
+        out.raw("\">");
+        if crumb.url == home_url {
+            out.raw("Home");
+        } else {
+            out.text(&crumb.title);
+        }
+        out.raw("</a></li>");
+    }
+    out.finish()
+}
+
+/// The pager's links (base.html's `pager`, components.html's `pager_links`): the previous
+/// page's, then the next page's; empty when the page has neither.
+pub fn pager_links(pager: &Pager) -> String {
+    let mut out = Html::with_capacity(512);
+    let label = |out: &mut Html, link: &PagerLink| {
+        // `{% if link.stage_number %}`: a number is true unless it is 0.
+        if let Some(number) = link.stage_number.filter(|&n| n != 0) {
+            out.raw(": stage ");
+            out.number(number);
+            out.raw(", ");
+            out.text(link.stage.as_deref().unwrap_or_default());
+        }
+    };
+    if let Some(previous) = &pager.previous {
+        out.raw("\n      <a class=\"pager-link pager-prev\" rel=\"prev\" href=\"");
+        out.text(&previous.link.url);
+        out.raw(
+            "\">\n        <span class=\"pager-label\"><span aria-hidden=\"true\">← </span>Previous",
+        );
+        label(&mut out, previous);
+        out.raw("</span>\n        <span class=\"pager-title\">");
+        out.text(&previous.link.title);
+        out.raw("</span>\n      </a>");
+    }
+    if let Some(next) = &pager.next {
+        out.raw("\n      <a class=\"pager-link pager-next\" rel=\"next\" href=\"");
+        out.text(&next.link.url);
+        out.raw("\">\n        <span class=\"pager-label\">Next");
+        label(&mut out, next);
+        out.raw(
+            "<span aria-hidden=\"true\"> →</span></span>\n        <span class=\"pager-title\">",
+        );
+        out.text(&next.link.title);
+        out.raw("</span>\n      </a>");
     }
     out.finish()
 }

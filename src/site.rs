@@ -440,6 +440,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     };
     theme.search = options.search;
     theme.set_site(&checked.site);
+    theme.find_pagers(&checked.site);
     let site = &checked.site;
     let theme = &*theme;
     // Of pages sharing a URL (a `url-collision` a baseline holds), the one links resolve to.

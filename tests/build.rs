@@ -925,6 +925,16 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
             "{{<stage_cards stages={process.stages}/>}}",
         ),
         (
+            "process.html",
+            "{{ page.process.stage_toc_html | safe }}",
+            "{{<stage_toc_items stages={page.process.stages}/>}}",
+        ),
+        (
+            "process.html",
+            "{{ process.playbooks_html | safe }}",
+            "{{<playbook_cards playbooks={process.playbooks}/>}}",
+        ),
+        (
             "base.html",
             "{{ page.breadcrumbs_html | safe }}",
             "{{<breadcrumb_items crumbs={page.breadcrumbs} home_url={site.home_url}/>}}",
@@ -955,6 +965,10 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
                 "---\ntitle: Customer success\n---\n\nKeeps.\n",
             ),
             (
+                "playbooks/loose.md",
+                "---\ntitle: Loose <end>\nprocess: flow\n---\n\nSee [flow](../processes/flow.md).\n",
+            ),
+            (
                 "guide/deeper.md",
                 "# Deeper\n\nSee [the guide](../guide.md).\n",
             ),
@@ -983,7 +997,7 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
                     "    resources:\n      - title: Guide\n        url: ../guide.md#guide--quoted-too\n",
                     "  - name: Only agenda\n    id: only-agenda\n    duration: 1 day\n    agenda: [One]\n",
                     "  - name: Bare\n    id: bare\n    goal: ''\n",
-                    "---\n\nSee [the guide](../guide.md).\n",
+                    "---\n\n## Notes\n\nSee [the guide](../guide.md).\n",
                 ),
             ),
             (
@@ -1018,6 +1032,13 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
         "{guide}"
     );
     assert!(!html("processes/empty/index.html").contains("class=\"stage-map\""));
+    for piece in [
+        "Stages</a></li>\n<li class=\"toc-level-3\"><a href=\"/processes/flow/#discover\">1. Discover &lt;&amp;&gt; &quot;it&quot;</a></li>",
+        "<span class=\"muted\">Stage 1: Discover &lt;&amp;&gt; &quot;it&quot;</span>",
+        "<li class=\"card\">\n      <a class=\"card-title\" href=\"/playbooks/loose/\">Loose &lt;end&gt;</a>",
+    ] {
+        assert!(flow.contains(piece), "no {piece:?} in\n{flow}");
+    }
     // The breadcrumbs name home "Home" and escape the other titles; the pager names a
     // playbook's stage.
     let deeper = html("guide/deeper/index.html");

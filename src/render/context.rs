@@ -159,16 +159,44 @@ pub fn hashed<R>(f: impl FnOnce() -> R) -> R {
 
 /// Each page's [`PageLink`] in a site, made the first time it is asked for.
 #[derive(Default)]
-pub struct Links(Vec<OnceLock<PageLink>>);
+pub struct Links {
+    links: Vec<OnceLock<PageLink>>,
+    /// Each page's previous and next page, when found for every page at once
+    /// ([`Links::with_pagers`]).
+    pagers: Option<Vec<PagerPages>>,
+}
+
+/// A page's previous and next page ([`nav::pager`]).
+type PagerPages = (Option<PageIdx>, Option<PageIdx>);
 
 impl Links {
     pub fn new(site: &Site) -> Links {
-        Links((0..site.pages.len()).map(|_| OnceLock::new()).collect())
+        Links {
+            links: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            pagers: None,
+        }
+    }
+
+    /// These links, with every page's pager found at once ([`pagers`]): for a build, which
+    /// renders every page; `serve` renders a few pages after each edit.
+    pub fn with_pagers(self, site: &Site) -> Links {
+        Links {
+            pagers: Some(pagers(site)),
+            ..self
+        }
+    }
+
+    /// Page `i`'s previous and next page ([`nav::pager`]).
+    fn pager(&self, site: &Site, i: PageIdx) -> PagerPages {
+        match self.pagers.as_ref().and_then(|p| p.get(i)) {
+            Some(&pager) => pager,
+            None => nav::pager(site, i),
+        }
     }
 
     /// The link to page `i` of `site`, the site these links were made for.
     pub fn get(&self, site: &Site, i: PageIdx) -> PageLink {
-        match self.0.get(i) {
+        match self.links.get(i) {
             Some(link) => link.get_or_init(|| PageLink::new(site, i)).clone(),
             None => PageLink::new(site, i),
         }
@@ -185,7 +213,7 @@ impl Links {
 
     /// The URL of page `i` ([`Site::page_url`]).
     pub fn url(&self, site: &Site, i: PageIdx) -> std::borrow::Cow<'_, str> {
-        match self.0.get(i) {
+        match self.links.get(i) {
             Some(link) => link
                 .get_or_init(|| PageLink::new(site, i))
                 .url
@@ -328,6 +356,68 @@ pub fn site_context(site: &Site, links: &Links, search: bool) -> SiteContext {
 /// Tera's `starting_with` tests it).
 fn is_absolute(base_url: &str) -> bool {
     base_url.starts_with("http://") || base_url.starts_with("https://")
+}
+
+/// Every page's previous and next page, as [`nav::pager`] finds them one page at a time: each
+/// menu and each process's playbooks walked once, where a page's pager searched its menu (a
+/// cache miss on a page's menu key at each step, at 10,000 pages) and ordered its process's
+/// playbooks again.
+fn pagers(site: &Site) -> Vec<PagerPages> {
+    let mut pagers: Vec<PagerPages> = vec![(None, None); site.pages.len()];
+    let process_of = |p: PageIdx| site.references[p].process.filter(|&q| site.is_published(q));
+    // The nearest pages on each side in `menu` that are published and `keep` accepts, for
+    // the pages of `menu` that `own` accepts (a menu holds each of its pages once).
+    let mut around =
+        |menu: &[PageIdx], own: &dyn Fn(PageIdx) -> bool, keep: &dyn Fn(PageIdx) -> bool| {
+            let mut previous = None;
+            for &p in menu {
+                if own(p) {
+                    pagers[p].0 = previous;
+                }
+                if site.is_published(p) && keep(p) {
+                    previous = Some(p);
+                }
+            }
+            let mut next = None;
+            for &p in menu.iter().rev() {
+                if own(p) {
+                    pagers[p].1 = next;
+                }
+                if site.is_published(p) && keep(p) {
+                    next = Some(p);
+                }
+            }
+        };
+    for kind in [Kind::Department, Kind::Process] {
+        around(site.of_kind(kind), &|_| true, &|_| true);
+    }
+    let playbooks = site.of_kind(Kind::Playbook);
+    let without_process = |p: PageIdx| process_of(p).is_none();
+    around(playbooks, &without_process, &without_process);
+    // A playbook of a published process: its neighbours in the process's stage order.
+    let mut ordered = rustc_hash::FxHashSet::default();
+    for &p in playbooks {
+        let Some(process) = process_of(p) else {
+            continue;
+        };
+        if !ordered.insert(process) {
+            continue;
+        }
+        let order = nav::stage_order(site, process);
+        for (at, &b) in order.iter().enumerate() {
+            let page = &site.pages[b];
+            if page.role == Role::Single
+                && page.kind() == Kind::Playbook
+                && process_of(b) == Some(process)
+            {
+                pagers[b] = (
+                    at.checked_sub(1).map(|a| order[a]),
+                    order.get(at + 1).copied(),
+                );
+            }
+        }
+    }
+    pagers
 }
 
 /// [`Site::anchor_url`], from the page's URL made once per site.
@@ -527,12 +617,36 @@ pub struct Pager {
 }
 
 /// A page link in the pager; a playbook in its process also says which stage it is for.
-#[derive(Debug, Serialize)]
+/// Serialized as the link's fields and its own.
+#[derive(Debug)]
 pub struct PagerLink {
-    #[serde(flatten)]
     pub link: PageLink,
     pub stage: Option<String>,
     pub stage_number: Option<usize>,
+}
+
+impl Serialize for PagerLink {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut fields = serializer.serialize_struct("PagerLink", 7)?;
+        match MODE.get() {
+            // As `#[serde(flatten)]` would write it, but field by field: flattened, the link's
+            // shared Tera value was taken apart into a new map on every page.
+            Mode::Fields | Mode::Tera => {
+                let link = &self.link.0.link;
+                fields.serialize_field("title", &link.title)?;
+                fields.serialize_field("url", &link.url)?;
+                fields.serialize_field("kind", &link.kind)?;
+                fields.serialize_field("description", &link.description)?;
+                fields.serialize_field("planned", &link.planned)?;
+            }
+            // The link as the hash of its fields, made once per link.
+            Mode::Hash => fields.serialize_field("link", &self.link)?,
+        }
+        fields.serialize_field("stage", &self.stage)?;
+        fields.serialize_field("stage_number", &self.stage_number)?;
+        fields.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -554,8 +668,13 @@ pub struct ProcessContext {
     /// ([`add_markup`]).
     pub stage_map_html: Text,
     pub stages_html: Text,
+    /// `stages` as entries of the default theme's table of contents: an `<li>` each
+    /// ([`add_markup`]).
+    pub stage_toc_html: Text,
     /// Every playbook that names this process.
     pub playbooks: Vec<PlaybookSummary>,
+    /// `playbooks` as the default theme's cards: an `<li>` each ([`add_markup`]).
+    pub playbooks_html: Text,
 }
 
 #[derive(Debug, Serialize)]
@@ -672,7 +791,8 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
     let page = &site.pages[i];
     let refs = &site.references[i];
     let links_to = |list: &[PageIdx]| links.published(site, list);
-    let pager = nav::pager(site, i);
+    let pager = links.pager(site, i);
+    let crumbs = nav::breadcrumbs(site, i);
     let review_due = crate::check::review_due(page);
     PageContext {
         id: page.id.clone(),
@@ -713,10 +833,10 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             })
             .collect(),
         toc_html: Text::default(),
-        breadcrumbs: links_to(&nav::breadcrumbs(site, i)),
+        breadcrumbs: links_to(&crumbs),
         breadcrumbs_html: Text::default(),
         backlinks: links_to(&site.backlinks[i]),
-        referenced_by: links_to(&referenced_by(site, i, &pager)),
+        referenced_by: links_to(&referenced_by(site, i, &crumbs, &pager)),
         referenced_by_html: Text::default(),
         pager: Pager {
             previous: pager.0.map(|p| pager_link(site, links, p)),
@@ -793,6 +913,10 @@ fn add_markup(cx: &mut PageContext, home_url: &str) {
         process.stage_map_html =
             Text::from(super::markup::stage_map_items(&process.stages).as_str());
         process.stages_html = Text::from(super::markup::stage_cards(&process.stages).as_str());
+        process.stage_toc_html =
+            Text::from(super::markup::stage_toc_items(&process.stages).as_str());
+        process.playbooks_html =
+            Text::from(super::markup::playbook_cards(&process.playbooks).as_str());
     }
 }
 
@@ -829,15 +953,12 @@ fn pager_link(site: &Site, links: &Links, p: PageIdx) -> PagerLink {
 /// Page `i`'s backlinks less the pages it already links to outside its body: what its
 /// "Referenced by" adds. A process page lists its playbooks; saying again that they name it
 /// only repeats the list.
-fn referenced_by(
-    site: &Site,
-    i: PageIdx,
-    pager: &(Option<PageIdx>, Option<PageIdx>),
-) -> Vec<PageIdx> {
+/// `crumbs`: its breadcrumbs ([`nav::breadcrumbs`]).
+fn referenced_by(site: &Site, i: PageIdx, crumbs: &[PageIdx], pager: &PagerPages) -> Vec<PageIdx> {
     let refs = &site.references[i];
     let mut shown: rustc_hash::FxHashSet<PageIdx> = refs.pages().collect();
     shown.extend(&site.children[i]);
-    shown.extend(nav::breadcrumbs(site, i));
+    shown.extend(crumbs);
     shown.extend(pager.0);
     shown.extend(pager.1);
     site.backlinks[i]
@@ -888,6 +1009,8 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
         stages,
         stage_map_html: Text::default(),
         stages_html: Text::default(),
+        stage_toc_html: Text::default(),
+        playbooks_html: Text::default(),
         playbooks: nav::stage_order(site, i)
             .into_iter()
             .map(|p| PlaybookSummary {
@@ -1092,6 +1215,139 @@ mod tests {
             serde_json::to_value(&shared).unwrap(),
             serde_json::to_value(&*shared).unwrap()
         );
+    }
+
+    /// Every page's pager found at once is the one [`nav::pager`] finds for the page alone:
+    /// departments and processes with weights, equal titles and drafts, playbooks of a
+    /// process (with a stage, without one, two on one stage, drafts), of a draft process, of
+    /// a process not found and of none; with and without drafts published.
+    #[test]
+    fn pagers_found_at_once_are_each_pages_pager() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let mut pages = vec![
+            ("index.md".to_string(), "# Home\n".to_string()),
+            ("notes.md".to_string(), "# Notes\n".to_string()),
+        ];
+        for (n, extra) in [
+            (1, "weight: 2\n"),
+            (2, ""),
+            (3, "weight: 1\n"),
+            (4, "draft: true\n"),
+            (5, ""),
+        ] {
+            pages.push((
+                format!("departments/d{n}.md"),
+                format!("---\ntitle: Team {}\n{extra}---\n\nText.\n", n % 3),
+            ));
+        }
+        let stages = "stages:\n  - name: One\n    id: one\n  - name: Two\n    id: two\n";
+        for (n, extra) in [(1, ""), (2, "draft: true\n"), (3, "weight: 5\n"), (4, "")] {
+            pages.push((
+                format!("processes/p{n}.md"),
+                format!("---\ntitle: Flow {}\n{extra}{stages}---\n\nText.\n", n % 2),
+            ));
+        }
+        for (n, front) in [
+            (1, "process: p1\nstage: two\n"),
+            (2, "process: p1\nstage: one\n"),
+            (3, "process: p1\n"),
+            (4, "process: p1\nstage: one\ndraft: true\n"),
+            (5, "process: p1\nstage: one\n"),
+            (6, "process: p2\nstage: one\n"),
+            (7, "process: p2\n"),
+            (8, ""),
+            (9, "draft: true\n"),
+            (10, "weight: 3\n"),
+            (11, "process: p3\nstage: two\n"),
+            (12, "process: gone\n"),
+        ] {
+            pages.push((
+                format!("playbooks/b{n}.md"),
+                format!("---\ntitle: Play {}\n{front}---\n\nText.\n", n % 4),
+            ));
+        }
+        for (path, text) in &pages {
+            let file = tmp.path().join("content").join(path);
+            std::fs::create_dir_all(file.parent().expect("a folder")).expect("made");
+            std::fs::write(file, text).expect("written");
+        }
+        std::fs::write(tmp.path().join("handbook.yaml"), "title: Pagers\n").expect("written");
+        for drafts in [false, true] {
+            let checked = crate::site::check(&crate::site::Options {
+                root: tmp.path().to_path_buf(),
+                drafts,
+                ..crate::site::Options::default()
+            })
+            .expect("loaded");
+            let site = &checked.site;
+            let found = pagers(site);
+            let each: Vec<PagerPages> =
+                (0..site.pages.len()).map(|i| nav::pager(site, i)).collect();
+            assert_eq!(found, each, "drafts {drafts}");
+            // The site has pagers of each sort.
+            assert!(
+                each.iter()
+                    .filter(|p| p.0.is_some() && p.1.is_some())
+                    .count()
+                    > 5
+            );
+        }
+    }
+
+    /// A pager link is its page link's fields and its stage's, as flattening the link gave
+    /// them, to templates and to JSON; its fingerprint changes with any of them.
+    #[test]
+    fn a_pager_link_is_its_links_fields_and_its_stage() {
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            #[serde(flatten)]
+            link: &'a Link,
+            stage: Option<String>,
+            stage_number: Option<usize>,
+        }
+        let pager = |title: &str, stage: Option<&str>, stage_number| PagerLink {
+            link: link(title),
+            stage: stage.map(str::to_string),
+            stage_number,
+        };
+        let fingerprint = |pager: &PagerLink| {
+            let mut hasher = Hasher::new();
+            hasher.value(pager);
+            hasher.finish()
+        };
+        for (stage, number) in [
+            (Some("Demo <&>"), Some(2)),
+            (None, None),
+            (Some(""), Some(0)),
+        ] {
+            let pager = pager("Discovery", stage, number);
+            let flat = Flat {
+                link: &pager.link,
+                stage: pager.stage.clone(),
+                stage_number: pager.stage_number,
+            };
+            // Twice: the second time the link's Tera value is made already.
+            for _ in 0..2 {
+                assert_eq!(to_tera(&pager), tera::Value::from_serializable(&flat));
+            }
+            assert_eq!(
+                serde_json::to_value(&pager).unwrap(),
+                serde_json::to_value(&flat).unwrap()
+            );
+        }
+        let demo = fingerprint(&pager("Discovery", Some("Demo"), Some(2)));
+        assert_eq!(
+            demo,
+            fingerprint(&pager("Discovery", Some("Demo"), Some(2)))
+        );
+        for other in [
+            pager("Discovery!", Some("Demo"), Some(2)),
+            pager("Discovery", Some("Demo!"), Some(2)),
+            pager("Discovery", Some("Demo"), Some(3)),
+            pager("Discovery", None, None),
+        ] {
+            assert_ne!(demo, fingerprint(&other));
+        }
     }
 
     /// A text held as a Tera string is its string to templates, to JSON and to a fingerprint,

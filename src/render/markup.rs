@@ -8,7 +8,7 @@
 //! tests build the same bytes with them (`tests/build.rs`). Values are escaped by Tera's own
 //! escaper.
 
-use super::context::{PageLink, Pager, PagerLink, StageContext, TocEntry};
+use super::context::{PageLink, Pager, PagerLink, PlaybookSummary, StageContext, TocEntry};
 use crate::model::Kind;
 
 /// The script after a `<details>` that closes it on phones (components.html's `fold`).
@@ -233,6 +233,48 @@ pub fn stage_cards(stages: &[StageContext]) -> String {
             out.raw("</p>");
         }
         out.raw("\n    </li>");
+    }
+    out.finish()
+}
+
+/// A process's stages as entries of its table of contents (process.html's `toc`,
+/// components.html's `stage_toc_items`): an `<li class="toc-level-3">` per stage.
+pub fn stage_toc_items(stages: &[StageContext]) -> String {
+    let mut out = Html::with_capacity(96 * stages.len());
+    for stage in stages {
+        out.raw("\n<li class=\"toc-level-3\"><a href=\"");
+        out.text(&stage.url);
+        out.raw("\">");
+        out.number(stage.number);
+        out.raw(". ");
+        out.text(&stage.name);
+        out.raw("</a></li>");
+    }
+    out.finish()
+}
+
+/// The playbooks of a process as cards (process.html's `after_content`, components.html's
+/// `playbook_cards`): an `<li class="card">` per playbook, its stage named when it has one.
+pub fn playbook_cards(playbooks: &[PlaybookSummary]) -> String {
+    let mut out = Html::with_capacity(160 * playbooks.len());
+    for playbook in playbooks {
+        out.raw("\n    <li class=\"card\">");
+        if let Some(stage) = text(&playbook.stage) {
+            out.raw("\n      <span class=\"muted\">");
+            // `{% if playbook.stage_number %}`: a number is true unless it is 0.
+            if let Some(number) = playbook.stage_number.filter(|&n| n != 0) {
+                out.raw("Stage ");
+                out.number(number);
+                out.raw(": ");
+            }
+            out.text(stage);
+            out.raw("</span>");
+        }
+        out.raw("\n      <a class=\"card-title\" href=\"");
+        out.text(&playbook.url);
+        out.raw("\">");
+        out.text(&playbook.title);
+        out.raw("</a>\n    </li>");
     }
     out.finish()
 }

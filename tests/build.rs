@@ -935,6 +935,16 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
             "{{<playbook_cards playbooks={process.playbooks}/>}}",
         ),
         (
+            "playbook.html",
+            "{%- if page.playbook.facts_html %}",
+            "{%- if page.playbook.process or page.playbook.stage or page.playbook.audience %}",
+        ),
+        (
+            "playbook.html",
+            "{{ page.playbook.facts_html | safe }}",
+            "{{<playbook_facts playbook={page.playbook}/>}}",
+        ),
+        (
             "base.html",
             "{{ page.breadcrumbs_html | safe }}",
             "{{<breadcrumb_items crumbs={page.breadcrumbs} home_url={site.home_url}/>}}",
@@ -974,7 +984,7 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
             ),
             (
                 "playbooks/demo.md",
-                "---\ntitle: Demo & 'show'\nprocess: flow\nstage: discover\n---\n\nSee [the guide](../guide.md).\n",
+                "---\ntitle: Demo & 'show'\nprocess: flow\nstage: discover\naudience: 'Sales & <CS>'\n---\n\nSee [the guide](../guide.md).\n",
             ),
             (
                 "playbooks/close.md",
@@ -1039,6 +1049,18 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
     ] {
         assert!(flow.contains(piece), "no {piece:?} in\n{flow}");
     }
+    let demo = html("playbooks/demo/index.html");
+    for piece in [
+        "<dd><a href=\"/processes/flow/\">Flow</a></dd>",
+        "Discover &lt;&amp;&gt; &quot;it&quot;</a> <span class=\"muted\">(stage 1 of 5)</span>",
+        "<dt>Next stage</dt>\n    <dd><a href=\"/processes/flow/#only-exit\">Only exit</a></dd>",
+        "<dt>Audience</dt>\n    <dd>Sales &amp; &lt;CS&gt;</dd>",
+        "<dt>Meeting goal</dt>\n    <dd>Learn &lt;why&gt;</dd>",
+    ] {
+        assert!(demo.contains(piece), "no {piece:?} in\n{demo}");
+    }
+    let loose = html("playbooks/loose/index.html");
+    assert!(loose.contains("<dt>Process</dt>") && !loose.contains("<dt>Stage</dt>"));
     // The breadcrumbs name home "Home" and escape the other titles; the pager names a
     // playbook's stage.
     let deeper = html("guide/deeper/index.html");

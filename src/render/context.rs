@@ -716,6 +716,9 @@ pub struct PlaybookContext {
     pub previous: Option<StageLink>,
     pub next: Option<StageLink>,
     pub audience: Option<String>,
+    /// Its process, stage, next stage, audience and meeting goal as the default theme's facts
+    /// box: a `<div>` each ([`add_markup`]).
+    pub facts_html: Text,
 }
 
 /// A stage seen from a playbook: its anchor on the process page, and its first playbook.
@@ -909,6 +912,9 @@ fn add_markup(cx: &mut PageContext, home_url: &str) {
         Text::from(super::markup::breadcrumb_items(&cx.breadcrumbs, home_url).as_str());
     cx.pager_html = Text::from(super::markup::pager_links(&cx.pager).as_str());
     cx.referenced_by_html = Text::from(super::markup::backlink_items(&cx.referenced_by).as_str());
+    if let Some(playbook) = &mut cx.playbook {
+        playbook.facts_html = Text::from(super::markup::playbook_facts(playbook).as_str());
+    }
     if let Some(process) = &mut cx.process {
         process.stage_map_html =
             Text::from(super::markup::stage_map_items(&process.stages).as_str());
@@ -1063,6 +1069,7 @@ fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookCo
         previous,
         next,
         audience: playbook.audience.clone(),
+        facts_html: Text::default(),
     })
 }
 

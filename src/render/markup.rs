@@ -8,25 +8,29 @@
 //! tests build the same bytes with them (`tests/build.rs`). Values are escaped by Tera's own
 //! escaper.
 
-use super::context::{PageLink, Pager, PagerLink, PlaybookSummary, StageContext, TocEntry};
+use super::context::{
+    PageLink, Pager, PagerLink, PlaybookContext, PlaybookSummary, StageContext, TocEntry,
+};
 use crate::model::Kind;
 
 /// The script after a `<details>` that closes it on phones (components.html's `fold`).
 const FOLD: &str =
     "<script>if(window.hbPhone)document.currentScript.previousElementSibling.open=false</script>";
 
-/// HTML being written: markup as it is, values escaped as Tera escapes what it prints.
+/// HTML being written: markup as it is, values escaped as Tera escapes what it prints (its
+/// `fast_escape` is pulldown-cmark's escaper, called here without Tera's `dyn Write` and
+/// into a `String`, which then needs no check that it is UTF-8).
 #[derive(Default)]
-struct Html(Vec<u8>);
+struct Html(String);
 
 impl Html {
     fn raw(&mut self, markup: &str) {
-        self.0.extend_from_slice(markup.as_bytes());
+        self.0.push_str(markup);
     }
 
     fn text(&mut self, value: &str) {
-        // Into a `Vec`, which cannot fail.
-        let _ = tera::escape_html(value, &mut self.0);
+        // Into a `String`, which cannot fail.
+        let _ = pulldown_cmark_escape::escape_html(&mut self.0, value);
     }
 
     fn number(&mut self, mut n: usize) {
@@ -41,17 +45,16 @@ impl Html {
                 break;
             }
         }
-        self.0.extend_from_slice(&digits[at..]);
+        self.0.extend(digits[at..].iter().map(|&d| char::from(d)));
     }
 
     /// Room for `bytes` at once, where growing as written copies it each time.
     fn with_capacity(bytes: usize) -> Html {
-        Html(Vec::with_capacity(bytes))
+        Html(String::with_capacity(bytes))
     }
 
     fn finish(self) -> String {
-        // Only `&str`s were written, whole: always UTF-8.
-        String::from_utf8(self.0).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into())
+        self.0
     }
 }
 
@@ -279,6 +282,54 @@ pub fn playbook_cards(playbooks: &[PlaybookSummary]) -> String {
     out.finish()
 }
 
+/// A playbook's facts (playbook.html's `header_extra`, components.html's `playbook_facts`):
+/// a `<div>` per fact it has (its process, stage, next stage, audience, meeting goal); empty
+/// when it has none.
+pub fn playbook_facts(playbook: &PlaybookContext) -> String {
+    let mut out = Html::with_capacity(640);
+    if let Some(process) = &playbook.process {
+        out.raw("\n  <div>\n    <dt>Process</dt>\n    <dd><a href=\"");
+        out.text(&process.url);
+        out.raw("\">");
+        out.text(&process.title);
+        out.raw("</a></dd>\n  </div>");
+    }
+    if let Some(stage) = &playbook.stage {
+        out.raw("\n  <div>\n    <dt>Stage</dt>\n    <dd><a href=\"");
+        out.text(&stage.url);
+        out.raw("\">");
+        out.text(&stage.name);
+        out.raw("</a> <span class=\"muted\">(stage ");
+        out.number(stage.number);
+        out.raw(" of ");
+        out.number(stage.of);
+        out.raw(")</span></dd>\n  </div>");
+    }
+    if let Some(next) = &playbook.next {
+        out.raw("\n  <div>\n    <dt>Next stage</dt>\n    <dd><a href=\"");
+        out.text(&next.url);
+        out.raw("\">");
+        out.text(&next.name);
+        out.raw("</a></dd>\n  </div>");
+    }
+    for (label, value) in [
+        ("Audience", text(&playbook.audience)),
+        (
+            "Meeting goal",
+            playbook.stage.as_ref().and_then(|s| text(&s.goal)),
+        ),
+    ] {
+        if let Some(value) = value {
+            out.raw("\n  <div class=\"fact-wide\">\n    <dt>");
+            out.raw(label);
+            out.raw("</dt>\n    <dd>");
+            out.text(value);
+            out.raw("</dd>\n  </div>");
+        }
+    }
+    out.finish()
+}
+
 /// Entries of the table of contents (components.html's `toc_entries`): an `<li>` and a line
 /// break per heading.
 pub fn toc_entries(toc: &[TocEntry]) -> String {
@@ -381,6 +432,25 @@ pub(super) fn backlink_item(title: &str, url: &str, kind: Kind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Values are escaped as Tera escapes what it prints.
+    #[test]
+    fn text_is_escaped_as_tera_escapes_it() {
+        for value in [
+            "",
+            "plain",
+            "Tom & \"Jerry\" <b>'s</b> / = `x`",
+            "&&&&<<<<>>>>''''\"\"\"\"",
+            "long enough to take the vector path, & then some more <text> past sixteen bytes",
+            "héllo wörld ✓ & 日本語 <tag>",
+        ] {
+            let mut out = Html::default();
+            out.text(value);
+            let mut tera = Vec::new();
+            tera::escape_html(value, &mut tera).expect("into a Vec");
+            assert_eq!(out.finish().as_bytes(), tera.as_slice(), "{value:?}");
+        }
+    }
 
     #[test]
     fn numbers_are_written_as_formatted() {

@@ -161,6 +161,8 @@ pub fn hashed<R>(f: impl FnOnce() -> R) -> R {
 #[derive(Default)]
 pub struct Links {
     links: Vec<OnceLock<PageLink>>,
+    /// The site's home URL (`site.home_url`), made once.
+    home_url: String,
     /// Each page's previous and next page, when found for every page at once
     /// ([`Links::with_pagers`]).
     pagers: Option<Vec<PagerPages>>,
@@ -173,6 +175,7 @@ impl Links {
     pub fn new(site: &Site) -> Links {
         Links {
             links: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            home_url: site.config.url(""),
             pagers: None,
         }
     }
@@ -784,7 +787,7 @@ fn list_item(site: &Site, links: &Links, i: PageIdx) -> ListItem {
 
 pub fn page_context(site: &Site, links: &Links, i: PageIdx) -> PageContext {
     let mut cx = page_context_without_body(site, links, i);
-    add_body(site, i, &link_urls(site, links, i), &mut cx);
+    add_body(site, links, i, &link_urls(site, links, i), &mut cx);
     cx
 }
 
@@ -877,14 +880,26 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
 
 /// Puts page `i`'s body, as loaded with the site, into `cx`, its context without one.
 /// `urls`: its links' ([`link_urls`]).
-pub fn add_body(site: &Site, i: PageIdx, urls: &[String], cx: &mut PageContext) {
+pub fn add_body(site: &Site, links: &Links, i: PageIdx, urls: &[String], cx: &mut PageContext) {
     let body = &site.pages[i].body;
-    add_loaded_body(site, i, rewrite_body(&body.html(), &body.slots, urls), cx);
+    add_loaded_body(
+        site,
+        links,
+        i,
+        rewrite_body(&body.html(), &body.slots, urls),
+        cx,
+    );
 }
 
 /// [`add_body`] with the body loaded apart from the site, its links' URLs already in place
 /// ([`crate::load::published_body`]): the site was loaded without HTML.
-pub fn add_loaded_body(site: &Site, i: PageIdx, content: String, cx: &mut PageContext) {
+pub fn add_loaded_body(
+    site: &Site,
+    links: &Links,
+    i: PageIdx,
+    content: String,
+    cx: &mut PageContext,
+) {
     let page = &site.pages[i];
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     cx.title_in_body =
@@ -900,7 +915,7 @@ pub fn add_loaded_body(site: &Site, i: PageIdx, content: String, cx: &mut PageCo
     };
     cx.content_head = Text::from(&*head);
     cx.content = all;
-    add_markup(cx, &site.config.url(""));
+    add_markup(cx, &links.home_url);
 }
 
 /// Adds to `cx` the markup the default theme prints as it is ([`super::markup`]): made as a

@@ -405,7 +405,7 @@ pub fn pager_links(pager: &Pager) -> String {
 /// "Referenced by" (base.html's footer): one `<li>` per link, each made once per site
 /// ([`PageLink::backlink_item`]).
 pub fn backlink_items(links: &[PageLink]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(links.iter().map(|l| l.backlink_item().len()).sum());
     for link in links {
         out.push_str(link.backlink_item());
     }

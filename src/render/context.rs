@@ -207,11 +207,16 @@ impl Links {
 
     /// The links to those of `pages` that are published, in order.
     pub fn published(&self, site: &Site, pages: &[PageIdx]) -> Vec<PageLink> {
-        pages
-            .iter()
-            .filter(|&&p| site.is_published(p))
-            .map(|&p| self.get(site, p))
-            .collect()
+        // At the size of all of them (nearly all are published), where a filtered list grows
+        // from nothing.
+        let mut links = Vec::with_capacity(pages.len());
+        links.extend(
+            pages
+                .iter()
+                .filter(|&&p| site.is_published(p))
+                .map(|&p| self.get(site, p)),
+        );
+        links
     }
 
     /// The URL of page `i` ([`Site::page_url`]).
@@ -435,19 +440,19 @@ fn stage_number(site: &Site, playbook: PageIdx) -> Option<usize> {
 
 /// `page`: everything about the page being rendered.
 #[derive(Debug, Serialize)]
-pub struct PageContext {
-    pub id: String,
+pub struct PageContext<'a> {
+    pub id: Cow<'a, str>,
     pub kind: Kind,
     pub role: &'static str,
-    pub title: String,
-    pub description: Option<String>,
-    pub url: String,
+    pub title: Cow<'a, str>,
+    pub description: Option<&'a str>,
+    pub url: Cow<'a, str>,
     /// Path under `content/`.
-    pub path: String,
+    pub path: &'a str,
     pub draft: bool,
-    pub tags: Vec<String>,
+    pub tags: &'a [String],
     /// `tags` as links to their tag pages (`url` null when the site has none).
-    pub tag_links: Vec<TagLink>,
+    pub tag_links: Vec<TagLink<'a>>,
     /// The body as HTML, links rewritten to their published URLs.
     pub content: Text,
     /// Whether the body starts with the `#` heading the title came from (themes skip their own `<h1>`).
@@ -458,7 +463,7 @@ pub struct PageContext {
     /// once rather than by the templates' filters, which copied the body three times a page;
     /// the same text as `content` (not a copy) when the body has no title heading.
     pub content_rest: Text,
-    pub toc: Vec<TocEntry>,
+    pub toc: Vec<TocEntry<'a>>,
     /// `toc` as the default theme lists it: an `<li>` per heading ([`super::markup`]).
     pub toc_html: Text,
     pub breadcrumbs: Vec<PageLink>,
@@ -475,17 +480,17 @@ pub struct PageContext {
     /// `pager` as the default theme shows it: its two links ([`add_markup`]).
     pub pager_html: Text,
     pub owner: Option<PageLink>,
-    pub last_reviewed: Option<String>,
+    pub last_reviewed: Option<&'a str>,
     pub review_every: Option<u32>,
     /// When the next review is due (`last_reviewed` + `review_every`), and whether that is past.
     pub review_due: Option<String>,
     pub overdue: bool,
     pub edit_url: Option<String>,
-    pub extra: serde_json::Value,
-    pub department: Option<DepartmentContext>,
-    pub process: Option<ProcessContext>,
-    pub playbook: Option<PlaybookContext>,
-    pub list: Option<ListContext>,
+    pub extra: &'a serde_json::Value,
+    pub department: Option<DepartmentContext<'a>>,
+    pub process: Option<ProcessContext<'a>>,
+    pub playbook: Option<PlaybookContext<'a>>,
+    pub list: Option<ListContext<'a>>,
     /// On the generated tag pages only: the tag of `/tags/<tag>/` (null on `/tags/`), and the
     /// tags listed, each with its pages.
     pub taxonomy: Option<TaxonomyContext>,
@@ -493,8 +498,8 @@ pub struct PageContext {
 
 /// A tag of a page, and its page.
 #[derive(Debug, Serialize)]
-pub struct TagLink {
-    pub name: String,
+pub struct TagLink<'a> {
+    pub name: &'a str,
     pub url: Option<String>,
 }
 
@@ -519,12 +524,12 @@ fn tag_url(site: &Site, tag: &str) -> Option<String> {
 }
 
 /// The context of a generated tag page: `/tags/` (`tag` `None`, every tag) or one tag's page.
-pub fn tag_page_context(
-    site: &Site,
-    links: &Links,
+pub fn tag_page_context<'a>(
+    site: &'a Site,
+    links: &'a Links,
     all: &[tags::Tag],
     tag: Option<&tags::Tag>,
-) -> PageContext {
+) -> PageContext<'a> {
     let context = |t: &tags::Tag| TagContext {
         name: t.name.clone(),
         url: site.config.url(&tags::page_path(&t.slug)),
@@ -558,15 +563,15 @@ pub fn tag_page_context(
         ),
     };
     PageContext {
-        id,
+        id: id.into(),
         kind: Kind::Page,
         role: "list",
-        title,
+        title: title.into(),
         description: None,
-        url,
-        path: String::new(),
+        url: url.into(),
+        path: "",
         draft: false,
-        tags: Vec::new(),
+        tags: &[],
         tag_links: Vec::new(),
         content: Text::default(),
         title_in_body: false,
@@ -592,7 +597,7 @@ pub fn tag_page_context(
         review_due: None,
         overdue: false,
         edit_url: None,
-        extra: serde_json::Value::Null,
+        extra: &serde_json::Value::Null,
         department: None,
         process: None,
         playbook: None,
@@ -606,10 +611,10 @@ pub fn tag_page_context(
 
 /// A heading in the table of contents; `url` is `#` and its id, encoded as a fragment.
 #[derive(Debug, Serialize)]
-pub struct TocEntry {
+pub struct TocEntry<'a> {
     pub level: u8,
-    pub text: String,
-    pub id: String,
+    pub text: &'a str,
+    pub id: &'a str,
     pub url: String,
 }
 
@@ -653,20 +658,20 @@ impl Serialize for PagerLink {
 }
 
 #[derive(Debug, Serialize)]
-pub struct DepartmentContext {
+pub struct DepartmentContext<'a> {
     pub collaborators: Vec<PageLink>,
-    pub metrics: Vec<String>,
-    pub processes: Vec<ListItem>,
+    pub metrics: &'a [String],
+    pub processes: Vec<ListItem<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ProcessContext {
+pub struct ProcessContext<'a> {
     pub status: Status,
     pub planned: bool,
-    pub used_when: Option<String>,
-    pub deal_profile: Option<String>,
+    pub used_when: Option<&'a str>,
+    pub deal_profile: Option<&'a str>,
     pub collaborators: Vec<PageLink>,
-    pub stages: Vec<StageContext>,
+    pub stages: Vec<StageContext<'a>>,
     /// `stages` as the default theme's stage map and its stage cards: their `<li>`s
     /// ([`add_markup`]).
     pub stage_map_html: Text,
@@ -675,50 +680,50 @@ pub struct ProcessContext {
     /// ([`add_markup`]).
     pub stage_toc_html: Text,
     /// Every playbook that names this process.
-    pub playbooks: Vec<PlaybookSummary>,
+    pub playbooks: Vec<PlaybookSummary<'a>>,
     /// `playbooks` as the default theme's cards: an `<li>` each ([`add_markup`]).
     pub playbooks_html: Text,
 }
 
 #[derive(Debug, Serialize)]
-pub struct StageContext {
+pub struct StageContext<'a> {
     pub number: usize,
-    pub name: String,
-    pub id: String,
+    pub name: &'a str,
+    pub id: &'a str,
     pub url: String,
-    pub goal: Option<String>,
-    pub duration: Option<String>,
-    pub sales_stage: Option<String>,
-    pub forecast_category: Option<String>,
-    pub agenda: Vec<String>,
-    pub exit_criteria: Vec<String>,
-    pub next_step: Option<String>,
+    pub goal: Option<&'a str>,
+    pub duration: Option<&'a str>,
+    pub sales_stage: Option<&'a str>,
+    pub forecast_category: Option<&'a str>,
+    pub agenda: &'a [String],
+    pub exit_criteria: &'a [String],
+    pub next_step: Option<&'a str>,
     pub collaborators: Vec<PageLink>,
     pub playbooks: Vec<PageLink>,
-    pub resources: Vec<ResourceContext>,
+    pub resources: Vec<ResourceContext<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ResourceContext {
-    pub title: String,
+pub struct ResourceContext<'a> {
+    pub title: &'a str,
     pub url: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PlaybookSummary {
-    pub title: String,
-    pub url: String,
-    pub stage: Option<String>,
+pub struct PlaybookSummary<'a> {
+    pub title: &'a str,
+    pub url: Cow<'a, str>,
+    pub stage: Option<&'a str>,
     pub stage_number: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PlaybookContext {
+pub struct PlaybookContext<'a> {
     pub process: Option<PageLink>,
-    pub stage: Option<StageLink>,
-    pub previous: Option<StageLink>,
-    pub next: Option<StageLink>,
-    pub audience: Option<String>,
+    pub stage: Option<StageLink<'a>>,
+    pub previous: Option<StageLink<'a>>,
+    pub next: Option<StageLink<'a>>,
+    pub audience: Option<&'a str>,
     /// Its process, stage, next stage, audience and meeting goal as the default theme's facts
     /// box: a `<div>` each ([`add_markup`]).
     pub facts_html: Text,
@@ -726,46 +731,46 @@ pub struct PlaybookContext {
 
 /// A stage seen from a playbook: its anchor on the process page, and its first playbook.
 #[derive(Debug, Serialize)]
-pub struct StageLink {
+pub struct StageLink<'a> {
     /// 1-based position in the process, and how many stages it has.
     pub number: usize,
     pub of: usize,
-    pub name: String,
-    pub id: String,
+    pub name: &'a str,
+    pub id: &'a str,
     pub url: String,
-    pub goal: Option<String>,
+    pub goal: Option<&'a str>,
     pub playbook: Option<PageLink>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ListContext {
+pub struct ListContext<'a> {
     pub kind: Kind,
     pub items: Vec<PageLink>,
-    pub groups: Vec<ListGroup>,
+    pub groups: Vec<ListGroup<'a>>,
 }
 
 /// Processes under their owning department, or playbooks under their process.
 #[derive(Debug, Serialize)]
-pub struct ListGroup {
-    pub title: String,
+pub struct ListGroup<'a> {
+    pub title: Cow<'a, str>,
     pub url: Option<String>,
-    pub items: Vec<ListItem>,
+    pub items: Vec<ListItem<'a>>,
 }
 
 /// An entry of a list: a process (status, "Used when") or a playbook (its stage).
 #[derive(Debug, Serialize)]
-pub struct ListItem {
-    pub title: String,
-    pub url: String,
-    pub description: Option<String>,
+pub struct ListItem<'a> {
+    pub title: &'a str,
+    pub url: Cow<'a, str>,
+    pub description: Option<&'a str>,
     pub status: Option<Status>,
     pub planned: bool,
-    pub used_when: Option<String>,
-    pub stage: Option<String>,
+    pub used_when: Option<&'a str>,
+    pub stage: Option<&'a str>,
     pub stage_number: Option<usize>,
 }
 
-fn list_item(site: &Site, links: &Links, i: PageIdx) -> ListItem {
+fn list_item<'a>(site: &'a Site, links: &'a Links, i: PageIdx) -> ListItem<'a> {
     let page = &site.pages[i];
     let process = page.process();
     let refs = &site.references[i];
@@ -774,18 +779,18 @@ fn list_item(site: &Site, links: &Links, i: PageIdx) -> ListItem {
         .zip(refs.stage)
         .and_then(|(p, n)| site.pages[p].process()?.stages.get(n).map(|s| (n, s)));
     ListItem {
-        title: page.title.clone(),
-        url: links.url(site, i).into_owned(),
-        description: page.common.description.clone(),
+        title: &page.title,
+        url: links.url(site, i),
+        description: page.common.description.as_deref(),
         status: process.map(|p| p.status),
         planned: process.is_some_and(|p| p.status == Status::Planned),
-        used_when: process.and_then(|p| p.used_when.clone()),
-        stage: stage.map(|(_, s)| s.name.clone()),
+        used_when: process.and_then(|p| p.used_when.as_deref()),
+        stage: stage.map(|(_, s)| s.name.as_str()),
         stage_number: stage.map(|(n, _)| n + 1),
     }
 }
 
-pub fn page_context(site: &Site, links: &Links, i: PageIdx) -> PageContext {
+pub fn page_context<'a>(site: &'a Site, links: &'a Links, i: PageIdx) -> PageContext<'a> {
     let mut cx = page_context_without_body(site, links, i);
     add_body(site, links, i, &link_urls(site, links, i), &mut cx);
     cx
@@ -793,7 +798,11 @@ pub fn page_context(site: &Site, links: &Links, i: PageIdx) -> PageContext {
 
 /// [`page_context`] less its body (`content` empty, `title_in_body` false), which
 /// [`add_body`] adds: what a page shows besides its body, for its fingerprint.
-pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> PageContext {
+pub fn page_context_without_body<'a>(
+    site: &'a Site,
+    links: &'a Links,
+    i: PageIdx,
+) -> PageContext<'a> {
     let page = &site.pages[i];
     let refs = &site.references[i];
     let links_to = |list: &[PageIdx]| links.published(site, list);
@@ -801,25 +810,25 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
     let crumbs = nav::breadcrumbs(site, i);
     let review_due = crate::check::review_due(page);
     PageContext {
-        id: page.id.clone(),
+        id: page.id.as_str().into(),
         kind: page.kind(),
         role: match page.role {
             Role::Home => "home",
             Role::List(_) => "list",
             Role::Single => "single",
         },
-        title: page.title.clone(),
-        description: page.common.description.clone(),
-        url: links.url(site, i).into_owned(),
-        path: page.path.clone(),
+        title: page.title.as_str().into(),
+        description: page.common.description.as_deref(),
+        url: links.url(site, i),
+        path: &page.path,
         draft: page.common.draft,
-        tags: page.common.tags.clone(),
+        tags: &page.common.tags,
         tag_links: page
             .common
             .tags
             .iter()
             .map(|t| TagLink {
-                name: t.trim().to_string(),
+                name: t.trim(),
                 url: tag_url(site, t),
             })
             .collect(),
@@ -833,8 +842,8 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             .filter(|h| (2..=3).contains(&h.level))
             .map(|h| TocEntry {
                 level: h.level,
-                text: h.text.clone(),
-                id: h.id.clone(),
+                text: &h.text,
+                id: &h.id,
                 url: format!("#{}", crate::url::fragment(&h.id)),
             })
             .collect(),
@@ -850,7 +859,7 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
         },
         pager_html: Text::default(),
         owner: refs.owner.map(|o| links.get(site, o)),
-        last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
+        last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.as_str()),
         review_every: page.common.review_every,
         review_due: review_due.map(|d| d.to_string()),
         overdue: review_due.is_some_and(|d| d < crate::site::today()),
@@ -859,11 +868,11 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             .edit_url
             .as_ref()
             .map(|e| format!("{}{}", e.value, crate::url::path(&page.path))),
-        extra: page.common.extra.clone(),
+        extra: &page.common.extra,
         department: match &page.meta {
             Meta::Department(d) => Some(DepartmentContext {
                 collaborators: links_to(&refs.collaborators),
-                metrics: d.metrics.clone(),
+                metrics: &d.metrics,
                 processes: nav::published(site, &site.children[i])
                     .into_iter()
                     .map(|p| list_item(site, links, p))
@@ -989,7 +998,7 @@ fn referenced_by(site: &Site, i: PageIdx, crumbs: &[PageIdx], pager: &PagerPages
         .collect()
 }
 
-fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessContext> {
+fn process_context<'a>(site: &'a Site, links: &'a Links, i: PageIdx) -> Option<ProcessContext<'a>> {
     let process = site.pages[i].process()?;
     let refs = &site.references[i];
     let links_to = |list: &[PageIdx]| links.published(site, list);
@@ -999,23 +1008,23 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
         .enumerate()
         .map(|(n, stage)| StageContext {
             number: n + 1,
-            name: stage.name.clone(),
-            id: stage.id.clone(),
+            name: &stage.name,
+            id: &stage.id,
             url: anchor_url(site, links, i, &stage.id),
-            goal: stage.goal.clone(),
-            duration: stage.duration.clone(),
-            sales_stage: stage.sales_stage.clone(),
-            forecast_category: stage.forecast_category.clone(),
-            agenda: stage.agenda.clone(),
-            exit_criteria: stage.exit_criteria.clone(),
-            next_step: stage.next_step.clone(),
+            goal: stage.goal.as_deref(),
+            duration: stage.duration.as_deref(),
+            sales_stage: stage.sales_stage.as_deref(),
+            forecast_category: stage.forecast_category.as_deref(),
+            agenda: &stage.agenda,
+            exit_criteria: &stage.exit_criteria,
+            next_step: stage.next_step.as_deref(),
             collaborators: links_to(refs.stage_collaborators.get(n).map_or(&[], Vec::as_slice)),
             playbooks: links_to(refs.stage_playbooks.get(n).map_or(&[], Vec::as_slice)),
             resources: stage
                 .resources
                 .iter()
                 .map(|r| ResourceContext {
-                    title: r.title.clone(),
+                    title: &r.title,
                     url: super::links::link_url(site, links, i, r.link),
                 })
                 .collect(),
@@ -1024,8 +1033,8 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
     Some(ProcessContext {
         status: process.status,
         planned: process.status == Status::Planned,
-        used_when: process.used_when.clone(),
-        deal_profile: process.deal_profile.clone(),
+        used_when: process.used_when.as_deref(),
+        deal_profile: process.deal_profile.as_deref(),
         collaborators: links_to(&refs.collaborators),
         stages,
         stage_map_html: Text::default(),
@@ -1035,24 +1044,28 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
         playbooks: nav::stage_order(site, i)
             .into_iter()
             .map(|p| PlaybookSummary {
-                title: site.pages[p].title.clone(),
-                url: links.url(site, p).into_owned(),
+                title: &site.pages[p].title,
+                url: links.url(site, p),
                 stage: site.references[p]
                     .stage
                     .and_then(|s| process.stages.get(s))
-                    .map(|s| s.name.clone()),
+                    .map(|s| s.name.as_str()),
                 stage_number: stage_number(site, p),
             })
             .collect(),
     })
 }
 
-fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookContext> {
+fn playbook_context<'a>(
+    site: &'a Site,
+    links: &'a Links,
+    i: PageIdx,
+) -> Option<PlaybookContext<'a>> {
     let Meta::Playbook(playbook) = &site.pages[i].meta else {
         return None;
     };
     let refs = &site.references[i];
-    let stage_link = |process: PageIdx, n: usize| -> Option<StageLink> {
+    let stage_link = |process: PageIdx, n: usize| -> Option<StageLink<'a>> {
         let stages = &site.pages[process].process()?.stages;
         let stage = stages.get(n)?;
         let playbook = site.references[process]
@@ -1063,10 +1076,10 @@ fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookCo
         Some(StageLink {
             number: n + 1,
             of: stages.len(),
-            name: stage.name.clone(),
-            id: stage.id.clone(),
+            name: &stage.name,
+            id: &stage.id,
             url: anchor_url(site, links, process, &stage.id),
-            goal: stage.goal.clone(),
+            goal: stage.goal.as_deref(),
             playbook,
         })
     };
@@ -1083,12 +1096,12 @@ fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookCo
         stage,
         previous,
         next,
-        audience: playbook.audience.clone(),
+        audience: playbook.audience.as_deref(),
         facts_html: Text::default(),
     })
 }
 
-fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
+fn list_context<'a>(site: &'a Site, links: &'a Links, i: PageIdx) -> Option<ListContext<'a>> {
     let Role::List(kind) = site.pages[i].role else {
         return None;
     };
@@ -1103,8 +1116,9 @@ fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
         Kind::Process => nav::process_groups(site)
             .into_iter()
             .map(|(department, processes)| ListGroup {
-                title: department
-                    .map_or_else(|| "Other".to_string(), |d| site.pages[d].title.clone()),
+                title: department.map_or(Cow::Borrowed("Other"), |d| {
+                    Cow::Borrowed(site.pages[d].title.as_str())
+                }),
                 url: department.map(|d| site.page_url(d)),
                 items: processes
                     .into_iter()
@@ -1125,7 +1139,7 @@ fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
                         .collect();
                     playbooks.sort_by_key(|b| b.stage_number.unwrap_or(usize::MAX));
                     (!playbooks.is_empty()).then(|| ListGroup {
-                        title: site.pages[p].title.clone(),
+                        title: site.pages[p].title.as_str().into(),
                         url: Some(site.page_url(p)),
                         items: playbooks,
                     })

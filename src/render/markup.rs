@@ -59,8 +59,8 @@ impl Html {
 }
 
 /// A template's truth of an optional text: present and not empty.
-fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().filter(|s| !s.is_empty())
+fn text<'s>(value: &Option<&'s str>) -> Option<&'s str> {
+    value.filter(|s| !s.is_empty())
 }
 
 /// The stage map's entries (process.html's `header_extra`): one `<li>` per stage.
@@ -76,7 +76,7 @@ pub fn stage_map_items(stages: &[StageContext]) -> String {
         out.raw("</span><span class=\"step-name\"><span class=\"visually-hidden\">Stage ");
         out.number(stage.number);
         out.raw(": </span>");
-        out.text(&stage.name);
+        out.text(stage.name);
         out.raw("</span></span>");
         if let Some(sales_stage) = text(&stage.sales_stage) {
             out.raw("<span class=\"step-fact\"><span class=\"visually-hidden\">CRM stage: </span>");
@@ -119,17 +119,17 @@ pub fn stage_cards(stages: &[StageContext]) -> String {
     let mut out = Html::with_capacity(2048 * stages.len());
     for stage in stages {
         out.raw("\n    <li id=\"");
-        out.text(&stage.id);
+        out.text(stage.id);
         out.raw("\" class=\"stage\">\n      <header class=\"stage-header\">\n        <span class=\"stage-num\" aria-hidden=\"true\">");
         out.number(stage.number);
         out.raw("</span>\n        <h3 class=\"stage-name\"><span class=\"visually-hidden\">Stage ");
         out.number(stage.number);
         out.raw(": </span>");
-        out.text(&stage.name);
+        out.text(stage.name);
         out.raw(" <a class=\"anchor\" href=\"");
         out.text(&stage.url);
         out.raw("\" aria-label=\"Link to stage ");
-        out.text(&stage.name);
+        out.text(stage.name);
         out.raw("\">#</a></h3>");
         let tags = [
             ("CRM stage", text(&stage.sales_stage)),
@@ -205,7 +205,7 @@ pub fn stage_cards(stages: &[StageContext]) -> String {
                     out.raw(heading);
                     out.raw("</h4>\n            ");
                     out.raw(open);
-                    for item in items {
+                    for item in items.iter() {
                         out.raw("\n              <li>");
                         out.text(item);
                         out.raw("</li>");
@@ -222,7 +222,7 @@ pub fn stage_cards(stages: &[StageContext]) -> String {
                     out.raw("<li><a href=\"");
                     out.text(&resource.url);
                     out.raw("\">");
-                    out.text(&resource.title);
+                    out.text(resource.title);
                     out.raw("</a></li>");
                 }
                 out.raw("</ul>\n        </div>");
@@ -243,14 +243,14 @@ pub fn stage_cards(stages: &[StageContext]) -> String {
 /// A process's stages as entries of its table of contents (process.html's `toc`,
 /// components.html's `stage_toc_items`): an `<li class="toc-level-3">` per stage.
 pub fn stage_toc_items(stages: &[StageContext]) -> String {
-    let mut out = Html::with_capacity(96 * stages.len());
+    let mut out = Html::with_capacity(128 * stages.len());
     for stage in stages {
         out.raw("\n<li class=\"toc-level-3\"><a href=\"");
         out.text(&stage.url);
         out.raw("\">");
         out.number(stage.number);
         out.raw(". ");
-        out.text(&stage.name);
+        out.text(stage.name);
         out.raw("</a></li>");
     }
     out.finish()
@@ -259,7 +259,7 @@ pub fn stage_toc_items(stages: &[StageContext]) -> String {
 /// The playbooks of a process as cards (process.html's `after_content`, components.html's
 /// `playbook_cards`): an `<li class="card">` per playbook, its stage named when it has one.
 pub fn playbook_cards(playbooks: &[PlaybookSummary]) -> String {
-    let mut out = Html::with_capacity(160 * playbooks.len());
+    let mut out = Html::with_capacity(256 * playbooks.len());
     for playbook in playbooks {
         out.raw("\n    <li class=\"card\">");
         if let Some(stage) = text(&playbook.stage) {
@@ -276,7 +276,7 @@ pub fn playbook_cards(playbooks: &[PlaybookSummary]) -> String {
         out.raw("\n      <a class=\"card-title\" href=\"");
         out.text(&playbook.url);
         out.raw("\">");
-        out.text(&playbook.title);
+        out.text(playbook.title);
         out.raw("</a>\n    </li>");
     }
     out.finish()
@@ -286,7 +286,7 @@ pub fn playbook_cards(playbooks: &[PlaybookSummary]) -> String {
 /// a `<div>` per fact it has (its process, stage, next stage, audience, meeting goal); empty
 /// when it has none.
 pub fn playbook_facts(playbook: &PlaybookContext) -> String {
-    let mut out = Html::with_capacity(640);
+    let mut out = Html::with_capacity(1024);
     if let Some(process) = &playbook.process {
         out.raw("\n  <div>\n    <dt>Process</dt>\n    <dd><a href=\"");
         out.text(&process.url);
@@ -298,7 +298,7 @@ pub fn playbook_facts(playbook: &PlaybookContext) -> String {
         out.raw("\n  <div>\n    <dt>Stage</dt>\n    <dd><a href=\"");
         out.text(&stage.url);
         out.raw("\">");
-        out.text(&stage.name);
+        out.text(stage.name);
         out.raw("</a> <span class=\"muted\">(stage ");
         out.number(stage.number);
         out.raw(" of ");
@@ -309,7 +309,7 @@ pub fn playbook_facts(playbook: &PlaybookContext) -> String {
         out.raw("\n  <div>\n    <dt>Next stage</dt>\n    <dd><a href=\"");
         out.text(&next.url);
         out.raw("\">");
-        out.text(&next.name);
+        out.text(next.name);
         out.raw("</a></dd>\n  </div>");
     }
     for (label, value) in [
@@ -333,14 +333,14 @@ pub fn playbook_facts(playbook: &PlaybookContext) -> String {
 /// Entries of the table of contents (components.html's `toc_entries`): an `<li>` and a line
 /// break per heading.
 pub fn toc_entries(toc: &[TocEntry]) -> String {
-    let mut out = Html::with_capacity(96 * toc.len());
+    let mut out = Html::with_capacity(160 * toc.len());
     for heading in toc {
         out.raw("<li class=\"toc-level-");
         out.number(usize::from(heading.level));
         out.raw("\"><a href=\"");
         out.text(&heading.url);
         out.raw("\">");
-        out.text(&heading.text);
+        out.text(heading.text);
         out.raw("</a></li>\n");
     }
     out.finish()
@@ -349,7 +349,7 @@ pub fn toc_entries(toc: &[TocEntry]) -> String {
 /// The breadcrumbs' links (base.html's `breadcrumbs`, components.html's `breadcrumb_items`):
 /// an `<li>` per crumb, the site's home (at `home_url`) named "Home".
 pub fn breadcrumb_items(crumbs: &[PageLink], home_url: &str) -> String {
-    let mut out = Html::with_capacity(64 * crumbs.len());
+    let mut out = Html::with_capacity(96 * crumbs.len());
     for crumb in crumbs {
         out.raw("\n    <li><a href=\"");
         out.text(&crumb.url);
@@ -414,7 +414,7 @@ pub fn backlink_items(links: &[PageLink]) -> String {
 
 /// A link's entry in "Referenced by": its kind named unless it is a plain page.
 pub(super) fn backlink_item(title: &str, url: &str, kind: Kind) -> String {
-    let mut out = Html::default();
+    let mut out = Html::with_capacity(96 + 2 * (title.len() + url.len()));
     out.raw("\n        <li><a href=\"");
     out.text(url);
     out.raw("\">");

@@ -428,6 +428,16 @@ fn pagers(site: &Site) -> Vec<PagerPages> {
     pagers
 }
 
+/// A heading's URL in the table of contents: `#` and its id, encoded as a fragment. Joined
+/// at its length, without the formatting machinery (a page has several).
+fn toc_url(id: &str) -> String {
+    let fragment = crate::url::fragment(id);
+    let mut url = String::with_capacity(1 + fragment.len());
+    url.push('#');
+    url.push_str(&fragment);
+    url
+}
+
 /// [`Site::anchor_url`], from the page's URL made once per site.
 fn anchor_url(site: &Site, links: &Links, page: PageIdx, id: &str) -> String {
     crate::url::anchor(&links.url(site, page), id)
@@ -844,7 +854,7 @@ pub fn page_context_without_body<'a>(
                 level: h.level,
                 text: &h.text,
                 id: &h.id,
-                url: format!("#{}", crate::url::fragment(&h.id)),
+                url: toc_url(&h.id),
             })
             .collect(),
         toc_html: Text::default(),
@@ -986,7 +996,11 @@ fn pager_link(site: &Site, links: &Links, p: PageIdx) -> PagerLink {
 /// `crumbs`: its breadcrumbs ([`nav::breadcrumbs`]).
 fn referenced_by(site: &Site, i: PageIdx, crumbs: &[PageIdx], pager: &PagerPages) -> Vec<PageIdx> {
     let refs = &site.references[i];
-    let mut shown: rustc_hash::FxHashSet<PageIdx> = refs.pages().collect();
+    let mut shown: rustc_hash::FxHashSet<PageIdx> = rustc_hash::FxHashSet::with_capacity_and_hasher(
+        16 + site.children[i].len() + crumbs.len(),
+        Default::default(),
+    );
+    shown.extend(refs.pages());
     shown.extend(&site.children[i]);
     shown.extend(crumbs);
     shown.extend(pager.0);
@@ -1326,6 +1340,26 @@ mod tests {
                     .filter(|p| p.0.is_some() && p.1.is_some())
                     .count()
                     > 5
+            );
+        }
+    }
+
+    /// A heading's URL in the table of contents is `#` and its id encoded as a fragment.
+    #[test]
+    fn a_toc_url_is_the_encoded_fragment() {
+        for id in [
+            "intro",
+            "",
+            "two words",
+            "a#b%c",
+            "héllo-wörld",
+            "<&>\"'",
+            "日本",
+        ] {
+            assert_eq!(
+                toc_url(id),
+                format!("#{}", crate::url::fragment(id)),
+                "{id:?}"
             );
         }
     }

@@ -440,6 +440,7 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
     };
     theme.search = options.search;
     theme.set_site(&checked.site);
+    theme.find_pagers(&checked.site);
     let site = &checked.site;
     let theme = &*theme;
     // Of pages sharing a URL (a `url-collision` a baseline holds), the one links resolve to.
@@ -500,9 +501,9 @@ pub fn build(options: &Options, output: &Path, waiting: &dyn Fn()) -> Result<Bui
         if late {
             let html = load::published_body(&content_dir, &site.pages[i], &load_options, &urls)
                 .map_err(Failure::Changed)?;
-            crate::render::context::add_loaded_body(site, i, html, &mut cx);
+            crate::render::context::add_loaded_body(site, theme.links(), i, html, &mut cx);
         } else {
-            crate::render::context::add_body(site, i, &urls, &mut cx);
+            crate::render::context::add_body(site, theme.links(), i, &urls, &mut cx);
         }
         theme
             .render_context_to(site, i, &cx, buf)

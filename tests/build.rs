@@ -924,6 +924,36 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
             "{{ process.stages_html | safe }}",
             "{{<stage_cards stages={process.stages}/>}}",
         ),
+        (
+            "process.html",
+            "{{ page.process.stage_toc_html | safe }}",
+            "{{<stage_toc_items stages={page.process.stages}/>}}",
+        ),
+        (
+            "process.html",
+            "{{ process.playbooks_html | safe }}",
+            "{{<playbook_cards playbooks={process.playbooks}/>}}",
+        ),
+        (
+            "playbook.html",
+            "{%- if page.playbook.facts_html %}",
+            "{%- if page.playbook.process or page.playbook.stage or page.playbook.audience %}",
+        ),
+        (
+            "playbook.html",
+            "{{ page.playbook.facts_html | safe }}",
+            "{{<playbook_facts playbook={page.playbook}/>}}",
+        ),
+        (
+            "base.html",
+            "{{ page.breadcrumbs_html | safe }}",
+            "{{<breadcrumb_items crumbs={page.breadcrumbs} home_url={site.home_url}/>}}",
+        ),
+        (
+            "base.html",
+            "{{ page.pager_html | safe }}",
+            "{{<pager_links pager={page.pager}/>}}",
+        ),
     ];
     let written = same_output_with_templates_edited(
         "Markup",
@@ -945,8 +975,16 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
                 "---\ntitle: Customer success\n---\n\nKeeps.\n",
             ),
             (
+                "playbooks/loose.md",
+                "---\ntitle: Loose <end>\nprocess: flow\n---\n\nSee [flow](../processes/flow.md).\n",
+            ),
+            (
+                "guide/deeper.md",
+                "# Deeper\n\nSee [the guide](../guide.md).\n",
+            ),
+            (
                 "playbooks/demo.md",
-                "---\ntitle: Demo & 'show'\nprocess: flow\nstage: discover\n---\n\nSee [the guide](../guide.md).\n",
+                "---\ntitle: Demo & 'show'\nprocess: flow\nstage: discover\naudience: 'Sales & <CS>'\n---\n\nSee [the guide](../guide.md).\n",
             ),
             (
                 "playbooks/close.md",
@@ -969,7 +1007,7 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
                     "    resources:\n      - title: Guide\n        url: ../guide.md#guide--quoted-too\n",
                     "  - name: Only agenda\n    id: only-agenda\n    duration: 1 day\n    agenda: [One]\n",
                     "  - name: Bare\n    id: bare\n    goal: ''\n",
-                    "---\n\nSee [the guide](../guide.md).\n",
+                    "---\n\n## Notes\n\nSee [the guide](../guide.md).\n",
                 ),
             ),
             (
@@ -1004,4 +1042,49 @@ fn the_default_themes_markup_written_by_handbook_is_what_its_components_write() 
         "{guide}"
     );
     assert!(!html("processes/empty/index.html").contains("class=\"stage-map\""));
+    for piece in [
+        "Stages</a></li>\n<li class=\"toc-level-3\"><a href=\"/processes/flow/#discover\">1. Discover &lt;&amp;&gt; &quot;it&quot;</a></li>",
+        "<span class=\"muted\">Stage 1: Discover &lt;&amp;&gt; &quot;it&quot;</span>",
+        "<li class=\"card\">\n      <a class=\"card-title\" href=\"/playbooks/loose/\">Loose &lt;end&gt;</a>",
+    ] {
+        assert!(flow.contains(piece), "no {piece:?} in\n{flow}");
+    }
+    let demo = html("playbooks/demo/index.html");
+    for piece in [
+        "<dd><a href=\"/processes/flow/\">Flow</a></dd>",
+        "Discover &lt;&amp;&gt; &quot;it&quot;</a> <span class=\"muted\">(stage 1 of 5)</span>",
+        "<dt>Next stage</dt>\n    <dd><a href=\"/processes/flow/#only-exit\">Only exit</a></dd>",
+        "<dt>Audience</dt>\n    <dd>Sales &amp; &lt;CS&gt;</dd>",
+        "<dt>Meeting goal</dt>\n    <dd>Learn &lt;why&gt;</dd>",
+    ] {
+        assert!(demo.contains(piece), "no {piece:?} in\n{demo}");
+    }
+    let loose = html("playbooks/loose/index.html");
+    assert!(loose.contains("<dt>Process</dt>") && !loose.contains("<dt>Stage</dt>"));
+    // The breadcrumbs name home "Home" and escape the other titles; the pager names a
+    // playbook's stage.
+    let deeper = html("guide/deeper/index.html");
+    for piece in [
+        "<li><a href=\"/\">Home</a></li>",
+        "<li><a href=\"/guide/\">Guide &lt;&amp;&gt; &#39;quoted&#39; &quot;too&quot;</a></li>",
+    ] {
+        assert!(deeper.contains(piece), "no {piece:?} in\n{deeper}");
+    }
+    let pager = |path: &str| {
+        let page = html(path);
+        let at = page.find("<nav class=\"pager\"").unwrap_or(page.len());
+        page[at..].to_string()
+    };
+    let demo = pager("playbooks/demo/index.html");
+    let close = pager("playbooks/close/index.html");
+    assert!(
+        close.contains("rel=\"next\"") && !close.contains("rel=\"prev\""),
+        "{close}"
+    );
+    assert!(
+        demo.contains("Previous: stage 1, Discover &lt;&amp;&gt; &quot;it&quot;</span>"),
+        "{demo}"
+    );
+    assert!(pager("processes/empty/index.html").contains("href=\"/processes/flow/\""));
+    assert!(pager("guide/index.html").is_empty());
 }

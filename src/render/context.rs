@@ -159,16 +159,47 @@ pub fn hashed<R>(f: impl FnOnce() -> R) -> R {
 
 /// Each page's [`PageLink`] in a site, made the first time it is asked for.
 #[derive(Default)]
-pub struct Links(Vec<OnceLock<PageLink>>);
+pub struct Links {
+    links: Vec<OnceLock<PageLink>>,
+    /// The site's home URL (`site.home_url`), made once.
+    home_url: String,
+    /// Each page's previous and next page, when found for every page at once
+    /// ([`Links::with_pagers`]).
+    pagers: Option<Vec<PagerPages>>,
+}
+
+/// A page's previous and next page ([`nav::pager`]).
+type PagerPages = (Option<PageIdx>, Option<PageIdx>);
 
 impl Links {
     pub fn new(site: &Site) -> Links {
-        Links((0..site.pages.len()).map(|_| OnceLock::new()).collect())
+        Links {
+            links: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            home_url: site.config.url(""),
+            pagers: None,
+        }
+    }
+
+    /// These links, with every page's pager found at once ([`pagers`]): for a build, which
+    /// renders every page; `serve` renders a few pages after each edit.
+    pub fn with_pagers(self, site: &Site) -> Links {
+        Links {
+            pagers: Some(pagers(site)),
+            ..self
+        }
+    }
+
+    /// Page `i`'s previous and next page ([`nav::pager`]).
+    fn pager(&self, site: &Site, i: PageIdx) -> PagerPages {
+        match self.pagers.as_ref().and_then(|p| p.get(i)) {
+            Some(&pager) => pager,
+            None => nav::pager(site, i),
+        }
     }
 
     /// The link to page `i` of `site`, the site these links were made for.
     pub fn get(&self, site: &Site, i: PageIdx) -> PageLink {
-        match self.0.get(i) {
+        match self.links.get(i) {
             Some(link) => link.get_or_init(|| PageLink::new(site, i)).clone(),
             None => PageLink::new(site, i),
         }
@@ -176,16 +207,21 @@ impl Links {
 
     /// The links to those of `pages` that are published, in order.
     pub fn published(&self, site: &Site, pages: &[PageIdx]) -> Vec<PageLink> {
-        pages
-            .iter()
-            .filter(|&&p| site.is_published(p))
-            .map(|&p| self.get(site, p))
-            .collect()
+        // At the size of all of them (nearly all are published), where a filtered list grows
+        // from nothing.
+        let mut links = Vec::with_capacity(pages.len());
+        links.extend(
+            pages
+                .iter()
+                .filter(|&&p| site.is_published(p))
+                .map(|&p| self.get(site, p)),
+        );
+        links
     }
 
     /// The URL of page `i` ([`Site::page_url`]).
     pub fn url(&self, site: &Site, i: PageIdx) -> std::borrow::Cow<'_, str> {
-        match self.0.get(i) {
+        match self.links.get(i) {
             Some(link) => link
                 .get_or_init(|| PageLink::new(site, i))
                 .url
@@ -330,6 +366,78 @@ fn is_absolute(base_url: &str) -> bool {
     base_url.starts_with("http://") || base_url.starts_with("https://")
 }
 
+/// Every page's previous and next page, as [`nav::pager`] finds them one page at a time: each
+/// menu and each process's playbooks walked once, where a page's pager searched its menu (a
+/// cache miss on a page's menu key at each step, at 10,000 pages) and ordered its process's
+/// playbooks again.
+fn pagers(site: &Site) -> Vec<PagerPages> {
+    let mut pagers: Vec<PagerPages> = vec![(None, None); site.pages.len()];
+    let process_of = |p: PageIdx| site.references[p].process.filter(|&q| site.is_published(q));
+    // The nearest pages on each side in `menu` that are published and `keep` accepts, for
+    // the pages of `menu` that `own` accepts (a menu holds each of its pages once).
+    let mut around =
+        |menu: &[PageIdx], own: &dyn Fn(PageIdx) -> bool, keep: &dyn Fn(PageIdx) -> bool| {
+            let mut previous = None;
+            for &p in menu {
+                if own(p) {
+                    pagers[p].0 = previous;
+                }
+                if site.is_published(p) && keep(p) {
+                    previous = Some(p);
+                }
+            }
+            let mut next = None;
+            for &p in menu.iter().rev() {
+                if own(p) {
+                    pagers[p].1 = next;
+                }
+                if site.is_published(p) && keep(p) {
+                    next = Some(p);
+                }
+            }
+        };
+    for kind in [Kind::Department, Kind::Process] {
+        around(site.of_kind(kind), &|_| true, &|_| true);
+    }
+    let playbooks = site.of_kind(Kind::Playbook);
+    let without_process = |p: PageIdx| process_of(p).is_none();
+    around(playbooks, &without_process, &without_process);
+    // A playbook of a published process: its neighbours in the process's stage order.
+    let mut ordered = rustc_hash::FxHashSet::default();
+    for &p in playbooks {
+        let Some(process) = process_of(p) else {
+            continue;
+        };
+        if !ordered.insert(process) {
+            continue;
+        }
+        let order = nav::stage_order(site, process);
+        for (at, &b) in order.iter().enumerate() {
+            let page = &site.pages[b];
+            if page.role == Role::Single
+                && page.kind() == Kind::Playbook
+                && process_of(b) == Some(process)
+            {
+                pagers[b] = (
+                    at.checked_sub(1).map(|a| order[a]),
+                    order.get(at + 1).copied(),
+                );
+            }
+        }
+    }
+    pagers
+}
+
+/// A heading's URL in the table of contents: `#` and its id, encoded as a fragment. Joined
+/// at its length, without the formatting machinery (a page has several).
+fn toc_url(id: &str) -> String {
+    let fragment = crate::url::fragment(id);
+    let mut url = String::with_capacity(1 + fragment.len());
+    url.push('#');
+    url.push_str(&fragment);
+    url
+}
+
 /// [`Site::anchor_url`], from the page's URL made once per site.
 fn anchor_url(site: &Site, links: &Links, page: PageIdx, id: &str) -> String {
     crate::url::anchor(&links.url(site, page), id)
@@ -342,19 +450,19 @@ fn stage_number(site: &Site, playbook: PageIdx) -> Option<usize> {
 
 /// `page`: everything about the page being rendered.
 #[derive(Debug, Serialize)]
-pub struct PageContext {
-    pub id: String,
+pub struct PageContext<'a> {
+    pub id: Cow<'a, str>,
     pub kind: Kind,
     pub role: &'static str,
-    pub title: String,
-    pub description: Option<String>,
-    pub url: String,
+    pub title: Cow<'a, str>,
+    pub description: Option<&'a str>,
+    pub url: Cow<'a, str>,
     /// Path under `content/`.
-    pub path: String,
+    pub path: &'a str,
     pub draft: bool,
-    pub tags: Vec<String>,
+    pub tags: &'a [String],
     /// `tags` as links to their tag pages (`url` null when the site has none).
-    pub tag_links: Vec<TagLink>,
+    pub tag_links: Vec<TagLink<'a>>,
     /// The body as HTML, links rewritten to their published URLs.
     pub content: Text,
     /// Whether the body starts with the `#` heading the title came from (themes skip their own `<h1>`).
@@ -365,10 +473,12 @@ pub struct PageContext {
     /// once rather than by the templates' filters, which copied the body three times a page;
     /// the same text as `content` (not a copy) when the body has no title heading.
     pub content_rest: Text,
-    pub toc: Vec<TocEntry>,
+    pub toc: Vec<TocEntry<'a>>,
     /// `toc` as the default theme lists it: an `<li>` per heading ([`super::markup`]).
     pub toc_html: Text,
     pub breadcrumbs: Vec<PageLink>,
+    /// `breadcrumbs` as the default theme lists them: an `<li>` per crumb ([`add_markup`]).
+    pub breadcrumbs_html: Text,
     pub backlinks: Vec<PageLink>,
     /// `backlinks` less the pages this page already shows a link to (its owner, collaborators,
     /// processes or playbooks, its process, breadcrumbs, previous and next).
@@ -377,18 +487,20 @@ pub struct PageContext {
     pub referenced_by_html: Text,
     /// The pages before and after this one in its section's reading order.
     pub pager: Pager,
+    /// `pager` as the default theme shows it: its two links ([`add_markup`]).
+    pub pager_html: Text,
     pub owner: Option<PageLink>,
-    pub last_reviewed: Option<String>,
+    pub last_reviewed: Option<&'a str>,
     pub review_every: Option<u32>,
     /// When the next review is due (`last_reviewed` + `review_every`), and whether that is past.
     pub review_due: Option<String>,
     pub overdue: bool,
     pub edit_url: Option<String>,
-    pub extra: serde_json::Value,
-    pub department: Option<DepartmentContext>,
-    pub process: Option<ProcessContext>,
-    pub playbook: Option<PlaybookContext>,
-    pub list: Option<ListContext>,
+    pub extra: &'a serde_json::Value,
+    pub department: Option<DepartmentContext<'a>>,
+    pub process: Option<ProcessContext<'a>>,
+    pub playbook: Option<PlaybookContext<'a>>,
+    pub list: Option<ListContext<'a>>,
     /// On the generated tag pages only: the tag of `/tags/<tag>/` (null on `/tags/`), and the
     /// tags listed, each with its pages.
     pub taxonomy: Option<TaxonomyContext>,
@@ -396,8 +508,8 @@ pub struct PageContext {
 
 /// A tag of a page, and its page.
 #[derive(Debug, Serialize)]
-pub struct TagLink {
-    pub name: String,
+pub struct TagLink<'a> {
+    pub name: &'a str,
     pub url: Option<String>,
 }
 
@@ -422,12 +534,12 @@ fn tag_url(site: &Site, tag: &str) -> Option<String> {
 }
 
 /// The context of a generated tag page: `/tags/` (`tag` `None`, every tag) or one tag's page.
-pub fn tag_page_context(
-    site: &Site,
-    links: &Links,
+pub fn tag_page_context<'a>(
+    site: &'a Site,
+    links: &'a Links,
     all: &[tags::Tag],
     tag: Option<&tags::Tag>,
-) -> PageContext {
+) -> PageContext<'a> {
     let context = |t: &tags::Tag| TagContext {
         name: t.name.clone(),
         url: site.config.url(&tags::page_path(&t.slug)),
@@ -461,15 +573,15 @@ pub fn tag_page_context(
         ),
     };
     PageContext {
-        id,
+        id: id.into(),
         kind: Kind::Page,
         role: "list",
-        title,
+        title: title.into(),
         description: None,
-        url,
-        path: String::new(),
+        url: url.into(),
+        path: "",
         draft: false,
-        tags: Vec::new(),
+        tags: &[],
         tag_links: Vec::new(),
         content: Text::default(),
         title_in_body: false,
@@ -477,6 +589,9 @@ pub fn tag_page_context(
         content_rest: Text::default(),
         toc: Vec::new(),
         toc_html: Text::default(),
+        breadcrumbs_html: Text::from(
+            super::markup::breadcrumb_items(&breadcrumbs, &site.config.url("")).as_str(),
+        ),
         breadcrumbs,
         backlinks: Vec::new(),
         referenced_by: Vec::new(),
@@ -485,13 +600,14 @@ pub fn tag_page_context(
             previous: None,
             next: None,
         },
+        pager_html: Text::default(),
         owner: None,
         last_reviewed: None,
         review_every: None,
         review_due: None,
         overdue: false,
         edit_url: None,
-        extra: serde_json::Value::Null,
+        extra: &serde_json::Value::Null,
         department: None,
         process: None,
         playbook: None,
@@ -505,10 +621,10 @@ pub fn tag_page_context(
 
 /// A heading in the table of contents; `url` is `#` and its id, encoded as a fragment.
 #[derive(Debug, Serialize)]
-pub struct TocEntry {
+pub struct TocEntry<'a> {
     pub level: u8,
-    pub text: String,
-    pub id: String,
+    pub text: &'a str,
+    pub id: &'a str,
     pub url: String,
 }
 
@@ -519,120 +635,152 @@ pub struct Pager {
 }
 
 /// A page link in the pager; a playbook in its process also says which stage it is for.
-#[derive(Debug, Serialize)]
+/// Serialized as the link's fields and its own.
+#[derive(Debug)]
 pub struct PagerLink {
-    #[serde(flatten)]
     pub link: PageLink,
     pub stage: Option<String>,
     pub stage_number: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct DepartmentContext {
-    pub collaborators: Vec<PageLink>,
-    pub metrics: Vec<String>,
-    pub processes: Vec<ListItem>,
+impl Serialize for PagerLink {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut fields = serializer.serialize_struct("PagerLink", 7)?;
+        match MODE.get() {
+            // As `#[serde(flatten)]` would write it, but field by field: flattened, the link's
+            // shared Tera value was taken apart into a new map on every page.
+            Mode::Fields | Mode::Tera => {
+                let link = &self.link.0.link;
+                fields.serialize_field("title", &link.title)?;
+                fields.serialize_field("url", &link.url)?;
+                fields.serialize_field("kind", &link.kind)?;
+                fields.serialize_field("description", &link.description)?;
+                fields.serialize_field("planned", &link.planned)?;
+            }
+            // The link as the hash of its fields, made once per link.
+            Mode::Hash => fields.serialize_field("link", &self.link)?,
+        }
+        fields.serialize_field("stage", &self.stage)?;
+        fields.serialize_field("stage_number", &self.stage_number)?;
+        fields.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
-pub struct ProcessContext {
+pub struct DepartmentContext<'a> {
+    pub collaborators: Vec<PageLink>,
+    pub metrics: &'a [String],
+    pub processes: Vec<ListItem<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProcessContext<'a> {
     pub status: Status,
     pub planned: bool,
-    pub used_when: Option<String>,
-    pub deal_profile: Option<String>,
+    pub used_when: Option<&'a str>,
+    pub deal_profile: Option<&'a str>,
     pub collaborators: Vec<PageLink>,
-    pub stages: Vec<StageContext>,
+    pub stages: Vec<StageContext<'a>>,
     /// `stages` as the default theme's stage map and its stage cards: their `<li>`s
     /// ([`add_markup`]).
     pub stage_map_html: Text,
     pub stages_html: Text,
+    /// `stages` as entries of the default theme's table of contents: an `<li>` each
+    /// ([`add_markup`]).
+    pub stage_toc_html: Text,
     /// Every playbook that names this process.
-    pub playbooks: Vec<PlaybookSummary>,
+    pub playbooks: Vec<PlaybookSummary<'a>>,
+    /// `playbooks` as the default theme's cards: an `<li>` each ([`add_markup`]).
+    pub playbooks_html: Text,
 }
 
 #[derive(Debug, Serialize)]
-pub struct StageContext {
+pub struct StageContext<'a> {
     pub number: usize,
-    pub name: String,
-    pub id: String,
+    pub name: &'a str,
+    pub id: &'a str,
     pub url: String,
-    pub goal: Option<String>,
-    pub duration: Option<String>,
-    pub sales_stage: Option<String>,
-    pub forecast_category: Option<String>,
-    pub agenda: Vec<String>,
-    pub exit_criteria: Vec<String>,
-    pub next_step: Option<String>,
+    pub goal: Option<&'a str>,
+    pub duration: Option<&'a str>,
+    pub sales_stage: Option<&'a str>,
+    pub forecast_category: Option<&'a str>,
+    pub agenda: &'a [String],
+    pub exit_criteria: &'a [String],
+    pub next_step: Option<&'a str>,
     pub collaborators: Vec<PageLink>,
     pub playbooks: Vec<PageLink>,
-    pub resources: Vec<ResourceContext>,
+    pub resources: Vec<ResourceContext<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ResourceContext {
-    pub title: String,
+pub struct ResourceContext<'a> {
+    pub title: &'a str,
     pub url: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PlaybookSummary {
-    pub title: String,
-    pub url: String,
-    pub stage: Option<String>,
+pub struct PlaybookSummary<'a> {
+    pub title: &'a str,
+    pub url: Cow<'a, str>,
+    pub stage: Option<&'a str>,
     pub stage_number: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PlaybookContext {
+pub struct PlaybookContext<'a> {
     pub process: Option<PageLink>,
-    pub stage: Option<StageLink>,
-    pub previous: Option<StageLink>,
-    pub next: Option<StageLink>,
-    pub audience: Option<String>,
+    pub stage: Option<StageLink<'a>>,
+    pub previous: Option<StageLink<'a>>,
+    pub next: Option<StageLink<'a>>,
+    pub audience: Option<&'a str>,
+    /// Its process, stage, next stage, audience and meeting goal as the default theme's facts
+    /// box: a `<div>` each ([`add_markup`]).
+    pub facts_html: Text,
 }
 
 /// A stage seen from a playbook: its anchor on the process page, and its first playbook.
 #[derive(Debug, Serialize)]
-pub struct StageLink {
+pub struct StageLink<'a> {
     /// 1-based position in the process, and how many stages it has.
     pub number: usize,
     pub of: usize,
-    pub name: String,
-    pub id: String,
+    pub name: &'a str,
+    pub id: &'a str,
     pub url: String,
-    pub goal: Option<String>,
+    pub goal: Option<&'a str>,
     pub playbook: Option<PageLink>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ListContext {
+pub struct ListContext<'a> {
     pub kind: Kind,
     pub items: Vec<PageLink>,
-    pub groups: Vec<ListGroup>,
+    pub groups: Vec<ListGroup<'a>>,
 }
 
 /// Processes under their owning department, or playbooks under their process.
 #[derive(Debug, Serialize)]
-pub struct ListGroup {
-    pub title: String,
+pub struct ListGroup<'a> {
+    pub title: Cow<'a, str>,
     pub url: Option<String>,
-    pub items: Vec<ListItem>,
+    pub items: Vec<ListItem<'a>>,
 }
 
 /// An entry of a list: a process (status, "Used when") or a playbook (its stage).
 #[derive(Debug, Serialize)]
-pub struct ListItem {
-    pub title: String,
-    pub url: String,
-    pub description: Option<String>,
+pub struct ListItem<'a> {
+    pub title: &'a str,
+    pub url: Cow<'a, str>,
+    pub description: Option<&'a str>,
     pub status: Option<Status>,
     pub planned: bool,
-    pub used_when: Option<String>,
-    pub stage: Option<String>,
+    pub used_when: Option<&'a str>,
+    pub stage: Option<&'a str>,
     pub stage_number: Option<usize>,
 }
 
-fn list_item(site: &Site, links: &Links, i: PageIdx) -> ListItem {
+fn list_item<'a>(site: &'a Site, links: &'a Links, i: PageIdx) -> ListItem<'a> {
     let page = &site.pages[i];
     let process = page.process();
     let refs = &site.references[i];
@@ -641,51 +789,56 @@ fn list_item(site: &Site, links: &Links, i: PageIdx) -> ListItem {
         .zip(refs.stage)
         .and_then(|(p, n)| site.pages[p].process()?.stages.get(n).map(|s| (n, s)));
     ListItem {
-        title: page.title.clone(),
-        url: links.url(site, i).into_owned(),
-        description: page.common.description.clone(),
+        title: &page.title,
+        url: links.url(site, i),
+        description: page.common.description.as_deref(),
         status: process.map(|p| p.status),
         planned: process.is_some_and(|p| p.status == Status::Planned),
-        used_when: process.and_then(|p| p.used_when.clone()),
-        stage: stage.map(|(_, s)| s.name.clone()),
+        used_when: process.and_then(|p| p.used_when.as_deref()),
+        stage: stage.map(|(_, s)| s.name.as_str()),
         stage_number: stage.map(|(n, _)| n + 1),
     }
 }
 
-pub fn page_context(site: &Site, links: &Links, i: PageIdx) -> PageContext {
+pub fn page_context<'a>(site: &'a Site, links: &'a Links, i: PageIdx) -> PageContext<'a> {
     let mut cx = page_context_without_body(site, links, i);
-    add_body(site, i, &link_urls(site, links, i), &mut cx);
+    add_body(site, links, i, &link_urls(site, links, i), &mut cx);
     cx
 }
 
 /// [`page_context`] less its body (`content` empty, `title_in_body` false), which
 /// [`add_body`] adds: what a page shows besides its body, for its fingerprint.
-pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> PageContext {
+pub fn page_context_without_body<'a>(
+    site: &'a Site,
+    links: &'a Links,
+    i: PageIdx,
+) -> PageContext<'a> {
     let page = &site.pages[i];
     let refs = &site.references[i];
     let links_to = |list: &[PageIdx]| links.published(site, list);
-    let pager = nav::pager(site, i);
+    let pager = links.pager(site, i);
+    let crumbs = nav::breadcrumbs(site, i);
     let review_due = crate::check::review_due(page);
     PageContext {
-        id: page.id.clone(),
+        id: page.id.as_str().into(),
         kind: page.kind(),
         role: match page.role {
             Role::Home => "home",
             Role::List(_) => "list",
             Role::Single => "single",
         },
-        title: page.title.clone(),
-        description: page.common.description.clone(),
-        url: links.url(site, i).into_owned(),
-        path: page.path.clone(),
+        title: page.title.as_str().into(),
+        description: page.common.description.as_deref(),
+        url: links.url(site, i),
+        path: &page.path,
         draft: page.common.draft,
-        tags: page.common.tags.clone(),
+        tags: &page.common.tags,
         tag_links: page
             .common
             .tags
             .iter()
             .map(|t| TagLink {
-                name: t.trim().to_string(),
+                name: t.trim(),
                 url: tag_url(site, t),
             })
             .collect(),
@@ -699,22 +852,24 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             .filter(|h| (2..=3).contains(&h.level))
             .map(|h| TocEntry {
                 level: h.level,
-                text: h.text.clone(),
-                id: h.id.clone(),
-                url: format!("#{}", crate::url::fragment(&h.id)),
+                text: &h.text,
+                id: &h.id,
+                url: toc_url(&h.id),
             })
             .collect(),
         toc_html: Text::default(),
-        breadcrumbs: links_to(&nav::breadcrumbs(site, i)),
+        breadcrumbs: links_to(&crumbs),
+        breadcrumbs_html: Text::default(),
         backlinks: links_to(&site.backlinks[i]),
-        referenced_by: links_to(&referenced_by(site, i, &pager)),
+        referenced_by: links_to(&referenced_by(site, i, &crumbs, &pager)),
         referenced_by_html: Text::default(),
         pager: Pager {
             previous: pager.0.map(|p| pager_link(site, links, p)),
             next: pager.1.map(|p| pager_link(site, links, p)),
         },
+        pager_html: Text::default(),
         owner: refs.owner.map(|o| links.get(site, o)),
-        last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.clone()),
+        last_reviewed: page.common.last_reviewed.as_ref().map(|d| d.value.as_str()),
         review_every: page.common.review_every,
         review_due: review_due.map(|d| d.to_string()),
         overdue: review_due.is_some_and(|d| d < crate::site::today()),
@@ -723,11 +878,11 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
             .edit_url
             .as_ref()
             .map(|e| format!("{}{}", e.value, crate::url::path(&page.path))),
-        extra: page.common.extra.clone(),
+        extra: &page.common.extra,
         department: match &page.meta {
             Meta::Department(d) => Some(DepartmentContext {
                 collaborators: links_to(&refs.collaborators),
-                metrics: d.metrics.clone(),
+                metrics: &d.metrics,
                 processes: nav::published(site, &site.children[i])
                     .into_iter()
                     .map(|p| list_item(site, links, p))
@@ -744,14 +899,26 @@ pub fn page_context_without_body(site: &Site, links: &Links, i: PageIdx) -> Page
 
 /// Puts page `i`'s body, as loaded with the site, into `cx`, its context without one.
 /// `urls`: its links' ([`link_urls`]).
-pub fn add_body(site: &Site, i: PageIdx, urls: &[String], cx: &mut PageContext) {
+pub fn add_body(site: &Site, links: &Links, i: PageIdx, urls: &[String], cx: &mut PageContext) {
     let body = &site.pages[i].body;
-    add_loaded_body(site, i, rewrite_body(&body.html(), &body.slots, urls), cx);
+    add_loaded_body(
+        site,
+        links,
+        i,
+        rewrite_body(&body.html(), &body.slots, urls),
+        cx,
+    );
 }
 
 /// [`add_body`] with the body loaded apart from the site, its links' URLs already in place
 /// ([`crate::load::published_body`]): the site was loaded without HTML.
-pub fn add_loaded_body(site: &Site, i: PageIdx, content: String, cx: &mut PageContext) {
+pub fn add_loaded_body(
+    site: &Site,
+    links: &Links,
+    i: PageIdx,
+    content: String,
+    cx: &mut PageContext,
+) {
     let page = &site.pages[i];
     let first_h1 = page.headings.first().filter(|h| h.level == 1);
     cx.title_in_body =
@@ -767,18 +934,29 @@ pub fn add_loaded_body(site: &Site, i: PageIdx, content: String, cx: &mut PageCo
     };
     cx.content_head = Text::from(&*head);
     cx.content = all;
-    add_markup(cx);
+    add_markup(cx, &links.home_url);
 }
 
 /// Adds to `cx` the markup the default theme prints as it is ([`super::markup`]): made as a
 /// page is rendered, not for its fingerprint, which holds what it is made from.
-fn add_markup(cx: &mut PageContext) {
+/// `home_url`: the site's (`site.home_url`).
+fn add_markup(cx: &mut PageContext, home_url: &str) {
     cx.toc_html = Text::from(super::markup::toc_entries(&cx.toc).as_str());
+    cx.breadcrumbs_html =
+        Text::from(super::markup::breadcrumb_items(&cx.breadcrumbs, home_url).as_str());
+    cx.pager_html = Text::from(super::markup::pager_links(&cx.pager).as_str());
     cx.referenced_by_html = Text::from(super::markup::backlink_items(&cx.referenced_by).as_str());
+    if let Some(playbook) = &mut cx.playbook {
+        playbook.facts_html = Text::from(super::markup::playbook_facts(playbook).as_str());
+    }
     if let Some(process) = &mut cx.process {
         process.stage_map_html =
             Text::from(super::markup::stage_map_items(&process.stages).as_str());
         process.stages_html = Text::from(super::markup::stage_cards(&process.stages).as_str());
+        process.stage_toc_html =
+            Text::from(super::markup::stage_toc_items(&process.stages).as_str());
+        process.playbooks_html =
+            Text::from(super::markup::playbook_cards(&process.playbooks).as_str());
     }
 }
 
@@ -815,15 +993,16 @@ fn pager_link(site: &Site, links: &Links, p: PageIdx) -> PagerLink {
 /// Page `i`'s backlinks less the pages it already links to outside its body: what its
 /// "Referenced by" adds. A process page lists its playbooks; saying again that they name it
 /// only repeats the list.
-fn referenced_by(
-    site: &Site,
-    i: PageIdx,
-    pager: &(Option<PageIdx>, Option<PageIdx>),
-) -> Vec<PageIdx> {
+/// `crumbs`: its breadcrumbs ([`nav::breadcrumbs`]).
+fn referenced_by(site: &Site, i: PageIdx, crumbs: &[PageIdx], pager: &PagerPages) -> Vec<PageIdx> {
     let refs = &site.references[i];
-    let mut shown: rustc_hash::FxHashSet<PageIdx> = refs.pages().collect();
+    let mut shown: rustc_hash::FxHashSet<PageIdx> = rustc_hash::FxHashSet::with_capacity_and_hasher(
+        16 + site.children[i].len() + crumbs.len(),
+        Default::default(),
+    );
+    shown.extend(refs.pages());
     shown.extend(&site.children[i]);
-    shown.extend(nav::breadcrumbs(site, i));
+    shown.extend(crumbs);
     shown.extend(pager.0);
     shown.extend(pager.1);
     site.backlinks[i]
@@ -833,7 +1012,7 @@ fn referenced_by(
         .collect()
 }
 
-fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessContext> {
+fn process_context<'a>(site: &'a Site, links: &'a Links, i: PageIdx) -> Option<ProcessContext<'a>> {
     let process = site.pages[i].process()?;
     let refs = &site.references[i];
     let links_to = |list: &[PageIdx]| links.published(site, list);
@@ -843,23 +1022,23 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
         .enumerate()
         .map(|(n, stage)| StageContext {
             number: n + 1,
-            name: stage.name.clone(),
-            id: stage.id.clone(),
+            name: &stage.name,
+            id: &stage.id,
             url: anchor_url(site, links, i, &stage.id),
-            goal: stage.goal.clone(),
-            duration: stage.duration.clone(),
-            sales_stage: stage.sales_stage.clone(),
-            forecast_category: stage.forecast_category.clone(),
-            agenda: stage.agenda.clone(),
-            exit_criteria: stage.exit_criteria.clone(),
-            next_step: stage.next_step.clone(),
+            goal: stage.goal.as_deref(),
+            duration: stage.duration.as_deref(),
+            sales_stage: stage.sales_stage.as_deref(),
+            forecast_category: stage.forecast_category.as_deref(),
+            agenda: &stage.agenda,
+            exit_criteria: &stage.exit_criteria,
+            next_step: stage.next_step.as_deref(),
             collaborators: links_to(refs.stage_collaborators.get(n).map_or(&[], Vec::as_slice)),
             playbooks: links_to(refs.stage_playbooks.get(n).map_or(&[], Vec::as_slice)),
             resources: stage
                 .resources
                 .iter()
                 .map(|r| ResourceContext {
-                    title: r.title.clone(),
+                    title: &r.title,
                     url: super::links::link_url(site, links, i, r.link),
                 })
                 .collect(),
@@ -868,33 +1047,39 @@ fn process_context(site: &Site, links: &Links, i: PageIdx) -> Option<ProcessCont
     Some(ProcessContext {
         status: process.status,
         planned: process.status == Status::Planned,
-        used_when: process.used_when.clone(),
-        deal_profile: process.deal_profile.clone(),
+        used_when: process.used_when.as_deref(),
+        deal_profile: process.deal_profile.as_deref(),
         collaborators: links_to(&refs.collaborators),
         stages,
         stage_map_html: Text::default(),
         stages_html: Text::default(),
+        stage_toc_html: Text::default(),
+        playbooks_html: Text::default(),
         playbooks: nav::stage_order(site, i)
             .into_iter()
             .map(|p| PlaybookSummary {
-                title: site.pages[p].title.clone(),
-                url: links.url(site, p).into_owned(),
+                title: &site.pages[p].title,
+                url: links.url(site, p),
                 stage: site.references[p]
                     .stage
                     .and_then(|s| process.stages.get(s))
-                    .map(|s| s.name.clone()),
+                    .map(|s| s.name.as_str()),
                 stage_number: stage_number(site, p),
             })
             .collect(),
     })
 }
 
-fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookContext> {
+fn playbook_context<'a>(
+    site: &'a Site,
+    links: &'a Links,
+    i: PageIdx,
+) -> Option<PlaybookContext<'a>> {
     let Meta::Playbook(playbook) = &site.pages[i].meta else {
         return None;
     };
     let refs = &site.references[i];
-    let stage_link = |process: PageIdx, n: usize| -> Option<StageLink> {
+    let stage_link = |process: PageIdx, n: usize| -> Option<StageLink<'a>> {
         let stages = &site.pages[process].process()?.stages;
         let stage = stages.get(n)?;
         let playbook = site.references[process]
@@ -905,10 +1090,10 @@ fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookCo
         Some(StageLink {
             number: n + 1,
             of: stages.len(),
-            name: stage.name.clone(),
-            id: stage.id.clone(),
+            name: &stage.name,
+            id: &stage.id,
             url: anchor_url(site, links, process, &stage.id),
-            goal: stage.goal.clone(),
+            goal: stage.goal.as_deref(),
             playbook,
         })
     };
@@ -925,11 +1110,12 @@ fn playbook_context(site: &Site, links: &Links, i: PageIdx) -> Option<PlaybookCo
         stage,
         previous,
         next,
-        audience: playbook.audience.clone(),
+        audience: playbook.audience.as_deref(),
+        facts_html: Text::default(),
     })
 }
 
-fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
+fn list_context<'a>(site: &'a Site, links: &'a Links, i: PageIdx) -> Option<ListContext<'a>> {
     let Role::List(kind) = site.pages[i].role else {
         return None;
     };
@@ -944,8 +1130,9 @@ fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
         Kind::Process => nav::process_groups(site)
             .into_iter()
             .map(|(department, processes)| ListGroup {
-                title: department
-                    .map_or_else(|| "Other".to_string(), |d| site.pages[d].title.clone()),
+                title: department.map_or(Cow::Borrowed("Other"), |d| {
+                    Cow::Borrowed(site.pages[d].title.as_str())
+                }),
                 url: department.map(|d| site.page_url(d)),
                 items: processes
                     .into_iter()
@@ -966,7 +1153,7 @@ fn list_context(site: &Site, links: &Links, i: PageIdx) -> Option<ListContext> {
                         .collect();
                     playbooks.sort_by_key(|b| b.stage_number.unwrap_or(usize::MAX));
                     (!playbooks.is_empty()).then(|| ListGroup {
-                        title: site.pages[p].title.clone(),
+                        title: site.pages[p].title.as_str().into(),
                         url: Some(site.page_url(p)),
                         items: playbooks,
                     })
@@ -1078,6 +1265,159 @@ mod tests {
             serde_json::to_value(&shared).unwrap(),
             serde_json::to_value(&*shared).unwrap()
         );
+    }
+
+    /// Every page's pager found at once is the one [`nav::pager`] finds for the page alone:
+    /// departments and processes with weights, equal titles and drafts, playbooks of a
+    /// process (with a stage, without one, two on one stage, drafts), of a draft process, of
+    /// a process not found and of none; with and without drafts published.
+    #[test]
+    fn pagers_found_at_once_are_each_pages_pager() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let mut pages = vec![
+            ("index.md".to_string(), "# Home\n".to_string()),
+            ("notes.md".to_string(), "# Notes\n".to_string()),
+        ];
+        for (n, extra) in [
+            (1, "weight: 2\n"),
+            (2, ""),
+            (3, "weight: 1\n"),
+            (4, "draft: true\n"),
+            (5, ""),
+        ] {
+            pages.push((
+                format!("departments/d{n}.md"),
+                format!("---\ntitle: Team {}\n{extra}---\n\nText.\n", n % 3),
+            ));
+        }
+        let stages = "stages:\n  - name: One\n    id: one\n  - name: Two\n    id: two\n";
+        for (n, extra) in [(1, ""), (2, "draft: true\n"), (3, "weight: 5\n"), (4, "")] {
+            pages.push((
+                format!("processes/p{n}.md"),
+                format!("---\ntitle: Flow {}\n{extra}{stages}---\n\nText.\n", n % 2),
+            ));
+        }
+        for (n, front) in [
+            (1, "process: p1\nstage: two\n"),
+            (2, "process: p1\nstage: one\n"),
+            (3, "process: p1\n"),
+            (4, "process: p1\nstage: one\ndraft: true\n"),
+            (5, "process: p1\nstage: one\n"),
+            (6, "process: p2\nstage: one\n"),
+            (7, "process: p2\n"),
+            (8, ""),
+            (9, "draft: true\n"),
+            (10, "weight: 3\n"),
+            (11, "process: p3\nstage: two\n"),
+            (12, "process: gone\n"),
+        ] {
+            pages.push((
+                format!("playbooks/b{n}.md"),
+                format!("---\ntitle: Play {}\n{front}---\n\nText.\n", n % 4),
+            ));
+        }
+        for (path, text) in &pages {
+            let file = tmp.path().join("content").join(path);
+            std::fs::create_dir_all(file.parent().expect("a folder")).expect("made");
+            std::fs::write(file, text).expect("written");
+        }
+        std::fs::write(tmp.path().join("handbook.yaml"), "title: Pagers\n").expect("written");
+        for drafts in [false, true] {
+            let checked = crate::site::check(&crate::site::Options {
+                root: tmp.path().to_path_buf(),
+                drafts,
+                ..crate::site::Options::default()
+            })
+            .expect("loaded");
+            let site = &checked.site;
+            let found = pagers(site);
+            let each: Vec<PagerPages> =
+                (0..site.pages.len()).map(|i| nav::pager(site, i)).collect();
+            assert_eq!(found, each, "drafts {drafts}");
+            // The site has pagers of each sort.
+            assert!(
+                each.iter()
+                    .filter(|p| p.0.is_some() && p.1.is_some())
+                    .count()
+                    > 5
+            );
+        }
+    }
+
+    /// A heading's URL in the table of contents is `#` and its id encoded as a fragment.
+    #[test]
+    fn a_toc_url_is_the_encoded_fragment() {
+        for id in [
+            "intro",
+            "",
+            "two words",
+            "a#b%c",
+            "héllo-wörld",
+            "<&>\"'",
+            "日本",
+        ] {
+            assert_eq!(
+                toc_url(id),
+                format!("#{}", crate::url::fragment(id)),
+                "{id:?}"
+            );
+        }
+    }
+
+    /// A pager link is its page link's fields and its stage's, as flattening the link gave
+    /// them, to templates and to JSON; its fingerprint changes with any of them.
+    #[test]
+    fn a_pager_link_is_its_links_fields_and_its_stage() {
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            #[serde(flatten)]
+            link: &'a Link,
+            stage: Option<String>,
+            stage_number: Option<usize>,
+        }
+        let pager = |title: &str, stage: Option<&str>, stage_number| PagerLink {
+            link: link(title),
+            stage: stage.map(str::to_string),
+            stage_number,
+        };
+        let fingerprint = |pager: &PagerLink| {
+            let mut hasher = Hasher::new();
+            hasher.value(pager);
+            hasher.finish()
+        };
+        for (stage, number) in [
+            (Some("Demo <&>"), Some(2)),
+            (None, None),
+            (Some(""), Some(0)),
+        ] {
+            let pager = pager("Discovery", stage, number);
+            let flat = Flat {
+                link: &pager.link,
+                stage: pager.stage.clone(),
+                stage_number: pager.stage_number,
+            };
+            // Twice: the second time the link's Tera value is made already.
+            for _ in 0..2 {
+                assert_eq!(to_tera(&pager), tera::Value::from_serializable(&flat));
+            }
+            assert_eq!(
+                serde_json::to_value(&pager).unwrap(),
+                serde_json::to_value(&flat).unwrap()
+            );
+        }
+        let demo = fingerprint(&pager("Discovery", Some("Demo"), Some(2)));
+        assert_eq!(
+            demo,
+            fingerprint(&pager("Discovery", Some("Demo"), Some(2)))
+        );
+        for other in [
+            pager("Discovery!", Some("Demo"), Some(2)),
+            pager("Discovery", Some("Demo!"), Some(2)),
+            pager("Discovery", Some("Demo"), Some(3)),
+            pager("Discovery", None, None),
+        ] {
+            assert_ne!(demo, fingerprint(&other));
+        }
     }
 
     /// A text held as a Tera string is its string to templates, to JSON and to a fingerprint,

@@ -220,6 +220,12 @@ impl Theme {
             .insert_value("site", context::to_tera(&cx));
     }
 
+    /// Finds every page's pager at once for the site last set ([`context::Links::with_pagers`]):
+    /// for a build, which renders every page.
+    pub fn find_pagers(&mut self, site: &Site) {
+        self.links = std::mem::take(&mut self.links).with_pagers(site);
+    }
+
     /// The links to the pages of the site last set ([`Theme::set_site`]), for its contexts.
     pub fn links(&self) -> &context::Links {
         &self.links

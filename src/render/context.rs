@@ -180,11 +180,11 @@ impl Links {
         }
     }
 
-    /// These links, with every page's pager found at once ([`pagers`]): for a build, which
+    /// These links, with every page's pager found at once ([`nav::pagers`]): for a build, which
     /// renders every page; `serve` renders a few pages after each edit.
     pub fn with_pagers(self, site: &Site) -> Links {
         Links {
-            pagers: Some(pagers(site)),
+            pagers: Some(nav::pagers(site)),
             ..self
         }
     }
@@ -364,68 +364,6 @@ pub fn site_context(site: &Site, links: &Links, search: bool) -> SiteContext {
 /// Tera's `starting_with` tests it).
 fn is_absolute(base_url: &str) -> bool {
     base_url.starts_with("http://") || base_url.starts_with("https://")
-}
-
-/// Every page's previous and next page, as [`nav::pager`] finds them one page at a time: each
-/// menu and each process's playbooks walked once, where a page's pager searched its menu (a
-/// cache miss on a page's menu key at each step, at 10,000 pages) and ordered its process's
-/// playbooks again.
-fn pagers(site: &Site) -> Vec<PagerPages> {
-    let mut pagers: Vec<PagerPages> = vec![(None, None); site.pages.len()];
-    let process_of = |p: PageIdx| site.references[p].process.filter(|&q| site.is_published(q));
-    // The nearest pages on each side in `menu` that are published and `keep` accepts, for
-    // the pages of `menu` that `own` accepts (a menu holds each of its pages once).
-    let mut around =
-        |menu: &[PageIdx], own: &dyn Fn(PageIdx) -> bool, keep: &dyn Fn(PageIdx) -> bool| {
-            let mut previous = None;
-            for &p in menu {
-                if own(p) {
-                    pagers[p].0 = previous;
-                }
-                if site.is_published(p) && keep(p) {
-                    previous = Some(p);
-                }
-            }
-            let mut next = None;
-            for &p in menu.iter().rev() {
-                if own(p) {
-                    pagers[p].1 = next;
-                }
-                if site.is_published(p) && keep(p) {
-                    next = Some(p);
-                }
-            }
-        };
-    for kind in [Kind::Department, Kind::Process] {
-        around(site.of_kind(kind), &|_| true, &|_| true);
-    }
-    let playbooks = site.of_kind(Kind::Playbook);
-    let without_process = |p: PageIdx| process_of(p).is_none();
-    around(playbooks, &without_process, &without_process);
-    // A playbook of a published process: its neighbours in the process's stage order.
-    let mut ordered = rustc_hash::FxHashSet::default();
-    for &p in playbooks {
-        let Some(process) = process_of(p) else {
-            continue;
-        };
-        if !ordered.insert(process) {
-            continue;
-        }
-        let order = nav::stage_order(site, process);
-        for (at, &b) in order.iter().enumerate() {
-            let page = &site.pages[b];
-            if page.role == Role::Single
-                && page.kind() == Kind::Playbook
-                && process_of(b) == Some(process)
-            {
-                pagers[b] = (
-                    at.checked_sub(1).map(|a| order[a]),
-                    order.get(at + 1).copied(),
-                );
-            }
-        }
-    }
-    pagers
 }
 
 /// A heading's URL in the table of contents: `#` and its id, encoded as a fragment. Joined
@@ -1265,83 +1203,6 @@ mod tests {
             serde_json::to_value(&shared).unwrap(),
             serde_json::to_value(&*shared).unwrap()
         );
-    }
-
-    /// Every page's pager found at once is the one [`nav::pager`] finds for the page alone:
-    /// departments and processes with weights, equal titles and drafts, playbooks of a
-    /// process (with a stage, without one, two on one stage, drafts), of a draft process, of
-    /// a process not found and of none; with and without drafts published.
-    #[test]
-    fn pagers_found_at_once_are_each_pages_pager() {
-        let tmp = tempfile::tempdir().expect("a temporary folder");
-        let mut pages = vec![
-            ("index.md".to_string(), "# Home\n".to_string()),
-            ("notes.md".to_string(), "# Notes\n".to_string()),
-        ];
-        for (n, extra) in [
-            (1, "weight: 2\n"),
-            (2, ""),
-            (3, "weight: 1\n"),
-            (4, "draft: true\n"),
-            (5, ""),
-        ] {
-            pages.push((
-                format!("departments/d{n}.md"),
-                format!("---\ntitle: Team {}\n{extra}---\n\nText.\n", n % 3),
-            ));
-        }
-        let stages = "stages:\n  - name: One\n    id: one\n  - name: Two\n    id: two\n";
-        for (n, extra) in [(1, ""), (2, "draft: true\n"), (3, "weight: 5\n"), (4, "")] {
-            pages.push((
-                format!("processes/p{n}.md"),
-                format!("---\ntitle: Flow {}\n{extra}{stages}---\n\nText.\n", n % 2),
-            ));
-        }
-        for (n, front) in [
-            (1, "process: p1\nstage: two\n"),
-            (2, "process: p1\nstage: one\n"),
-            (3, "process: p1\n"),
-            (4, "process: p1\nstage: one\ndraft: true\n"),
-            (5, "process: p1\nstage: one\n"),
-            (6, "process: p2\nstage: one\n"),
-            (7, "process: p2\n"),
-            (8, ""),
-            (9, "draft: true\n"),
-            (10, "weight: 3\n"),
-            (11, "process: p3\nstage: two\n"),
-            (12, "process: gone\n"),
-        ] {
-            pages.push((
-                format!("playbooks/b{n}.md"),
-                format!("---\ntitle: Play {}\n{front}---\n\nText.\n", n % 4),
-            ));
-        }
-        for (path, text) in &pages {
-            let file = tmp.path().join("content").join(path);
-            std::fs::create_dir_all(file.parent().expect("a folder")).expect("made");
-            std::fs::write(file, text).expect("written");
-        }
-        std::fs::write(tmp.path().join("handbook.yaml"), "title: Pagers\n").expect("written");
-        for drafts in [false, true] {
-            let checked = crate::site::check(&crate::site::Options {
-                root: tmp.path().to_path_buf(),
-                drafts,
-                ..crate::site::Options::default()
-            })
-            .expect("loaded");
-            let site = &checked.site;
-            let found = pagers(site);
-            let each: Vec<PagerPages> =
-                (0..site.pages.len()).map(|i| nav::pager(site, i)).collect();
-            assert_eq!(found, each, "drafts {drafts}");
-            // The site has pagers of each sort.
-            assert!(
-                each.iter()
-                    .filter(|p| p.0.is_some() && p.1.is_some())
-                    .count()
-                    > 5
-            );
-        }
     }
 
     /// A heading's URL in the table of contents is `#` and its id encoded as a fragment.

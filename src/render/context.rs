@@ -528,7 +528,7 @@ pub fn tag_page_context<'a>(
         toc: Vec::new(),
         toc_html: Text::default(),
         breadcrumbs_html: Text::from(
-            super::markup::breadcrumb_items(&breadcrumbs, &site.config.url("")).as_str(),
+            super::markup::breadcrumb_items(&breadcrumbs, &links.home_url).as_str(),
         ),
         breadcrumbs,
         backlinks: Vec::new(),

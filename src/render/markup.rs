@@ -4,9 +4,10 @@
 //! field in its map), and a process page's stage cards print about fifty per stage.
 //!
 //! Each function writes exactly what the loop it replaces wrote; components.html keeps those
-//! loops as components (`stage_map_items`, `stage_cards`, `backlink_items`, `toc_entries`), and
-//! tests build the same bytes with them (`tests/build.rs`). Values are escaped by Tera's own
-//! escaper.
+//! loops as components (`stage_map_items`, `stage_cards`, `stage_toc_items`, `playbook_cards`,
+//! `playbook_facts`, `backlink_items`, `toc_entries`, `breadcrumb_items`, `pager_links`), and
+//! tests build the same bytes with them (`tests/build.rs`). Values are escaped by the escaper
+//! Tera's `fast_escape` uses (pulldown-cmark's), with the same output.
 
 use super::context::{
     PageLink, Pager, PagerLink, PlaybookContext, PlaybookSummary, StageContext, TocEntry,

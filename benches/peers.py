@@ -12,7 +12,9 @@ the last minute or more and scans past each such inode when it allocates one
 files paid for that delete (the floor's system time went from about 1 s to 10-20 s). A warm-up round comes first
 and is not counted (for the rebuild, the warm-up is the first rebuild after a clean build; the
 counted ones are the steady state). handbook builds with `--no-search`, as Hugo writes no
-search index; one more row per build times it with search. Times and peak memory come from
+search index; one more row per build times it with search. Two floors: `floor.rs` writes the
+same files, and nothing else; `markdown_floor.rs` also reads each page and runs one Markdown
+pass over it before writing its file. Times and peak memory come from
 `/usr/bin/time -f "%e %U %S %M"`.
 """
 

@@ -149,7 +149,7 @@ fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value<'_>> {
 }
 
 /// A plain scalar typed as [`scalar`] types it.
-pub(super) fn plain(v: &str) -> Option<Value<'_>> {
+pub(crate) fn plain(v: &str) -> Option<Value<'_>> {
     let space = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n'));
     if space(v.as_bytes().first()) || space(v.as_bytes().last()) {
         return None;

@@ -1,0 +1,590 @@
+//! Front matter of the plainest shape read straight into the page's fields, without the tree
+//! of [`crate::yaml::node`]: the lines [`crate::yaml::block`] reads, each key looked up among
+//! the fields as it is met and its value typed and kept at once. Building the tree and then
+//! reading it again was most of the cost of a page's front matter (a quarter of `check`'s
+//! instructions outside the Markdown parser).
+//!
+//! Only front matter that reads without a single problem is taken here: every key a field of
+//! the page's kind, written once, every value of its field's shape, every stage named and every
+//! resource whole. Anything else ([`read`] gives `None`: a problem, `kind:`, `extra:`, a key
+//! handbook.yaml declares, a line the line-by-line reading leaves to the YAML parser) is read
+//! through the tree as before, from the start, so its problems keep their words and places. A
+//! test holds this reading to the tree's on every front matter at hand and on generated ones.
+
+use super::fields::{self, PAGE, STAGE};
+use super::{Context, FrontMatter, STATUSES};
+use crate::model::{Kind, Located, Meta, Pos, Stage};
+use crate::yaml::block::{self, Line, Lines};
+use crate::yaml::events::plain;
+use crate::yaml::node::Value;
+
+/// Longer front matter goes through the tree: below this it cannot hold the values the tree's
+/// readers count against their limit (at most 4 on a line of 6 bytes or more, 2 on a shorter
+/// one), so it is read alike here without counting.
+const MAX_BYTES: usize = 1 << 16;
+
+/// A one-line value as the line-by-line reading types it.
+#[derive(Clone, Copy)]
+enum Scalar<'a> {
+    Null,
+    /// Text, unquoted.
+    Text(&'a str),
+    /// A boolean or a whole number, and how it is written (what a field of text reads).
+    Bool(bool, &'a str),
+    Int(i64, &'a str),
+    /// Any other number, as written.
+    Other(&'a str),
+    /// `[]`.
+    EmptyList,
+    /// `{}`.
+    EmptyMap,
+}
+
+/// A key's value: on the key's line, empty, or on the lines below (a block list or mapping).
+enum Found<'a> {
+    Inline(Scalar<'a>, Pos),
+    Null,
+    /// On the lines below, at this indentation; `indentless`: a list at the key's own.
+    Below {
+        indent: usize,
+        indentless: bool,
+    },
+}
+
+struct Direct<'a, 'c> {
+    lines: Lines<'a>,
+    text: &'a str,
+    cx: &'c Context<'c>,
+    /// The file's line of the YAML's first line.
+    first_line: usize,
+    /// Lists being read, moved out at their size.
+    texts: Vec<String>,
+    located: Vec<Located<String>>,
+    stages: Vec<Stage>,
+    resources: Vec<Vec<(String, Located<String>)>>,
+}
+
+/// The front matter `yaml` gives a page of `kind`, when it reads without a problem; `None`
+/// otherwise (see the module comment).
+pub(super) fn read(cx: &Context, yaml: &str, kind: Kind) -> Option<FrontMatter> {
+    if yaml.len() > MAX_BYTES {
+        return None;
+    }
+    let lines = Lines::open(yaml)?;
+    let first = lines.line?;
+    let mut r = Direct {
+        lines,
+        text: yaml,
+        cx,
+        first_line: cx.lines.line_of(cx.yaml_offset),
+        texts: Vec::new(),
+        located: Vec::new(),
+        stages: Vec::new(),
+        resources: Vec::new(),
+    };
+    if block::is_item(&yaml[first.start + first.indent..first.end]) {
+        return None;
+    }
+    let fm = r.page(first.indent, kind)?;
+    (r.lines.line.is_none() && !r.lines.marker).then_some(fm)
+}
+
+impl<'a> Direct<'a, '_> {
+    /// A place in the YAML as a place in the file (as `Reader::place` gives it).
+    fn place(&self, at: Pos) -> Pos {
+        let start = self.cx.yaml_offset + at.bytes.start;
+        let pos = Pos {
+            line: self.first_line + at.line - 1,
+            column: at.column,
+            bytes: start..start + at.bytes.len(),
+        };
+        debug_assert_eq!(pos, self.cx.pos(&at));
+        pos
+    }
+
+    /// The top-level mapping, its keys at `indent`.
+    fn page(&mut self, indent: usize, kind: Kind) -> Option<FrontMatter> {
+        let mut fm = FrontMatter::empty(kind);
+        let mut meta = super::empty_meta(kind);
+        let mut seen = 0u32;
+        let line = self.lines.line?;
+        let mut key_at = line.start + indent;
+        loop {
+            let line = self.lines.line?;
+            let colon = key_at + block::key_end(&self.text[key_at..line.end])?;
+            let name = &self.text[key_at..colon];
+            let index = PAGE.iter().position(|f| f.name == name)?;
+            let field = &PAGE[index];
+            // `kind` decides which fields are valid, and `extra` keeps any value: the tree's.
+            if !fields::fits(field, kind)
+                || matches!(name, "kind" | "extra")
+                || seen >> index & 1 == 1
+            {
+                return None;
+            }
+            seen |= 1 << index;
+            let found = self.value(line, colon, indent)?;
+            let common = &mut fm.common;
+            match (name, &mut meta) {
+                ("id", _) => fm.id = self.text(found)?,
+                ("title", _) => fm.title = self.string(found)?,
+                ("description", _) => common.description = self.string(found)?,
+                ("draft", _) => {
+                    common.draft = match found {
+                        Found::Inline(Scalar::Bool(b, _), _) => b,
+                        found => null(found).then_some(false)?,
+                    }
+                }
+                ("tags", _) => common.tags = self.texts(found)?,
+                ("owner", _) => common.owner = self.text(found)?,
+                ("weight", _) => {
+                    common.weight = match found {
+                        Found::Inline(Scalar::Int(n, _), _) => Some(n),
+                        found => null(found).then_some(None)?,
+                    }
+                }
+                ("aliases", _) => common.aliases = self.list(found)?,
+                ("last_reviewed", _) => {
+                    let date = self.text(found)?;
+                    if let Some(date) = &date {
+                        date.value.parse::<jiff::civil::Date>().ok()?;
+                    }
+                    common.last_reviewed = date;
+                }
+                ("review_every", _) => {
+                    common.review_every = match found {
+                        Found::Inline(Scalar::Int(n, _), _) if n > 0 => u32::try_from(n).ok(),
+                        found => null(found).then_some(None)?,
+                    }
+                }
+                ("collaborates_with", Meta::Department(d)) => {
+                    d.collaborates_with = self.list(found)?
+                }
+                ("metrics", Meta::Department(d)) => d.metrics = self.texts(found)?,
+                ("status", Meta::Process(p)) => {
+                    p.status = match self.string(found)? {
+                        None => Default::default(),
+                        Some(word) => STATUSES.iter().find(|(n, _)| *n == word)?.1,
+                    }
+                }
+                ("used_when", Meta::Process(p)) => p.used_when = self.string(found)?,
+                ("collaborators", Meta::Process(p)) => p.collaborators = self.list(found)?,
+                ("deal_profile", Meta::Process(p)) => p.deal_profile = self.string(found)?,
+                ("stages", Meta::Process(p)) => {
+                    (p.stages, fm.resources) = self.stages(found)?;
+                }
+                ("process", Meta::Playbook(p)) => p.process = self.text(found)?,
+                ("stage", Meta::Playbook(p)) => p.stage = self.text(found)?,
+                ("audience", Meta::Playbook(p)) => p.audience = self.string(found)?,
+                _ => return None,
+            }
+            match self.next_key(indent)? {
+                Some(at) => key_at = at,
+                None => break,
+            }
+        }
+        // A field the kind needs, absent or empty, is a problem.
+        let needed = match &meta {
+            Meta::Process(_) => fm.common.owner.is_some(),
+            Meta::Playbook(p) => p.process.is_some(),
+            Meta::Department(_) | Meta::Page => true,
+        };
+        fm.meta = Some(meta);
+        needed.then_some(fm)
+    }
+
+    /// After a key's value, where the next key of a mapping at `indent` starts: `Some(None)`
+    /// when the mapping ends, `None` when the line-by-line reading would step aside (as
+    /// `block::Reader::mapping` does).
+    fn next_key(&self, indent: usize) -> Option<Option<usize>> {
+        let next = match self.lines.line {
+            Some(next) if next.indent == indent => next,
+            Some(next) if next.indent > indent => return None,
+            _ => return Some(None),
+        };
+        let key_at = next.start + indent;
+        (!block::is_item(&self.text[key_at..next.end])).then_some(Some(key_at))
+    }
+
+    /// The value of the key whose `:` is at byte `colon` of `line`, in a mapping at `indent`
+    /// (as `block::Reader::mapping` reads it).
+    fn value(&mut self, line: Line, colon: usize, indent: usize) -> Option<Found<'a>> {
+        let value_at = colon + 1 + block::spaces(&self.text[colon + 1..line.end]);
+        if value_at < line.end {
+            let (scalar, pos) = self.inline(line, value_at)?;
+            self.lines.advance();
+            self.no_deeper(indent)?;
+            return Some(Found::Inline(scalar, pos));
+        }
+        self.lines.advance();
+        Some(match self.lines.line {
+            Some(next) if next.indent > indent => Found::Below {
+                indent: next.indent,
+                indentless: false,
+            },
+            Some(next)
+                if next.indent == indent
+                    && block::is_item(&self.text[next.start + indent..next.end]) =>
+            {
+                Found::Below {
+                    indent,
+                    indentless: true,
+                }
+            }
+            _ => Found::Null,
+        })
+    }
+
+    /// After a value on one line, a deeper line would continue it: the parser's.
+    fn no_deeper(&self, indent: usize) -> Option<()> {
+        match self.lines.line {
+            Some(next) if next.indent > indent => None,
+            _ => Some(()),
+        }
+    }
+
+    /// A value that fills the rest of `line` from byte `from` (as `block::Reader::inline`
+    /// reads it), with its place in the YAML.
+    fn inline(&self, line: Line, from: usize) -> Option<(Scalar<'a>, Pos)> {
+        let text = self.text;
+        let all = text.as_bytes();
+        let mut end = line.end;
+        while end > from && all[end - 1] == b' ' {
+            end -= 1;
+        }
+        let s = &text[from..end];
+        let bytes = s.as_bytes();
+        let first = *bytes.first()?;
+        if block::NOT_INLINE[usize::from(first)] || block::is_item(s) {
+            return None;
+        }
+        let scalar = match first {
+            b'"' | b'\'' => {
+                if bytes.len() < 2 || bytes[bytes.len() - 1] != first {
+                    return None;
+                }
+                let inner = &bytes[1..bytes.len() - 1];
+                let other = match first {
+                    b'"' => memchr::memchr2(b'"', b'\\', inner),
+                    _ => memchr::memchr(first, inner),
+                };
+                if other.is_some() {
+                    return None;
+                }
+                Scalar::Text(&s[1..s.len() - 1])
+            }
+            b'[' | b'{' => {
+                let scalar = match s {
+                    "[]" => Scalar::EmptyList,
+                    "{}" => Scalar::EmptyMap,
+                    _ => return None,
+                };
+                return Some((scalar, self.lines.pos(line, from, 1)));
+            }
+            _ => {
+                if block::colon_space(bytes).is_some() || s.ends_with(':') {
+                    return None;
+                }
+                match plain(s)? {
+                    Value::Null => Scalar::Null,
+                    Value::Bool(b) => Scalar::Bool(b, s),
+                    Value::Int(n) => Scalar::Int(n, s),
+                    Value::String(_) => Scalar::Text(s),
+                    _ => Scalar::Other(s),
+                }
+            }
+        };
+        Some((scalar, self.lines.pos(line, from, s.len())))
+    }
+
+    /// Text as a field of text reads it: any scalar as written; empty is no value. `None` for
+    /// a problem.
+    fn text(&self, found: Found<'a>) -> Option<Option<Located<String>>> {
+        match found {
+            Found::Inline(scalar, pos) => match as_written(scalar)? {
+                Some(text) => Some(Some(Located {
+                    value: text.to_string(),
+                    pos: self.place(pos),
+                })),
+                None => Some(None),
+            },
+            Found::Null => Some(None),
+            Found::Below { .. } => None,
+        }
+    }
+
+    /// [`Self::text`] without the place.
+    fn string(&self, found: Found<'a>) -> Option<Option<String>> {
+        match found {
+            Found::Inline(scalar, _) => Some(as_written(scalar)?.map(str::to_string)),
+            Found::Null => Some(None),
+            Found::Below { .. } => None,
+        }
+    }
+
+    /// A list of text items, each with its place.
+    fn list(&mut self, found: Found<'a>) -> Option<Vec<Located<String>>> {
+        let base = self.located.len();
+        self.items(found, |r, text, pos| {
+            let pos = r.place(pos);
+            r.located.push(Located {
+                value: text.to_string(),
+                pos,
+            });
+        })?;
+        Some(self.located.drain(base..).collect())
+    }
+
+    /// A list of text items.
+    fn texts(&mut self, found: Found<'a>) -> Option<Vec<String>> {
+        let base = self.texts.len();
+        self.items(found, |r, text, _| r.texts.push(text.to_string()))?;
+        Some(self.texts.drain(base..).collect())
+    }
+
+    /// Each item of a list of scalars, as written, to `keep`; `None` for a problem (a single
+    /// value, a mapping, an item that is empty or not a scalar).
+    fn items(
+        &mut self,
+        found: Found<'a>,
+        mut keep: impl FnMut(&mut Self, &'a str, Pos),
+    ) -> Option<()> {
+        let indent = match found {
+            Found::Inline(Scalar::EmptyList, _) | Found::Null => return Some(()),
+            Found::Inline(..) => return None,
+            Found::Below { indent, indentless } => {
+                if indentless {
+                    return self.indentless(indent, keep);
+                }
+                indent
+            }
+        };
+        let first = self.lines.line?;
+        if !block::is_item(&self.text[first.start + indent..first.end]) {
+            return None;
+        }
+        while let Some(line) = self.lines.line {
+            let Some(from) = self.item_at(line, indent)? else {
+                break;
+            };
+            let content = from + block::spaces(&self.text[from..line.end]);
+            let rest = &self.text[content..line.end];
+            if content == line.end || block::is_item(rest) || block::key_end(rest).is_some() {
+                return None;
+            }
+            let (scalar, pos) = self.inline(line, content)?;
+            self.lines.advance();
+            self.no_deeper(line.indent)?;
+            keep(self, as_written(scalar)??, pos);
+        }
+        Some(())
+    }
+
+    /// Where the item on `line` of a block list at `indent` starts (after its `- `):
+    /// `Some(None)` when the list ends before it, `None` when the line-by-line reading would
+    /// step aside (as `block::Reader::list` reads it).
+    fn item_at(&self, line: Line, indent: usize) -> Option<Option<usize>> {
+        if line.indent < indent {
+            return Some(None);
+        }
+        let content = &self.text[line.start + indent..line.end];
+        if line.indent > indent || !content.starts_with("- ") {
+            if line.indent > indent || content == "-" {
+                return None;
+            }
+            return Some(None);
+        }
+        Some(Some(line.start + indent + 2))
+    }
+
+    /// A list of scalars at the indentation of its key (as `block::Reader::indentless` reads
+    /// it).
+    fn indentless(
+        &mut self,
+        indent: usize,
+        mut keep: impl FnMut(&mut Self, &'a str, Pos),
+    ) -> Option<()> {
+        while let Some(line) = self.lines.line {
+            if line.indent > indent {
+                return None;
+            }
+            let content = &self.text[line.start + line.indent..line.end];
+            if line.indent < indent || !content.starts_with("- ") {
+                if line.indent == indent && content == "-" {
+                    return None;
+                }
+                break;
+            }
+            let from = line.start + indent + 2;
+            let value_at = from + block::spaces(&self.text[from..line.end]);
+            let value = &self.text[value_at..line.end];
+            if value.starts_with('-') || block::key_end(value).is_some() {
+                return None;
+            }
+            let (scalar, pos) = self.inline(line, value_at)?;
+            self.lines.advance();
+            self.no_deeper(indent)?;
+            keep(self, as_written(scalar)??, pos);
+        }
+        Some(())
+    }
+
+    /// A process's stages, each a mapping with a `name`, and each stage's resources.
+    #[allow(clippy::type_complexity)]
+    fn stages(
+        &mut self,
+        found: Found<'a>,
+    ) -> Option<(Vec<Stage>, Vec<Vec<(String, Located<String>)>>)> {
+        let indent = match found {
+            Found::Inline(Scalar::EmptyList, _) | Found::Null => {
+                return Some((Vec::new(), Vec::new()));
+            }
+            Found::Below {
+                indent,
+                indentless: false,
+            } => indent,
+            _ => return None,
+        };
+        let first = self.lines.line?;
+        if !block::is_item(&self.text[first.start + indent..first.end]) {
+            return None;
+        }
+        let base = self.stages.len();
+        while let Some(line) = self.lines.line {
+            let Some(from) = self.item_at(line, indent)? else {
+                break;
+            };
+            let (stage, resources) = self.stage(line, from)?;
+            self.stages.push(stage);
+            self.resources.push(resources);
+        }
+        Some((
+            self.stages.drain(base..).collect(),
+            self.resources.drain(base..).collect(),
+        ))
+    }
+
+    /// The mapping of a list item that starts at byte `from` of `line`: its key and value
+    /// on each of its lines, `key` to read each (as `block::Reader::item` and `mapping` read
+    /// them). `None` for an item that is no mapping.
+    fn item_keys(
+        &mut self,
+        line: Line,
+        from: usize,
+        mut key: impl FnMut(&mut Self, &'a str, Found<'a>) -> Option<()>,
+    ) -> Option<()> {
+        let content = from + block::spaces(&self.text[from..line.end]);
+        if content == line.end || block::is_item(&self.text[content..line.end]) {
+            return None;
+        }
+        let indent = content - line.start;
+        let mut key_at = content;
+        loop {
+            let line = self.lines.line?;
+            let colon = key_at + block::key_end(&self.text[key_at..line.end])?;
+            // Every key `key` takes is a field's name: plain text as written.
+            let name = &self.text[key_at..colon];
+            let found = self.value(line, colon, indent)?;
+            key(self, name, found)?;
+            match self.next_key(indent)? {
+                Some(at) => key_at = at,
+                None => return Some(()),
+            }
+        }
+    }
+
+    /// One stage, a list item that starts at byte `from` of `line`.
+    fn stage(
+        &mut self,
+        line: Line,
+        from: usize,
+    ) -> Option<(Stage, Vec<(String, Located<String>)>)> {
+        let mut stage = Stage::default();
+        let mut name = None;
+        let mut id = None;
+        let mut resources = Vec::new();
+        let mut seen = 0u32;
+        self.item_keys(line, from, |r, key, found| {
+            let index = STAGE.iter().position(|f| f.name == key)?;
+            if seen >> index & 1 == 1 {
+                return None;
+            }
+            seen |= 1 << index;
+            match key {
+                "name" => name = r.text(found)?,
+                "id" => id = r.text(found)?,
+                "goal" => stage.goal = r.string(found)?,
+                "duration" => stage.duration = r.string(found)?,
+                "sales_stage" => stage.sales_stage = r.string(found)?,
+                "forecast_category" => stage.forecast_category = r.string(found)?,
+                "agenda" => stage.agenda = r.texts(found)?,
+                "exit_criteria" => stage.exit_criteria = r.texts(found)?,
+                "next_step" => stage.next_step = r.string(found)?,
+                "collaborators" => stage.collaborators = r.list(found)?,
+                "playbooks" => stage.playbooks = r.list(found)?,
+                "resources" => resources = r.resources(found)?,
+                _ => return None,
+            }
+            Some(())
+        })?;
+        let name: Located<String> = name?;
+        (stage.id, stage.id_pos) = match id {
+            Some(id) => (id.value, id.pos),
+            None => (crate::load::slug::slug(&name.value), name.pos),
+        };
+        stage.name = name.value;
+        Some((stage, resources))
+    }
+
+    /// A stage's resources, each a mapping with a `title` and a `url`.
+    fn resources(&mut self, found: Found<'a>) -> Option<Vec<(String, Located<String>)>> {
+        let indent = match found {
+            Found::Inline(Scalar::EmptyList, _) | Found::Null => return Some(Vec::new()),
+            Found::Below {
+                indent,
+                indentless: false,
+            } => indent,
+            _ => return None,
+        };
+        let first = self.lines.line?;
+        if !block::is_item(&self.text[first.start + indent..first.end]) {
+            return None;
+        }
+        let mut out = Vec::new();
+        while let Some(line) = self.lines.line {
+            let Some(from) = self.item_at(line, indent)? else {
+                break;
+            };
+            let (mut title, mut url) = (None, None);
+            // A key written twice is read twice, the last kept, as the tree's reader does.
+            self.item_keys(line, from, |r, key, found| {
+                match key {
+                    "title" => title = r.text(found)?,
+                    "url" => url = r.text(found)?,
+                    _ => return None,
+                }
+                Some(())
+            })?;
+            let title: Located<String> = title?;
+            out.push((title.value, url?));
+        }
+        Some(out)
+    }
+}
+
+/// A scalar as a field of text reads it: `Some(None)` for no value, `None` for `[]` and
+/// `{}` (a problem).
+fn as_written(scalar: Scalar<'_>) -> Option<Option<&str>> {
+    match scalar {
+        Scalar::Null => Some(None),
+        Scalar::Text(s) | Scalar::Bool(_, s) | Scalar::Int(_, s) | Scalar::Other(s) => {
+            Some(Some(s))
+        }
+        Scalar::EmptyList | Scalar::EmptyMap => None,
+    }
+}
+
+/// True when a value is empty (unset, no problem).
+fn null(found: Found<'_>) -> bool {
+    matches!(found, Found::Null | Found::Inline(Scalar::Null, _))
+}

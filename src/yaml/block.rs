@@ -94,29 +94,24 @@ impl<'a> Lines<'a> {
     /// Moves to the next line that is not blank.
     pub fn advance(&mut self) {
         let bytes = self.text.as_bytes();
-        while let Some(rest) = bytes.get(self.next..) {
+        self.line = None;
+        while self.next <= bytes.len() {
             let start = self.next;
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |n| start + n);
             let number = self.next_number;
-            self.next_number += 1;
-            let indent = rest.iter().take_while(|&&b| b == b' ').count();
-            // The newline is searched for after the indentation, and not at all on a blank line.
-            let end = match rest.get(indent) {
-                None => bytes.len(),
-                Some(b'\n') => start + indent,
-                Some(_) => memchr::memchr(b'\n', &rest[indent..])
-                    .map_or(bytes.len(), |n| start + indent + n),
-            };
             self.next = end + 1;
-            if end == start + indent {
+            self.next_number += 1;
+            let line = &bytes[start..end];
+            let indent = line.iter().take_while(|&&b| b == b' ').count();
+            if indent == line.len() {
                 continue;
             }
             // Directives and document markers are the parser's.
-            let first = rest[0];
             if indent == 0
-                && (first == b'%' || rest.starts_with(b"---") || rest.starts_with(b"..."))
+                && (line[0] == b'%' || line.starts_with(b"---") || line.starts_with(b"..."))
             {
                 self.marker = true;
-                break;
+                return;
             }
             self.line = Some(Line {
                 start,
@@ -126,10 +121,10 @@ impl<'a> Lines<'a> {
             });
             return;
         }
-        self.line = None;
     }
 
     /// Where byte `at` of `line` is, as the parser says it: line and column from 1.
+    #[inline]
     pub fn pos(&self, line: Line, at: usize, len: usize) -> Pos {
         let column = if self.ascii {
             at - line.start

@@ -14,8 +14,7 @@
 use super::{Context, FrontMatter, STATUSES};
 use crate::model::{Kind, Located, Meta, Pos, Stage};
 use crate::yaml::block::{self, Line, Lines};
-use crate::yaml::events::plain;
-use crate::yaml::node::Value;
+use crate::yaml::events::{Plain, plain_type};
 
 /// Longer front matter goes through the tree: below this it cannot hold the values the tree's
 /// readers count against their limit (at most 4 on a line of 6 bytes or more, 2 on a shorter
@@ -188,6 +187,7 @@ impl<'a> Direct<'a, '_> {
     /// After a key's value, where the next key of a mapping at `indent` starts: `Some(None)`
     /// when the mapping ends, `None` when the line-by-line reading would step aside (as
     /// `block::Reader::mapping` does).
+    #[inline]
     fn next_key(&self, indent: usize) -> Option<Option<usize>> {
         let next = match self.lines.line {
             Some(next) if next.indent == indent => next,
@@ -228,6 +228,7 @@ impl<'a> Direct<'a, '_> {
     }
 
     /// After a value on one line, a deeper line would continue it: the parser's.
+    #[inline]
     fn no_deeper(&self, indent: usize) -> Option<()> {
         match self.lines.line {
             Some(next) if next.indent > indent => None,
@@ -277,12 +278,12 @@ impl<'a> Direct<'a, '_> {
                 if block::colon_space(bytes).is_some() || s.ends_with(':') {
                     return None;
                 }
-                match plain(s)? {
-                    Value::Null => Scalar::Null,
-                    Value::Bool(b) => Scalar::Bool(b, s),
-                    Value::Int(n) => Scalar::Int(n, s),
-                    Value::String(_) => Scalar::Text(s),
-                    _ => Scalar::Other(s),
+                match plain_type(s)? {
+                    Plain::Null => Scalar::Null,
+                    Plain::Bool(b) => Scalar::Bool(b, s),
+                    Plain::Int(n) => Scalar::Int(n, s),
+                    Plain::Text => Scalar::Text(s),
+                    Plain::Float(_) => Scalar::Other(s),
                 }
             }
         };
@@ -375,6 +376,7 @@ impl<'a> Direct<'a, '_> {
     /// Where the item on `line` of a block list at `indent` starts (after its `- `):
     /// `Some(None)` when the list ends before it, `None` when the line-by-line reading would
     /// step aside (as `block::Reader::list` reads it).
+    #[inline]
     fn item_at(&self, line: Line, indent: usize) -> Option<Option<usize>> {
         if line.indent < indent {
             return Some(None);

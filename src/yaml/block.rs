@@ -32,7 +32,6 @@ pub(crate) struct Line {
 /// straight into a page's fields (`load::front_matter::direct`), so both see the same lines.
 pub(crate) struct Lines<'a> {
     pub text: &'a str,
-    ascii: bool,
     /// The line being read; `None` past the last.
     pub line: Option<Line>,
     /// Where the line after it starts, and its number.
@@ -72,16 +71,16 @@ impl<'a> Lines<'a> {
     /// The lines of `text` at its first line that is not blank; `None` when only the parser
     /// may read it (tabs, carriage returns, comments, a byte order mark, a huge text).
     pub fn open(text: &'a str) -> Option<Self> {
-        let ascii = text.is_ascii();
-        if memchr::memchr3(b'\t', b'\r', b'#', text.as_bytes()).is_some()
-            || (!ascii && text.contains('\u{feff}'))
+        let bytes = text.as_bytes();
+        // A byte order mark starts with 0xEF: looked for whole only where that byte is.
+        if memchr::memchr3(b'\t', b'\r', b'#', bytes).is_some()
+            || (memchr::memchr(0xEF, bytes).is_some() && text.contains('\u{feff}'))
             || text.len() > 1 << 24
         {
             return None;
         }
         let mut lines = Lines {
             text,
-            ascii,
             line: None,
             next: 0,
             next_number: 1,
@@ -126,10 +125,12 @@ impl<'a> Lines<'a> {
     /// Where byte `at` of `line` is, as the parser says it: line and column from 1.
     #[inline]
     pub fn pos(&self, line: Line, at: usize, len: usize) -> Pos {
-        let column = if self.ascii {
-            at - line.start
+        // Characters are counted only on a line that has other than ASCII before `at`.
+        let before = &self.text[line.start..at];
+        let column = if before.is_ascii() {
+            before.len()
         } else {
-            self.text[line.start..at].chars().count()
+            before.chars().count()
         };
         Pos {
             line: line.number,

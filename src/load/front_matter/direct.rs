@@ -38,9 +38,18 @@ enum Scalar<'a> {
     EmptyMap,
 }
 
+/// Where a one-line value is written: its line, first byte and length in the YAML. Turned
+/// into a place only for the values that keep one.
+#[derive(Clone, Copy)]
+struct At {
+    line: Line,
+    from: usize,
+    len: usize,
+}
+
 /// A key's value: on the key's line, empty, or on the lines below (a block list or mapping).
 enum Found<'a> {
-    Inline(Scalar<'a>, Pos),
+    Inline(Scalar<'a>, At),
     Null,
     /// On the lines below, at this indentation; `indentless`: a list at the key's own.
     Below {
@@ -48,6 +57,9 @@ enum Found<'a> {
         indentless: bool,
     },
 }
+
+/// A stage's resources as (title, url), as [`FrontMatter::resources`] keeps them.
+type Resources = Vec<(String, Located<String>)>;
 
 struct Direct<'a, 'c> {
     lines: Lines<'a>,
@@ -59,7 +71,7 @@ struct Direct<'a, 'c> {
     texts: Vec<String>,
     located: Vec<Located<String>>,
     stages: Vec<Stage>,
-    resources: Vec<Vec<(String, Located<String>)>>,
+    resources: Vec<Resources>,
 }
 
 /// The front matter `yaml` gives a page of `kind`, when it reads without a problem; `None`
@@ -88,8 +100,9 @@ pub(super) fn read(cx: &Context, yaml: &str, kind: Kind) -> Option<FrontMatter> 
 }
 
 impl<'a> Direct<'a, '_> {
-    /// A place in the YAML as a place in the file (as `Reader::place` gives it).
-    fn place(&self, at: Pos) -> Pos {
+    /// A value's place in the file (as `Reader::place` gives it).
+    fn place(&self, at: At) -> Pos {
+        let at = self.lines.pos(at.line, at.from, at.len);
         let start = self.cx.yaml_offset + at.bytes.start;
         let pos = Pos {
             line: self.first_line + at.line - 1,
@@ -238,7 +251,7 @@ impl<'a> Direct<'a, '_> {
 
     /// A value that fills the rest of `line` from byte `from` (as `block::Reader::inline`
     /// reads it), with its place in the YAML.
-    fn inline(&self, line: Line, from: usize) -> Option<(Scalar<'a>, Pos)> {
+    fn inline(&self, line: Line, from: usize) -> Option<(Scalar<'a>, At)> {
         let text = self.text;
         let all = text.as_bytes();
         let mut end = line.end;
@@ -272,7 +285,7 @@ impl<'a> Direct<'a, '_> {
                     "{}" => Scalar::EmptyMap,
                     _ => return None,
                 };
-                return Some((scalar, self.lines.pos(line, from, 1)));
+                return Some((scalar, At { line, from, len: 1 }));
             }
             _ => {
                 if block::colon_space(bytes).is_some() || s.ends_with(':') {
@@ -287,7 +300,14 @@ impl<'a> Direct<'a, '_> {
                 }
             }
         };
-        Some((scalar, self.lines.pos(line, from, s.len())))
+        Some((
+            scalar,
+            At {
+                line,
+                from,
+                len: s.len(),
+            },
+        ))
     }
 
     /// Text as a field of text reads it: any scalar as written; empty is no value. `None` for
@@ -340,7 +360,7 @@ impl<'a> Direct<'a, '_> {
     fn items(
         &mut self,
         found: Found<'a>,
-        mut keep: impl FnMut(&mut Self, &'a str, Pos),
+        mut keep: impl FnMut(&mut Self, &'a str, At),
     ) -> Option<()> {
         let indent = match found {
             Found::Inline(Scalar::EmptyList, _) | Found::Null => return Some(()),
@@ -396,7 +416,7 @@ impl<'a> Direct<'a, '_> {
     fn indentless(
         &mut self,
         indent: usize,
-        mut keep: impl FnMut(&mut Self, &'a str, Pos),
+        mut keep: impl FnMut(&mut Self, &'a str, At),
     ) -> Option<()> {
         while let Some(line) = self.lines.line {
             if line.indent > indent {
@@ -424,11 +444,7 @@ impl<'a> Direct<'a, '_> {
     }
 
     /// A process's stages, each a mapping with a `name`, and each stage's resources.
-    #[allow(clippy::type_complexity)]
-    fn stages(
-        &mut self,
-        found: Found<'a>,
-    ) -> Option<(Vec<Stage>, Vec<Vec<(String, Located<String>)>>)> {
+    fn stages(&mut self, found: Found<'a>) -> Option<(Vec<Stage>, Vec<Resources>)> {
         let indent = match found {
             Found::Inline(Scalar::EmptyList, _) | Found::Null => {
                 return Some((Vec::new(), Vec::new()));
@@ -488,11 +504,7 @@ impl<'a> Direct<'a, '_> {
     }
 
     /// One stage, a list item that starts at byte `from` of `line`.
-    fn stage(
-        &mut self,
-        line: Line,
-        from: usize,
-    ) -> Option<(Stage, Vec<(String, Located<String>)>)> {
+    fn stage(&mut self, line: Line, from: usize) -> Option<(Stage, Resources)> {
         let mut stage = Stage::default();
         let mut name = None;
         let mut id = None;
@@ -531,7 +543,7 @@ impl<'a> Direct<'a, '_> {
     }
 
     /// A stage's resources, each a mapping with a `title` and a `url`.
-    fn resources(&mut self, found: Found<'a>) -> Option<Vec<(String, Located<String>)>> {
+    fn resources(&mut self, found: Found<'a>) -> Option<Resources> {
         let indent = match found {
             Found::Inline(Scalar::EmptyList, _) | Found::Null => return Some(Vec::new()),
             Found::Below {

@@ -4,6 +4,11 @@
 //!
 //! Every value that can be wrong later (a reference, a date, an alias) keeps its source
 //! position, so diagnostics point at the YAML value itself.
+//!
+//! Front matter without a problem, in the plain shape nearly every page has, is read straight
+//! into the fields as its lines are met (`direct`); the rest is read into a tree of values
+//! first ([`crate::yaml::node`]) and then field by field (`reader`, `stages`), which finds
+//! and words every problem.
 
 mod direct;
 mod fields;

@@ -1,8 +1,8 @@
 //! Front matter of the plainest shape read straight into the page's fields, without the tree
 //! of [`crate::yaml::node`]: the lines [`crate::yaml::block`] reads, each key looked up among
 //! the fields as it is met and its value typed and kept at once. Building the tree and then
-//! reading it again was most of the cost of a page's front matter (a quarter of `check`'s
-//! instructions outside the Markdown parser).
+//! reading it again took 38 M of the 244 M instructions of a `check` of 1,000 synthetic pages;
+//! reading straight into the fields takes 28 M.
 //!
 //! Only front matter that reads without a single problem is taken here: every key a field of
 //! the page's kind, written once, every value of its field's shape, every stage named and every
@@ -16,9 +16,9 @@ use crate::model::{Kind, Located, Meta, Pos, Stage};
 use crate::yaml::block::{self, Line, Lines};
 use crate::yaml::events::{Plain, plain_type};
 
-/// Longer front matter goes through the tree: below this it cannot hold the values the tree's
-/// readers count against their limit (at most 4 on a line of 6 bytes or more, 2 on a shorter
-/// one), so it is read alike here without counting.
+/// Longer front matter goes through the tree. Shorter, in the shapes read here, holds fewer
+/// values than the tree's readers allow (`MAX_NODES / 2`: each value takes a byte and a half
+/// of its lines at least), so none is counted here.
 const MAX_BYTES: usize = 1 << 16;
 
 /// A one-line value as the line-by-line reading types it.

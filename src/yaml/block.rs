@@ -19,27 +19,34 @@ use crate::model::Pos;
 
 /// One line of the text: where it starts and ends (without its `\n`), and its indentation.
 #[derive(Clone, Copy)]
-struct Line {
-    start: usize,
-    end: usize,
-    indent: usize,
+pub(crate) struct Line {
+    pub start: usize,
+    pub end: usize,
+    pub indent: usize,
     /// From 1.
-    number: usize,
+    pub number: usize,
 }
 
-/// Reads the lines in one pass, each when the one before is done with, and builds the tree
-/// bottom up: the entries and items of the mappings and lists still open wait on two stacks,
-/// so each mapping and list is allocated once, at its size.
-struct Reader<'a> {
-    text: &'a str,
-    ascii: bool,
+/// The lines of a text read in one pass, each when the one before is done with: blank lines
+/// skipped, each line's indentation counted. Shared with the readers that take front matter
+/// straight into a page's fields (`load::front_matter::direct`), so both see the same lines.
+pub(crate) struct Lines<'a> {
+    pub text: &'a str,
     /// The line being read; `None` past the last.
-    line: Option<Line>,
+    pub line: Option<Line>,
     /// Where the line after it starts, and its number.
     next: usize,
     next_number: usize,
     /// A line only the parser reads (a directive or a document marker) was met.
-    marker: bool,
+    pub marker: bool,
+}
+
+/// Reads the lines in one pass and builds the tree bottom up: the entries and items of the
+/// mappings and lists still open wait on two stacks, so each mapping and list is allocated
+/// once, at its size.
+struct Reader<'a> {
+    lines: Lines<'a>,
+    text: &'a str,
     nodes: usize,
     items: Vec<Node<'a>>,
     entries: Vec<(Node<'a>, Node<'a>)>,
@@ -47,33 +54,44 @@ struct Reader<'a> {
 
 /// The tree of `text`, or `None` when the YAML parser must read it (see the module comment).
 pub fn tree(text: &str) -> Option<Node<'_>> {
-    let ascii = text.is_ascii();
-    if memchr::memchr3(b'\t', b'\r', b'#', text.as_bytes()).is_some()
-        || (!ascii && text.contains('\u{feff}'))
-        || text.len() > 1 << 24
-    {
-        return None;
-    }
+    let lines = Lines::open(text)?;
     let mut r = Reader {
+        lines,
         text,
-        ascii,
-        line: None,
-        next: 0,
-        next_number: 1,
-        marker: false,
         nodes: 0,
         items: Vec::with_capacity(16),
         entries: Vec::with_capacity(16),
     };
-    r.advance();
-    let first = r.line?;
+    let first = r.lines.line?;
     let root = r.block(first.indent, 0)?;
-    (r.line.is_none() && !r.marker).then_some(root)
+    (r.lines.line.is_none() && !r.lines.marker).then_some(root)
 }
 
-impl<'a> Reader<'a> {
+impl<'a> Lines<'a> {
+    /// The lines of `text` at its first line that is not blank; `None` when only the parser
+    /// may read it (tabs, carriage returns, comments, a byte order mark, a huge text).
+    pub fn open(text: &'a str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        // A byte order mark starts with 0xEF: looked for whole only where that byte is.
+        if memchr::memchr3(b'\t', b'\r', b'#', bytes).is_some()
+            || (memchr::memchr(0xEF, bytes).is_some() && text.contains('\u{feff}'))
+            || text.len() > 1 << 24
+        {
+            return None;
+        }
+        let mut lines = Lines {
+            text,
+            line: None,
+            next: 0,
+            next_number: 1,
+            marker: false,
+        };
+        lines.advance();
+        Some(lines)
+    }
+
     /// Moves to the next line that is not blank.
-    fn advance(&mut self) {
+    pub fn advance(&mut self) {
         let bytes = self.text.as_bytes();
         self.line = None;
         while self.next <= bytes.len() {
@@ -105,11 +123,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Where byte `at` of `line` is, as the parser says it: line and column from 1.
-    fn pos(&self, line: Line, at: usize, len: usize) -> Pos {
-        let column = if self.ascii {
-            at - line.start
+    #[inline]
+    pub fn pos(&self, line: Line, at: usize, len: usize) -> Pos {
+        // Characters are counted only on a line that has other than ASCII before `at`.
+        let before = &self.text[line.start..at];
+        let column = if before.is_ascii() {
+            before.len()
         } else {
-            self.text[line.start..at].chars().count()
+            before.chars().count()
         };
         Pos {
             line: line.number,
@@ -117,7 +138,9 @@ impl<'a> Reader<'a> {
             bytes: at..at + len,
         }
     }
+}
 
+impl<'a> Reader<'a> {
     fn count(&mut self) -> Option<()> {
         self.nodes += 1;
         (self.nodes <= MAX_NODES / 2).then_some(())
@@ -128,7 +151,7 @@ impl<'a> Reader<'a> {
         if depth >= MAX_DEPTH / 2 {
             return None;
         }
-        let line = self.line?;
+        let line = self.lines.line?;
         let content = &self.text[line.start + indent..line.end];
         if is_item(content) {
             self.list(indent, depth)
@@ -139,11 +162,11 @@ impl<'a> Reader<'a> {
 
     /// A block list at `indent`, its first `-` on the current line.
     fn list(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
-        let first = self.line?;
-        let pos = self.pos(first, first.start + indent, 0);
+        let first = self.lines.line?;
+        let pos = self.lines.pos(first, first.start + indent, 0);
         self.count()?;
         let base = self.items.len();
-        while let Some(line) = self.line {
+        while let Some(line) = self.lines.line {
             if line.indent < indent {
                 break;
             }
@@ -166,7 +189,7 @@ impl<'a> Reader<'a> {
 
     /// The value of a list item that starts at byte `from` of the current line.
     fn item(&mut self, from: usize, depth: usize) -> Option<Node<'a>> {
-        let line = self.line?;
+        let line = self.lines.line?;
         let content = from + spaces(&self.text[from..line.end]);
         if content == line.end || is_item(&self.text[content..line.end]) {
             return None;
@@ -176,7 +199,7 @@ impl<'a> Reader<'a> {
             return self.mapping(content, column, depth + 1);
         }
         let node = self.inline(line, content)?;
-        self.advance();
+        self.lines.advance();
         self.no_deeper(line.indent)?;
         Some(node)
     }
@@ -187,17 +210,17 @@ impl<'a> Reader<'a> {
         if depth >= MAX_DEPTH / 2 {
             return None;
         }
-        let pos = self.pos(self.line?, from, 0);
+        let pos = self.lines.pos(self.lines.line?, from, 0);
         self.count()?;
         let base = self.entries.len();
         let mut key_at = from;
         loop {
-            let line = self.line?;
+            let line = self.lines.line?;
             let colon = key_at + key_end(&self.text[key_at..line.end])?;
             let key = match plain(&self.text[key_at..colon])? {
                 Value::String(Cow::Borrowed(s)) if s != "<<" => Node {
                     value: Value::String(Cow::Borrowed(s)),
-                    pos: self.pos(line, key_at, colon - key_at),
+                    pos: self.lines.pos(line, key_at, colon - key_at),
                 },
                 _ => return None,
             };
@@ -205,13 +228,13 @@ impl<'a> Reader<'a> {
             let value_at = colon + 1 + spaces(&self.text[colon + 1..line.end]);
             let value = if value_at < line.end {
                 let node = self.inline(line, value_at)?;
-                self.advance();
+                self.lines.advance();
                 self.no_deeper(indent)?;
                 node
             } else {
-                let empty = self.pos(line, colon, 0);
-                self.advance();
-                match self.line {
+                let empty = self.lines.pos(line, colon, 0);
+                self.lines.advance();
+                match self.lines.line {
                     Some(next) if next.indent > indent => self.block(next.indent, depth + 1)?,
                     Some(next)
                         if next.indent == indent
@@ -229,7 +252,7 @@ impl<'a> Reader<'a> {
                 }
             };
             self.entries.push((key, value));
-            let next = match self.line {
+            let next = match self.lines.line {
                 Some(next) if next.indent == indent => next,
                 Some(next) if next.indent > indent => return None,
                 _ => break,
@@ -255,7 +278,7 @@ impl<'a> Reader<'a> {
         self.count()?;
         let base = self.items.len();
         let mut pos = None;
-        while let Some(line) = self.line {
+        while let Some(line) = self.lines.line {
             if line.indent > indent {
                 return None;
             }
@@ -278,7 +301,7 @@ impl<'a> Reader<'a> {
                 ..node.pos.clone()
             });
             self.items.push(node);
-            self.advance();
+            self.lines.advance();
             self.no_deeper(indent)?;
         }
         Some(Node {
@@ -289,7 +312,7 @@ impl<'a> Reader<'a> {
 
     /// After a value on one line, a deeper line would continue it: the parser's to read.
     fn no_deeper(&self, indent: usize) -> Option<()> {
-        match self.line {
+        match self.lines.line {
             Some(next) if next.indent > indent => None,
             _ => Some(()),
         }
@@ -334,7 +357,7 @@ impl<'a> Reader<'a> {
                 };
                 return Some(Node {
                     value,
-                    pos: self.pos(line, from, 1),
+                    pos: self.lines.pos(line, from, 1),
                 });
             }
             _ => {
@@ -346,7 +369,7 @@ impl<'a> Reader<'a> {
         };
         Some(Node {
             value,
-            pos: self.pos(line, from, s.len()),
+            pos: self.lines.pos(line, from, s.len()),
         })
     }
 }
@@ -363,7 +386,7 @@ const fn table(set: &[u8]) -> [bool; 256] {
 }
 
 /// What a one-line value read here cannot start with.
-const NOT_INLINE: [bool; 256] = table(b"]}&*!|>%@`,?:");
+pub(crate) const NOT_INLINE: [bool; 256] = table(b"]}&*!|>%@`,?:");
 /// What a plain key cannot start with.
 const NOT_A_KEY: [bool; 256] = table(b"-?:,[]{}&*!|>'\"%@` ");
 /// What ends the search for a key's `:`: the colon, or a flow indicator (a key holding one is
@@ -371,18 +394,18 @@ const NOT_A_KEY: [bool; 256] = table(b"-?:,[]{}&*!|>'\"%@` ");
 const KEY_STOP: [bool; 256] = table(b":[]{},");
 
 /// How many spaces `text` starts with.
-fn spaces(text: &str) -> usize {
+pub(crate) fn spaces(text: &str) -> usize {
     text.bytes().take_while(|&b| b == b' ').count()
 }
 
 /// The first `:` followed by a space or the end of `bytes`.
-fn colon_space(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn colon_space(bytes: &[u8]) -> Option<usize> {
     memchr::memchr_iter(b':', bytes).find(|&i| bytes.get(i + 1).is_none_or(|&n| n == b' '))
 }
 
 /// Where the plain key a line starts with ends: its `:`, followed by a space or the line's
 /// end. `None` when the line does not start with such a key.
-fn key_end(text: &str) -> Option<usize> {
+pub(crate) fn key_end(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     if NOT_A_KEY[usize::from(*bytes.first()?)] {
         return None;
@@ -404,6 +427,6 @@ fn key_end(text: &str) -> Option<usize> {
 }
 
 /// A list item's start: `-` alone or followed by a space.
-fn is_item(text: &str) -> bool {
+pub(crate) fn is_item(text: &str) -> bool {
     text == "-" || text.starts_with("- ")
 }

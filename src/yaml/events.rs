@@ -149,29 +149,50 @@ fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value<'_>> {
 }
 
 /// A plain scalar typed as [`scalar`] types it.
-pub(super) fn plain(v: &str) -> Option<Value<'_>> {
+pub(crate) fn plain(v: &str) -> Option<Value<'_>> {
+    Some(match plain_type(v)? {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Int(i) => Value::Int(i),
+        Plain::Float(f) => Value::Float(f),
+        Plain::Text => Value::String(Cow::Borrowed(v)),
+    })
+}
+
+/// What a plain scalar is, as [`plain`] types it, without the text it is when it is text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Plain {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text,
+}
+
+/// [`plain`]'s typing alone: for readers that keep the text as written anyway.
+pub(crate) fn plain_type(v: &str) -> Option<Plain> {
     let space = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t' | b'\r' | b'\n'));
     if space(v.as_bytes().first()) || space(v.as_bytes().last()) {
         return None;
     }
     if matches!(v, "" | "~" | "null" | "Null" | "NULL") {
-        return Some(Value::Null);
+        return Some(Plain::Null);
     }
     if let Some(b) = yaml11_bool(v) {
-        return Some(Value::Bool(b));
+        return Some(Plain::Bool(b));
     }
     // Only these can start an integer or a float (Rust's `inf` and `nan` spellings, which
     // start with a letter, are not finite and so read as text).
     if !v.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
-        return Some(Value::String(Cow::Borrowed(v)));
+        return Some(Plain::Text);
     }
     if let Some(i) = decimal(v) {
-        return Some(Value::Int(i));
+        return Some(Plain::Int(i));
     }
     if let Some(f) = simple_float(v) {
-        return Some(Value::Float(f));
+        return Some(Plain::Float(f));
     }
-    not_a_number(v).then_some(Value::String(Cow::Borrowed(v)))
+    not_a_number(v).then_some(Plain::Text)
 }
 
 /// YAML 1.1's booleans, in any case.

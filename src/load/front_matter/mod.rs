@@ -4,7 +4,13 @@
 //!
 //! Every value that can be wrong later (a reference, a date, an alias) keeps its source
 //! position, so diagnostics point at the YAML value itself.
+//!
+//! Front matter without a problem, in the plain shape nearly every page has, is read straight
+//! into the fields as its lines are met (`direct`); the rest is read into a tree of values
+//! first ([`crate::yaml::node`]) and then field by field (`reader`, `stages`), which finds
+//! and words every problem.
 
+mod direct;
 mod fields;
 mod reader;
 mod stages;
@@ -192,6 +198,15 @@ pub fn parse(cx: &Context, yaml: &str, inferred: Kind) -> (FrontMatter, Vec<Diag
     if yaml.trim().is_empty() {
         return (FrontMatter::empty(inferred), Vec::new());
     }
+    if let Some(front_matter) = direct::read(cx, yaml, inferred) {
+        return (front_matter, Vec::new());
+    }
+    parse_tree(cx, yaml, inferred)
+}
+
+/// [`parse`] through the tree of [`crate::yaml::node`]: every front matter that has a problem,
+/// or a shape [`direct`] leaves alone.
+fn parse_tree(cx: &Context, yaml: &str, inferred: Kind) -> (FrontMatter, Vec<Diagnostic>) {
     match crate::yaml::read(yaml) {
         Ok(tree) => {
             let mut r = Reader::new(cx, yaml, tree.editor_places);

@@ -123,63 +123,65 @@ impl<'a> Direct<'a, '_> {
         loop {
             let line = self.lines.line?;
             let colon = key_at + block::key_end(&self.text[key_at..line.end])?;
-            let bit = page_bit(&self.text[key_at..colon])?;
-            if seen >> bit & 1 == 1 {
+            let key = page_key(&self.text[key_at..colon])?;
+            if seen >> key as u32 & 1 == 1 {
                 return None;
             }
-            seen |= 1 << bit;
+            seen |= 1 << key as u32;
             let found = self.value(line, colon, indent)?;
             let common = &mut fm.common;
             // A field of another kind falls to the last arm: the tree's to report.
-            match (bit, &mut meta) {
-                (0, _) => fm.id = self.text(found)?,
-                (1, _) => fm.title = self.string(found)?,
-                (2, _) => common.description = self.string(found)?,
-                (3, _) => {
+            match (key, &mut meta) {
+                (PageKey::Id, _) => fm.id = self.text(found)?,
+                (PageKey::Title, _) => fm.title = self.string(found)?,
+                (PageKey::Description, _) => common.description = self.string(found)?,
+                (PageKey::Draft, _) => {
                     common.draft = match found {
                         Found::Inline(Scalar::Bool(b, _), _) => b,
                         found => null(found).then_some(false)?,
                     }
                 }
-                (4, _) => common.tags = self.texts(found)?,
-                (5, _) => common.owner = self.text(found)?,
-                (6, _) => {
+                (PageKey::Tags, _) => common.tags = self.texts(found)?,
+                (PageKey::Owner, _) => common.owner = self.text(found)?,
+                (PageKey::Weight, _) => {
                     common.weight = match found {
                         Found::Inline(Scalar::Int(n, _), _) => Some(n),
                         found => null(found).then_some(None)?,
                     }
                 }
-                (7, _) => common.aliases = self.list(found)?,
-                (8, _) => {
+                (PageKey::Aliases, _) => common.aliases = self.list(found)?,
+                (PageKey::LastReviewed, _) => {
                     let date = self.text(found)?;
                     if let Some(date) = &date {
                         date.value.parse::<jiff::civil::Date>().ok()?;
                     }
                     common.last_reviewed = date;
                 }
-                (9, _) => {
+                (PageKey::ReviewEvery, _) => {
                     common.review_every = match found {
                         Found::Inline(Scalar::Int(n, _), _) if n > 0 => u32::try_from(n).ok(),
                         found => null(found).then_some(None)?,
                     }
                 }
-                (10, Meta::Department(d)) => d.collaborates_with = self.list(found)?,
-                (11, Meta::Department(d)) => d.metrics = self.texts(found)?,
-                (12, Meta::Process(p)) => {
+                (PageKey::CollaboratesWith, Meta::Department(d)) => {
+                    d.collaborates_with = self.list(found)?
+                }
+                (PageKey::Metrics, Meta::Department(d)) => d.metrics = self.texts(found)?,
+                (PageKey::Status, Meta::Process(p)) => {
                     p.status = match self.string(found)? {
                         None => Default::default(),
                         Some(word) => STATUSES.iter().find(|(n, _)| *n == word)?.1,
                     }
                 }
-                (13, Meta::Process(p)) => p.used_when = self.string(found)?,
-                (14, Meta::Process(p)) => p.collaborators = self.list(found)?,
-                (15, Meta::Process(p)) => p.deal_profile = self.string(found)?,
-                (16, Meta::Process(p)) => {
+                (PageKey::UsedWhen, Meta::Process(p)) => p.used_when = self.string(found)?,
+                (PageKey::Collaborators, Meta::Process(p)) => p.collaborators = self.list(found)?,
+                (PageKey::DealProfile, Meta::Process(p)) => p.deal_profile = self.string(found)?,
+                (PageKey::Stages, Meta::Process(p)) => {
                     (p.stages, fm.resources) = self.stages(found)?;
                 }
-                (17, Meta::Playbook(p)) => p.process = self.text(found)?,
-                (18, Meta::Playbook(p)) => p.stage = self.text(found)?,
-                (19, Meta::Playbook(p)) => p.audience = self.string(found)?,
+                (PageKey::Process, Meta::Playbook(p)) => p.process = self.text(found)?,
+                (PageKey::Stage, Meta::Playbook(p)) => p.stage = self.text(found)?,
+                (PageKey::Audience, Meta::Playbook(p)) => p.audience = self.string(found)?,
                 _ => return None,
             }
             match self.next_key(indent)? {
@@ -511,25 +513,24 @@ impl<'a> Direct<'a, '_> {
         let mut resources = Vec::new();
         let mut seen = 0u32;
         self.item_keys(line, from, |r, key, found| {
-            let bit = stage_bit(key)?;
-            if seen >> bit & 1 == 1 {
+            let key = stage_key(key)?;
+            if seen >> key as u32 & 1 == 1 {
                 return None;
             }
-            seen |= 1 << bit;
-            match bit {
-                0 => name = r.text(found)?,
-                1 => id = r.text(found)?,
-                2 => stage.goal = r.string(found)?,
-                3 => stage.duration = r.string(found)?,
-                4 => stage.sales_stage = r.string(found)?,
-                5 => stage.forecast_category = r.string(found)?,
-                6 => stage.agenda = r.texts(found)?,
-                7 => stage.exit_criteria = r.texts(found)?,
-                8 => stage.next_step = r.string(found)?,
-                9 => stage.collaborators = r.list(found)?,
-                10 => stage.playbooks = r.list(found)?,
-                11 => resources = r.resources(found)?,
-                _ => return None,
+            seen |= 1 << key as u32;
+            match key {
+                StageKey::Name => name = r.text(found)?,
+                StageKey::Id => id = r.text(found)?,
+                StageKey::Goal => stage.goal = r.string(found)?,
+                StageKey::Duration => stage.duration = r.string(found)?,
+                StageKey::SalesStage => stage.sales_stage = r.string(found)?,
+                StageKey::ForecastCategory => stage.forecast_category = r.string(found)?,
+                StageKey::Agenda => stage.agenda = r.texts(found)?,
+                StageKey::ExitCriteria => stage.exit_criteria = r.texts(found)?,
+                StageKey::NextStep => stage.next_step = r.string(found)?,
+                StageKey::Collaborators => stage.collaborators = r.list(found)?,
+                StageKey::Playbooks => stage.playbooks = r.list(found)?,
+                StageKey::Resources => resources = r.resources(found)?,
             }
             Some(())
         })?;
@@ -578,49 +579,90 @@ impl<'a> Direct<'a, '_> {
     }
 }
 
-/// The page fields read here, each by its own bit (`kind` and `extra` are left to the tree).
+/// The page fields read here (`kind` and `extra` are left to the tree); each one's number is
+/// its bit in the set of keys met, so a repeated key is found with a shift.
+#[derive(Clone, Copy)]
+enum PageKey {
+    Id,
+    Title,
+    Description,
+    Draft,
+    Tags,
+    Owner,
+    Weight,
+    Aliases,
+    LastReviewed,
+    ReviewEvery,
+    CollaboratesWith,
+    Metrics,
+    Status,
+    UsedWhen,
+    Collaborators,
+    DealProfile,
+    Stages,
+    Process,
+    Stage,
+    Audience,
+}
+
 /// Matched as constants, without a call to compare each name.
-fn page_bit(name: &str) -> Option<u32> {
+fn page_key(name: &str) -> Option<PageKey> {
     Some(match name {
-        "id" => 0,
-        "title" => 1,
-        "description" => 2,
-        "draft" => 3,
-        "tags" => 4,
-        "owner" => 5,
-        "weight" => 6,
-        "aliases" => 7,
-        "last_reviewed" => 8,
-        "review_every" => 9,
-        "collaborates_with" => 10,
-        "metrics" => 11,
-        "status" => 12,
-        "used_when" => 13,
-        "collaborators" => 14,
-        "deal_profile" => 15,
-        "stages" => 16,
-        "process" => 17,
-        "stage" => 18,
-        "audience" => 19,
+        "id" => PageKey::Id,
+        "title" => PageKey::Title,
+        "description" => PageKey::Description,
+        "draft" => PageKey::Draft,
+        "tags" => PageKey::Tags,
+        "owner" => PageKey::Owner,
+        "weight" => PageKey::Weight,
+        "aliases" => PageKey::Aliases,
+        "last_reviewed" => PageKey::LastReviewed,
+        "review_every" => PageKey::ReviewEvery,
+        "collaborates_with" => PageKey::CollaboratesWith,
+        "metrics" => PageKey::Metrics,
+        "status" => PageKey::Status,
+        "used_when" => PageKey::UsedWhen,
+        "collaborators" => PageKey::Collaborators,
+        "deal_profile" => PageKey::DealProfile,
+        "stages" => PageKey::Stages,
+        "process" => PageKey::Process,
+        "stage" => PageKey::Stage,
+        "audience" => PageKey::Audience,
         _ => return None,
     })
 }
 
-/// The fields of a stage, each by its own bit.
-fn stage_bit(name: &str) -> Option<u32> {
+/// The fields of a stage, numbered as [`PageKey`]'s are.
+#[derive(Clone, Copy)]
+enum StageKey {
+    Name,
+    Id,
+    Goal,
+    Duration,
+    SalesStage,
+    ForecastCategory,
+    Agenda,
+    ExitCriteria,
+    NextStep,
+    Collaborators,
+    Playbooks,
+    Resources,
+}
+
+fn stage_key(name: &str) -> Option<StageKey> {
     Some(match name {
-        "name" => 0,
-        "id" => 1,
-        "goal" => 2,
-        "duration" => 3,
-        "sales_stage" => 4,
-        "forecast_category" => 5,
-        "agenda" => 6,
-        "exit_criteria" => 7,
-        "next_step" => 8,
-        "collaborators" => 9,
-        "playbooks" => 10,
-        "resources" => 11,
+        "name" => StageKey::Name,
+        "id" => StageKey::Id,
+        "goal" => StageKey::Goal,
+        "duration" => StageKey::Duration,
+        "sales_stage" => StageKey::SalesStage,
+        "forecast_category" => StageKey::ForecastCategory,
+        "agenda" => StageKey::Agenda,
+        "exit_criteria" => StageKey::ExitCriteria,
+        "next_step" => StageKey::NextStep,
+        "collaborators" => StageKey::Collaborators,
+        "playbooks" => StageKey::Playbooks,
+        "resources" => StageKey::Resources,
         _ => return None,
     })
 }

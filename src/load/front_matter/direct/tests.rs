@@ -18,11 +18,11 @@ fn every_field_has_its_own_bit() {
     let page: Vec<u32> = PAGE
         .iter()
         .filter(|f| !matches!(f.name, "kind" | "extra"))
-        .map(|f| super::page_bit(f.name).unwrap())
+        .map(|f| super::page_key(f.name).unwrap() as u32)
         .collect();
     let stage: Vec<u32> = STAGE
         .iter()
-        .map(|f| super::stage_bit(f.name).unwrap())
+        .map(|f| super::stage_key(f.name).unwrap() as u32)
         .collect();
     for bits in [page, stage] {
         let mut sorted = bits.clone();
@@ -30,9 +30,9 @@ fn every_field_has_its_own_bit() {
         sorted.dedup();
         assert_eq!(sorted.len(), bits.len());
     }
-    assert_eq!(super::page_bit("kind"), None);
-    assert_eq!(super::page_bit("name"), None);
-    assert_eq!(super::stage_bit("title"), None);
+    assert!(super::page_key("kind").is_none());
+    assert!(super::page_key("name").is_none());
+    assert!(super::stage_key("title").is_none());
 }
 
 /// Reads `source`'s front matter for a page of `kind` both ways; true when the direct

@@ -10,6 +10,7 @@
 #                 Hugo's copies of them and the disk outputs
 #   TMPFS         scratch folder on tmpfs (default /dev/shm/handbook-peers)
 #   HANDBOOK_BIN  use this binary instead of building target/release/handbook
+#   MARKDOWN_FLOOR_BIN  the same for target/release/examples/markdown_floor
 #   ONLY          time only the cases whose name starts with this, e.g. "check" or
 #                 "build, 10,000 pages, output on disk" (to measure one row again)
 #   SKIP          peers to leave out, e.g. "lychee" (not installed, no time to compile it); the
@@ -88,10 +89,16 @@ fi
 mkdir -p "$TARGET"
 FLOOR="$TARGET/peers-floor"
 rustc --edition 2021 -O "$ROOT/benches/floor.rs" -o "$FLOOR" || fail "cannot build the floor"
-log "cargo build --release --example markdown_floor"
-(cd "$ROOT" && cargo build --release --quiet --example markdown_floor) \
-    || fail "cannot build the floor with one Markdown pass"
-MD_FLOOR="$TARGET/release/examples/markdown_floor"
+if [ -n "${MARKDOWN_FLOOR_BIN:-}" ]; then
+    MD_FLOOR="$MARKDOWN_FLOOR_BIN"
+else
+    # An example builds the library too (cargo links it to every example), with the features
+    # of the dev-dependencies: the first build takes as long as a release build.
+    log "cargo build --release --example markdown_floor"
+    (cd "$ROOT" && cargo build --release --quiet --example markdown_floor) \
+        || fail "cannot build the floor with one Markdown pass"
+    MD_FLOOR="$TARGET/release/examples/markdown_floor"
+fi
 
 # --- sites: handbook's, and the same pages in Hugo's layout ---
 mkdir -p "$WORK/sites" "$TMPFS"

@@ -322,56 +322,82 @@ impl<'a> Reader<'a> {
     /// `{}`.
     fn inline(&mut self, line: Line, from: usize) -> Option<Node<'a>> {
         self.count()?;
-        let all = self.text.as_bytes();
-        let mut end = line.end;
-        while end > from && all[end - 1] == b' ' {
-            end -= 1;
-        }
-        let s = &self.text[from..end];
-        let bytes = s.as_bytes();
-        let first = *bytes.first()?;
-        if NOT_INLINE[usize::from(first)] || is_item(s) {
-            return None;
-        }
-        let value = match first {
-            b'"' | b'\'' => {
-                // Escapes, and anything after the closing quote, are the parser's.
-                if bytes.len() < 2 || bytes[bytes.len() - 1] != first {
-                    return None;
-                }
-                let inner = &bytes[1..bytes.len() - 1];
-                let other = match first {
-                    b'"' => memchr::memchr2(b'"', b'\\', inner),
-                    _ => memchr::memchr(first, inner),
-                };
-                if other.is_some() {
-                    return None;
-                }
-                Value::String(Cow::Borrowed(&s[1..s.len() - 1]))
-            }
-            b'[' | b'{' => {
-                let value = match s {
-                    "[]" => Value::Seq(Vec::new()),
-                    "{}" => Value::Map(Vec::new()),
-                    _ => return None,
-                };
-                return Some(Node {
-                    value,
-                    pos: self.lines.pos(line, from, 1),
-                });
-            }
-            _ => {
-                if colon_space(bytes).is_some() || s.ends_with(':') {
-                    return None;
-                }
-                plain(s)?
-            }
+        let (value, len) = one_line(self.text, line, from)?;
+        let value = match value {
+            OneLine::Quoted(s) => Value::String(Cow::Borrowed(s)),
+            OneLine::EmptyList => Value::Seq(Vec::new()),
+            OneLine::EmptyMap => Value::Map(Vec::new()),
+            OneLine::Plain(s) => plain(s)?,
         };
         Some(Node {
             value,
-            pos: self.lines.pos(line, from, s.len()),
+            pos: self.lines.pos(line, from, len),
         })
     }
+}
+
+/// A one-line value as this reading sees it, before it is typed.
+pub(crate) enum OneLine<'a> {
+    /// Quoted, with no escape and nothing after the closing quote: the text inside.
+    Quoted(&'a str),
+    /// `[]`.
+    EmptyList,
+    /// `{}`.
+    EmptyMap,
+    /// Plain, as written.
+    Plain(&'a str),
+}
+
+/// The value that fills the rest of `line` of `text` from byte `from`, and how many bytes its
+/// place spans (the first only, for `[]` and `{}`, as the parser places them); `None` when it
+/// is the parser's to read: escapes, flow collections, a `: ` or a final `:`, an indicator.
+/// Shared by both readers of front matter, the tree's ([`Reader`]) and the direct one
+/// (`load::front_matter::direct`), so they take the same values.
+#[inline]
+pub(crate) fn one_line(text: &str, line: Line, from: usize) -> Option<(OneLine<'_>, usize)> {
+    let all = text.as_bytes();
+    let mut end = line.end;
+    while end > from && all[end - 1] == b' ' {
+        end -= 1;
+    }
+    let s = &text[from..end];
+    let bytes = s.as_bytes();
+    let first = *bytes.first()?;
+    if NOT_INLINE[usize::from(first)] || is_item(s) {
+        return None;
+    }
+    let value = match first {
+        b'"' | b'\'' => {
+            // Escapes, and anything after the closing quote, are the parser's.
+            if bytes.len() < 2 || bytes[bytes.len() - 1] != first {
+                return None;
+            }
+            let inner = &bytes[1..bytes.len() - 1];
+            let other = match first {
+                b'"' => memchr::memchr2(b'"', b'\\', inner),
+                _ => memchr::memchr(first, inner),
+            };
+            if other.is_some() {
+                return None;
+            }
+            OneLine::Quoted(&s[1..s.len() - 1])
+        }
+        b'[' | b'{' => {
+            let value = match s {
+                "[]" => OneLine::EmptyList,
+                "{}" => OneLine::EmptyMap,
+                _ => return None,
+            };
+            return Some((value, 1));
+        }
+        _ => {
+            if colon_space(bytes).is_some() || s.ends_with(':') {
+                return None;
+            }
+            OneLine::Plain(s)
+        }
+    };
+    Some((value, s.len()))
 }
 
 /// A table of the bytes: true for those in `set`.

@@ -13,7 +13,7 @@
 
 use super::{Context, FrontMatter, STATUSES};
 use crate::model::{Kind, Located, Meta, Pos, Stage};
-use crate::yaml::block::{self, Line, Lines};
+use crate::yaml::block::{self, Line, Lines, OneLine};
 use crate::yaml::events::{Plain, plain_type};
 
 /// Longer front matter goes through the tree. Shorter, in the shapes read here, holds fewer
@@ -254,62 +254,20 @@ impl<'a> Direct<'a, '_> {
     /// A value that fills the rest of `line` from byte `from` (as `block::Reader::inline`
     /// reads it), with its place in the YAML.
     fn inline(&self, line: Line, from: usize) -> Option<(Scalar<'a>, At)> {
-        let text = self.text;
-        let all = text.as_bytes();
-        let mut end = line.end;
-        while end > from && all[end - 1] == b' ' {
-            end -= 1;
-        }
-        let s = &text[from..end];
-        let bytes = s.as_bytes();
-        let first = *bytes.first()?;
-        if block::NOT_INLINE[usize::from(first)] || block::is_item(s) {
-            return None;
-        }
-        let scalar = match first {
-            b'"' | b'\'' => {
-                if bytes.len() < 2 || bytes[bytes.len() - 1] != first {
-                    return None;
-                }
-                let inner = &bytes[1..bytes.len() - 1];
-                let other = match first {
-                    b'"' => memchr::memchr2(b'"', b'\\', inner),
-                    _ => memchr::memchr(first, inner),
-                };
-                if other.is_some() {
-                    return None;
-                }
-                Scalar::Text(&s[1..s.len() - 1])
-            }
-            b'[' | b'{' => {
-                let scalar = match s {
-                    "[]" => Scalar::EmptyList,
-                    "{}" => Scalar::EmptyMap,
-                    _ => return None,
-                };
-                return Some((scalar, At { line, from, len: 1 }));
-            }
-            _ => {
-                if block::colon_space(bytes).is_some() || s.ends_with(':') {
-                    return None;
-                }
-                match plain_type(s)? {
-                    Plain::Null => Scalar::Null,
-                    Plain::Bool(b) => Scalar::Bool(b, s),
-                    Plain::Int(n) => Scalar::Int(n, s),
-                    Plain::Text => Scalar::Text(s),
-                    Plain::Float(_) => Scalar::Other(s),
-                }
-            }
-        };
-        Some((
-            scalar,
-            At {
-                line,
-                from,
-                len: s.len(),
+        let (value, len) = block::one_line(self.text, line, from)?;
+        let scalar = match value {
+            OneLine::Quoted(s) => Scalar::Text(s),
+            OneLine::EmptyList => Scalar::EmptyList,
+            OneLine::EmptyMap => Scalar::EmptyMap,
+            OneLine::Plain(s) => match plain_type(s)? {
+                Plain::Null => Scalar::Null,
+                Plain::Bool(b) => Scalar::Bool(b, s),
+                Plain::Int(n) => Scalar::Int(n, s),
+                Plain::Text => Scalar::Text(s),
+                Plain::Float(_) => Scalar::Other(s),
             },
-        ))
+        };
+        Some((scalar, At { line, from, len }))
     }
 
     /// Text as a field of text reads it: any scalar as written; empty is no value. `None` for
@@ -445,12 +403,12 @@ impl<'a> Direct<'a, '_> {
         Some(())
     }
 
-    /// A process's stages, each a mapping with a `name`, and each stage's resources.
-    fn stages(&mut self, found: Found<'a>) -> Option<(Vec<Stage>, Vec<Resources>)> {
+    /// The indentation of the items of a list of mappings below a key (a process's stages, a
+    /// stage's resources): `Some(None)` when the list is empty, `None` when it is not a
+    /// block list this reading takes.
+    fn items_at(&self, found: Found<'a>) -> Option<Option<usize>> {
         let indent = match found {
-            Found::Inline(Scalar::EmptyList, _) | Found::Null => {
-                return Some((Vec::new(), Vec::new()));
-            }
+            Found::Inline(Scalar::EmptyList, _) | Found::Null => return Some(None),
             Found::Below {
                 indent,
                 indentless: false,
@@ -458,9 +416,14 @@ impl<'a> Direct<'a, '_> {
             _ => return None,
         };
         let first = self.lines.line?;
-        if !block::is_item(&self.text[first.start + indent..first.end]) {
-            return None;
-        }
+        block::is_item(&self.text[first.start + indent..first.end]).then_some(Some(indent))
+    }
+
+    /// A process's stages, each a mapping with a `name`, and each stage's resources.
+    fn stages(&mut self, found: Found<'a>) -> Option<(Vec<Stage>, Vec<Resources>)> {
+        let Some(indent) = self.items_at(found)? else {
+            return Some((Vec::new(), Vec::new()));
+        };
         let base = self.stages.len();
         while let Some(line) = self.lines.line {
             let Some(from) = self.item_at(line, indent)? else {
@@ -545,18 +508,9 @@ impl<'a> Direct<'a, '_> {
 
     /// A stage's resources, each a mapping with a `title` and a `url`.
     fn resources(&mut self, found: Found<'a>) -> Option<Resources> {
-        let indent = match found {
-            Found::Inline(Scalar::EmptyList, _) | Found::Null => return Some(Vec::new()),
-            Found::Below {
-                indent,
-                indentless: false,
-            } => indent,
-            _ => return None,
+        let Some(indent) = self.items_at(found)? else {
+            return Some(Vec::new());
         };
-        let first = self.lines.line?;
-        if !block::is_item(&self.text[first.start + indent..first.end]) {
-            return None;
-        }
         let mut out = Vec::new();
         while let Some(line) = self.lines.line {
             let Some(from) = self.item_at(line, indent)? else {

@@ -3,7 +3,8 @@
 //! page, what any static site generator must do for it at the least: read its source and run
 //! pulldown-cmark over it once, with handbook's parser options, into HTML. The HTML comes
 //! first in the file, filler bytes after it up to the size handbook wrote, so the disk sees
-//! the same bytes as the floor's. No front matter, no links resolved, no template.
+//! the same bytes as the floor's. No front matter read, no links resolved, no template. The
+//! parser's options and the front matter's split are handbook's own (its library).
 //!
 //! A build's time over this one's is what handbook costs beyond a single Markdown pass; this
 //! one's over the floor's is what that pass costs a build on this machine, which the disk
@@ -17,7 +18,8 @@
 //! (the home page from `index.md`), the way handbook maps a page to its URL when no front
 //! matter overrides it. OUT must not exist.
 
-use pulldown_cmark::{Options, Parser};
+use handbook::load::markdown::options;
+use pulldown_cmark::Parser;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,16 +43,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// handbook's parser options (`src/load/markdown.rs`, `options`).
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_GFM
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// The Markdown source of the page written at `path`, if there is one.
 fn source_of(content: &Path, path: &str) -> Option<PathBuf> {
     let folder = path.strip_suffix("index.html")?.trim_end_matches('/');
@@ -66,14 +58,11 @@ fn source_of(content: &Path, path: &str) -> Option<PathBuf> {
     candidates.into_iter().find(|p| p.is_file())
 }
 
-/// The text after a `---` front matter block, or all of it.
+/// The text after the front matter, as handbook splits it (`load::front_matter::split`).
 fn body(text: &str) -> &str {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return text;
-    };
-    match rest.find("\n---\n") {
-        Some(end) => &rest[end + 5..],
-        None => text,
+    match handbook::load::front_matter::split(text) {
+        Ok(Some(split)) => text.get(split.body_offset..).unwrap_or(text),
+        _ => text,
     }
 }
 

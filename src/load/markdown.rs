@@ -88,8 +88,9 @@ pub fn is_external(dest: &str) -> bool {
 
 /// The same for every page and every handbook (nothing of handbook.yaml is read here): a
 /// body's HTML, links, headings and anchors are a function of its text alone, which is what
-/// lets a fingerprint hash the text for the HTML ([`crate::model::Page::body_hash`]).
-pub(super) fn options() -> Options {
+/// lets a fingerprint hash the text for the HTML ([`crate::model::Page::body_hash`]). Public
+/// for `benches/markdown_floor.rs`, whose Markdown pass must be handbook's.
+pub fn options() -> Options {
     // GFM: GitHub's alerts (`> [!NOTE]`), as a handbook written on GitHub previews them.
     Options::ENABLE_TABLES
         | Options::ENABLE_GFM

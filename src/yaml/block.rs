@@ -31,7 +31,7 @@ pub(crate) struct Line {
 /// skipped, each line's indentation counted. Shared with the readers that take front matter
 /// straight into a page's fields (`load::front_matter::direct`), so both see the same lines.
 pub(crate) struct Lines<'a> {
-    pub text: &'a str,
+    text: &'a str,
     /// The line being read; `None` past the last.
     pub line: Option<Line>,
     /// Where the line after it starts, and its number.
@@ -412,7 +412,7 @@ const fn table(set: &[u8]) -> [bool; 256] {
 }
 
 /// What a one-line value read here cannot start with.
-pub(crate) const NOT_INLINE: [bool; 256] = table(b"]}&*!|>%@`,?:");
+const NOT_INLINE: [bool; 256] = table(b"]}&*!|>%@`,?:");
 /// What a plain key cannot start with.
 const NOT_A_KEY: [bool; 256] = table(b"-?:,[]{}&*!|>'\"%@` ");
 /// What ends the search for a key's `:`: the colon, or a flow indicator (a key holding one is
@@ -425,7 +425,7 @@ pub(crate) fn spaces(text: &str) -> usize {
 }
 
 /// The first `:` followed by a space or the end of `bytes`.
-pub(crate) fn colon_space(bytes: &[u8]) -> Option<usize> {
+fn colon_space(bytes: &[u8]) -> Option<usize> {
     memchr::memchr_iter(b':', bytes).find(|&i| bytes.get(i + 1).is_none_or(|&n| n == b' '))
 }
 

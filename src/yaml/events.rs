@@ -149,7 +149,7 @@ fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value<'_>> {
 }
 
 /// A plain scalar typed as [`scalar`] types it.
-pub(crate) fn plain(v: &str) -> Option<Value<'_>> {
+pub(super) fn plain(v: &str) -> Option<Value<'_>> {
     Some(match plain_type(v)? {
         Plain::Null => Value::Null,
         Plain::Bool(b) => Value::Bool(b),
